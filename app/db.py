@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -44,9 +44,11 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request."""
-    with Session(get_engine()) as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: one session per request, on the app's own engine when it has one
+    (``create_app`` sets ``app.state.engine``, so each app can serve its own database)."""
+    engine = getattr(request.app.state, "engine", None) or get_engine()
+    with Session(engine) as session:
         yield session
 
 

@@ -1,0 +1,13 @@
+"""HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
+
+from app.api import clauses, declarations, documents, extract, health, speakers, statements
+
+ROUTERS = [
+    documents.router,
+    speakers.router,
+    statements.router,
+    declarations.router,
+    clauses.router,
+    extract.router,
+    health.router,
+]

@@ -1,0 +1,107 @@
+"""``/clauses``: the provisions of declarations, with the principles they enumerate."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
+from app.api.declarations import DeclarationId
+from app.db import SessionDep
+from app.models import Clause, ClausePrinciple, Declaration
+from app.queries import FilterSpec, Resource, Via, normalize
+from app.schemas import ClauseOut, Page
+
+router = APIRouter(tags=["clauses"])
+
+RESOURCE = Resource(
+    key="clauses",
+    model=Clause,
+    filters=(
+        FilterSpec("declaration_id", "exact", (Clause.declaration_id,), int,
+                   description="Only clauses of this declaration.", example=1),
+        FilterSpec("principle", "norm",
+                   (Via(ClausePrinciple.principle_norm, ClausePrinciple.clause_id, Clause.id),),
+                   description="A principle the clause names, case-insensitive.",
+                   example="territorial integrity"),
+        FilterSpec("q", "contains", (Clause.text,),
+                   description="Words in the clause text (case-insensitive substring).",
+                   example="borders"),
+        FilterSpec("document_id", "exact", (Clause.document_id,), int,
+                   description="Only clauses described in this document.", example=1),
+    ),
+    sorts={"id": "id", "ordinal": "ordinal", "start_char": "start_char", "declaration_id": "declaration_id"},
+)
+
+ClauseParams = list_params("ClauseParams", RESOURCE)
+ClauseId = Annotated[int, Path(description="Clause id.", examples=[1])]
+
+
+def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list[str]]:
+    """Principles for a page in one query, in the order the clause text names them."""
+    found: dict[int, list[str]] = defaultdict(list)
+    ids = [c.id for c in clauses if c.id is not None]
+    if ids:
+        rows = session.execute(
+            select(ClausePrinciple.clause_id, ClausePrinciple.principle)
+            .where(ClausePrinciple.clause_id.in_(ids))  # type: ignore[attr-defined]
+        )
+        for clause_id, principle in rows:
+            found[clause_id].append(principle)
+    texts = {c.id: normalize(c.text) for c in clauses}
+
+    def position(clause_id: int, principle: str) -> tuple[int, str]:
+        at = texts.get(clause_id, "").find(normalize(principle))
+        return (at if at >= 0 else 1 << 30, principle)
+
+    return {cid: sorted(ps, key=lambda p: position(cid, p)) for cid, ps in found.items()}
+
+
+def serialize(session: Session, rows: Sequence[Clause], _request: Request) -> list[dict[str, Any]]:
+    principles = principles_of(session, rows)
+    return [
+        {
+            "id": c.id,
+            "declaration_id": c.declaration_id,
+            "document_id": c.document_id,
+            "ordinal": c.ordinal,
+            "text": c.text,
+            "start_char": c.start_char,
+            "end_char": c.end_char,
+            "principles": principles.get(c.id or 0, []),
+        }
+        for c in rows
+    ]
+
+
+LISTING = Listing(RESOURCE, ClauseOut, serialize)
+Params = Annotated[ClauseParams, Query()]  # type: ignore[valid-type]
+
+
+@router.get("/clauses", response_model=Page[ClauseOut], responses=LIST_RESPONSES, summary="List clauses")
+def list_clauses(request: Request, session: SessionDep, params: Params) -> Response:
+    """Clauses of every declaration."""
+    return list_response(request, session, LISTING, params)
+
+
+@router.get("/clauses/{clause_id}", response_model=ClauseOut, responses=ITEM_RESPONSES,
+            summary="Get a clause")
+def get_clause(request: Request, session: SessionDep, clause_id: ClauseId) -> Response:
+    """One clause with its principles."""
+    row = get_or_404(session, Clause, clause_id, "clause")
+    return item_response(request, serialize(session, [row], request)[0])
+
+
+@router.get("/declarations/{declaration_id}/clauses", response_model=Page[ClauseOut],
+            responses=LIST_RESPONSES, tags=["declarations"], summary="List a declaration's clauses")
+def list_declaration_clauses(
+    request: Request, session: SessionDep, declaration_id: DeclarationId, params: Params
+) -> Response:
+    """Clauses of one declaration; an unknown declaration is a 404."""
+    get_or_404(session, Declaration, declaration_id, "declaration")
+    return list_response(request, session, LISTING, params, scope=[Clause.declaration_id == declaration_id])

@@ -1,0 +1,240 @@
+"""What every list and item endpoint shares: query models, the list response, lookups.
+
+A resource module declares a :class:`Listing` (its :class:`~app.queries.Resource`, public
+schema and bulk serialiser) and calls :func:`list_response`; paging, formats, totals,
+``Link`` headers and ETags are decided here once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from sqlalchemy import ColumnElement
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app import formats
+from app.schemas import ProblemOut
+from app.problems import VALIDATION_ERROR, Problem, not_found
+from app.queries import (
+    Resource,
+    count_rows,
+    decode_cursor,
+    encode_cursor,
+    fetch_page,
+    iter_rows,
+    key_of,
+    parse_sort,
+)
+
+Serializer = Callable[[Session, Sequence[Any], Request], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A resource as the API shows it."""
+
+    resource: Resource
+    schema: type[BaseModel]
+    serialize: Serializer
+
+    @property
+    def columns(self) -> list[str]:
+        return formats.csv_columns(self.schema.model_fields)
+
+
+def list_params(name: str, resource: Resource) -> type[BaseModel]:
+    """The query model of a list: the resource's filters plus paging, sort and format.
+
+    Unknown parameters are rejected (422), so a typo such as ``?speakr=`` cannot silently
+    return the unfiltered list.
+    """
+    fields: dict[str, Any] = {}
+    for spec in resource.filters:
+        fields[spec.name] = (
+            spec.annotation | None,
+            Field(default=None, description=spec.description, examples=[spec.example]),
+        )
+    choices = resource.sort_choices()
+    fields.update(
+        sort=(
+            str | None,
+            Field(
+                default=None,
+                description=(
+                    f"Sort field, `-field` for descending; ties are broken by id. "
+                    f"One of: {', '.join(choices)}. Default `{resource.default_sort}`."
+                ),
+                examples=[choices[-1]],
+                json_schema_extra={"enum": choices},
+            ),
+        ),
+        limit=(
+            int | None,
+            Field(
+                default=None,
+                ge=1,
+                le=1000,
+                description=(
+                    "Page size, 1–1000 (default 50). For CSV/NDJSON exports: stop after this "
+                    "many rows (default: every matching row)."
+                ),
+                examples=[50],
+            ),
+        ),
+        cursor=(
+            str | None,
+            Field(
+                default=None,
+                description="Opaque position from a previous page's `next` URL; do not build it by hand.",
+                examples=["WyJzdGF0ZW1lbnRzIiwiaWQiLDEsMV0.q2bnl1s2Xxo"],
+            ),
+        ),
+        format=(
+            Literal["json", "csv", "ndjson"] | None,
+            Field(
+                default=None,
+                description="Response format; also chosen by `Accept: text/csv` or `application/x-ndjson`.",
+                examples=["csv"],
+            ),
+        ),
+    )
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def _check_limit(request: Request, limit: int | None) -> None:
+    maximum = request.app.state.settings.max_page_size
+    if limit is not None and limit > maximum:
+        detail = f"limit must be at most {maximum}."
+        raise Problem(
+            422,
+            detail,
+            type=VALIDATION_ERROR,
+            title="Validation error",
+            errors=[{"in": "query", "name": "limit", "detail": detail, "type": "less_than_equal"}],
+        )
+
+
+def list_response(
+    request: Request,
+    session: Session,
+    listing: Listing,
+    params: BaseModel,
+    *,
+    scope: Sequence[ColumnElement[bool]] = (),
+) -> Response:
+    """A page of JSON (with ``total``, ``next`` and ``Link``) or a streamed export.
+
+    ``scope`` adds the parent condition of a nested list (``/speakers/1/statements``).
+    """
+    resource = listing.resource
+    values = params.model_dump()
+    fmt = formats.negotiate(request, values.pop("format"))
+    sort = parse_sort(resource, values.pop("sort"))
+    cursor = values.pop("cursor")
+    start = decode_cursor(resource, sort, cursor) if cursor else None
+    limit = values.pop("limit")
+    _check_limit(request, limit)
+    conditions = [*resource.conditions(values), *scope]
+
+    if fmt != "json":
+        return _export(request, session, listing, fmt, conditions, sort, start, limit)
+
+    limit = limit or request.app.state.settings.default_page_size
+    rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    next_url = None
+    headers = {}
+    if more:
+        token = encode_cursor(resource, sort, key_of(rows[-1], sort))
+        next_url = str(request.url.include_query_params(cursor=token))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    page = {
+        "items": listing.serialize(session, rows, request),
+        "total": count_rows(session, resource, conditions, cap=request.app.state.total_cap),
+        "limit": limit,
+        "next": next_url,
+    }
+    return formats.json_response(request, page, headers)
+
+
+def _export(
+    request: Request,
+    session: Session,
+    listing: Listing,
+    fmt: formats.Format,
+    conditions: list[ColumnElement[bool]],
+    sort: Any,
+    start: Any,
+    limit: int | None,
+) -> Response:
+    version = f"{formats.data_version(session)}|{fmt}|{request.url}"
+    etag = 'W/"' + hashlib.blake2b(version.encode(), digest_size=16).hexdigest() + '"'
+    if formats.not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+    engine = request.app.state.engine
+
+    def batches():  # type: ignore[no-untyped-def]
+        # its own session: the request's session is closed before the body is streamed
+        with Session(engine) as export_session:
+            for rows in iter_rows(
+                export_session, listing.resource, conditions=conditions, sort=sort, start=start, limit=limit
+            ):
+                yield listing.serialize(export_session, rows, request)
+
+    return formats.stream_response(
+        fmt, batches=batches(), columns=listing.columns, etag=etag, filename=listing.resource.key
+    )
+
+
+def item_response(request: Request, data: dict[str, Any]) -> Response:
+    return formats.json_response(request, data)
+
+
+def get_or_404(session: Session, model: type[Any], item_id: int, what: str) -> Any:
+    row = session.get(model, item_id)
+    if row is None:
+        raise not_found(what, item_id)
+    return row
+
+
+def item_url(request: Request, collection: str, item_id: int) -> str:
+    return f"{str(request.base_url).rstrip('/')}/{collection}/{item_id}"
+
+
+_PROBLEM_TEXT = {
+    400: "Invalid parameter or cursor.",
+    404: "Unknown id, slug or route.",
+    413: "Request body too large.",
+    415: "Unsupported request media type.",
+    422: "Validation error; `errors[]` names each bad parameter.",
+    503: "A dependency (database, language model) is unavailable.",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the given error codes, all RFC 9457 problem details."""
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemOut"}}}
+    return {
+        code: {"model": ProblemOut, "description": _PROBLEM_TEXT[code], "content": content}
+        for code in codes
+    }
+
+
+LIST_RESPONSES = {
+    200: {
+        "description": "One page as JSON, or every matching row as CSV / NDJSON.",
+        "content": {"text/csv": {}, "application/x-ndjson": {}},
+    },
+    304: {"description": "Not modified: the `ETag` matches `If-None-Match`."},
+    **problems(400, 404, 422),
+}
+ITEM_RESPONSES = {
+    304: {"description": "Not modified: the `ETag` matches `If-None-Match`."},
+    **problems(404, 422),
+}

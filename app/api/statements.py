@@ -1,0 +1,172 @@
+"""``/statements`` (direct quotes and reported speech) and ``/quotes`` (direct only),
+flat and nested under their speaker or document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from app.api.common import (
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    Listing,
+    get_or_404,
+    item_response,
+    item_url,
+    list_params,
+    list_response,
+)
+from app.api.documents import DocumentId
+from app.api.speakers import SpeakerRef, find_speaker
+from app.db import SessionDep
+from app.models import Document, Speaker, Statement
+from app.problems import not_found
+from app.queries import FilterSpec, Resource
+from app.schemas import Page, StatementOut
+
+router = APIRouter(tags=["statements"])
+
+FILTERS = (
+    FilterSpec("speaker", "speaker", (Statement.speaker_id,),
+               description="Speaker id, slug, name or alias (case-insensitive, exact).",
+               example="the republican leader"),
+    FilterSpec("document_id", "exact", (Statement.document_id,), int,
+               description="Only statements from this document.", example=1),
+    FilterSpec("kind", "exact", (Statement.kind,), Literal["direct", "indirect"],
+               description="`direct` (in quotation marks) or `indirect` (reported speech).",
+               example="indirect"),
+    FilterSpec("cue", "norm", (Statement.cue_norm,),
+               description="The speech verb or phrase, case-insensitive (e.g. `said`, `noted`).",
+               example="noted"),
+    FilterSpec("q", "contains", (Statement.text,),
+               description="Words in the statement text (case-insensitive substring).",
+               example="peace"),
+    FilterSpec("published_after", "since", (Statement.published_at,), datetime,
+               description="Document published at or after this date/time (ISO 8601).",
+               example="2023-02-01"),
+    FilterSpec("published_before", "before", (Statement.published_at,), datetime,
+               description="Document published strictly before this date/time (ISO 8601).",
+               example="2023-03-01"),
+)
+SORTS = {"id": "id", "published_at": "published_at", "confidence": "confidence",
+         "document_id": "document_id", "start_char": "start_char"}
+
+STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=SORTS)
+QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS,
+                  base=(Statement.kind == "direct",))
+
+StatementParams = list_params("StatementParams", STATEMENTS)
+StatementId = Annotated[int, Path(description="Statement id.", examples=[4])]
+
+
+def serialize(session: Session, rows: Sequence[Statement], request: Request) -> list[dict[str, Any]]:
+    """Statements with their speaker, loaded for the whole page in one query."""
+    ids = {st.speaker_id for st in rows if st.speaker_id is not None}
+    speakers = {}
+    if ids:
+        for sid, slug, name in session.execute(
+            select(Speaker.id, Speaker.slug, Speaker.name).where(Speaker.id.in_(ids))  # type: ignore[union-attr]
+        ):
+            speakers[sid] = {"id": sid, "slug": slug, "name": name}
+    out = []
+    for st in rows:
+        item: dict[str, Any] = {
+            "id": st.id,
+            "document_id": st.document_id,
+            "kind": st.kind,
+            "text": st.text,
+            "start_char": st.start_char,
+            "end_char": st.end_char,
+        }
+        if st.fragments:
+            item["fragments"] = st.fragments
+        item.update(
+            cue=st.cue,
+            cue_start=st.cue_start,
+            cue_end=st.cue_end,
+            speaker_mention=st.speaker_mention,
+            speaker_mention_start=st.speaker_mention_start,
+            speaker_mention_end=st.speaker_mention_end,
+            speaker=speakers.get(st.speaker_id) if st.speaker_id is not None else None,
+            confidence=st.confidence,
+            paragraph=st.paragraph,
+            published_at=st.published_at,
+            url=item_url(request, "statements", st.id or 0),
+        )
+        out.append(item)
+    return out
+
+
+STATEMENT_LISTING = Listing(STATEMENTS, StatementOut, serialize)
+QUOTE_LISTING = Listing(QUOTES, StatementOut, serialize)
+Params = Annotated[StatementParams, Query()]  # type: ignore[valid-type]
+
+
+@router.get("/statements", response_model=Page[StatementOut], responses=LIST_RESPONSES,
+            summary="List statements (quotes and reported speech)")
+def list_statements(request: Request, session: SessionDep, params: Params) -> Response:
+    """Direct quotes and reported speech, each pointing at its exact source characters."""
+    return list_response(request, session, STATEMENT_LISTING, params)
+
+
+@router.get("/statements/{statement_id}", response_model=StatementOut, responses=ITEM_RESPONSES,
+            summary="Get a statement")
+def get_statement(request: Request, session: SessionDep, statement_id: StatementId) -> Response:
+    """One statement."""
+    st = get_or_404(session, Statement, statement_id, "statement")
+    return item_response(request, serialize(session, [st], request)[0])
+
+
+@router.get("/quotes", response_model=Page[StatementOut], responses=LIST_RESPONSES,
+            summary="List direct quotes")
+def list_quotes(request: Request, session: SessionDep, params: Params) -> Response:
+    """Only statements in quotation marks (`kind=direct`); same filters as `/statements`."""
+    return list_response(request, session, QUOTE_LISTING, params)
+
+
+@router.get("/quotes/{statement_id}", response_model=StatementOut, responses=ITEM_RESPONSES,
+            summary="Get a direct quote")
+def get_quote(request: Request, session: SessionDep, statement_id: StatementId) -> Response:
+    """One direct quote; an indirect statement's id is a 404 here."""
+    st = session.get(Statement, statement_id)
+    if st is None or st.kind != "direct":
+        raise not_found("quote", statement_id)
+    return item_response(request, serialize(session, [st], request)[0])
+
+
+@router.get("/speakers/{id_or_slug}/statements", response_model=Page[StatementOut],
+            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's statements")
+def list_speaker_statements(
+    request: Request, session: SessionDep, id_or_slug: SpeakerRef, params: Params
+) -> Response:
+    """Same as `/statements?speaker=…`, but an unknown speaker is a 404."""
+    speaker = find_speaker(session, id_or_slug)
+    return list_response(request, session, STATEMENT_LISTING, params,
+                         scope=[Statement.speaker_id == speaker.id])
+
+
+@router.get("/speakers/{id_or_slug}/quotes", response_model=Page[StatementOut],
+            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's direct quotes")
+def list_speaker_quotes(
+    request: Request, session: SessionDep, id_or_slug: SpeakerRef, params: Params
+) -> Response:
+    """Same as `/quotes?speaker=…`, but an unknown speaker is a 404."""
+    speaker = find_speaker(session, id_or_slug)
+    return list_response(request, session, QUOTE_LISTING, params,
+                         scope=[Statement.speaker_id == speaker.id])
+
+
+@router.get("/documents/{document_id}/statements", response_model=Page[StatementOut],
+            responses=LIST_RESPONSES, tags=["documents"], summary="List a document's statements")
+def list_document_statements(
+    request: Request, session: SessionDep, document_id: DocumentId, params: Params
+) -> Response:
+    """Statements of one document; an unknown document is a 404."""
+    get_or_404(session, Document, document_id, "document")
+    return list_response(request, session, STATEMENT_LISTING, params,
+                         scope=[Statement.document_id == document_id])

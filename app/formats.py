@@ -1,0 +1,161 @@
+"""Response formats (JSON, CSV, NDJSON) and HTTP caching (ETag / If-None-Match).
+
+JSON bodies are small (one page), so their ETag is a hash of the exact bytes. Exports
+stream rows as they are read and so cannot hash a body they have not produced yet: their
+(weak) ETag hashes the URL with the database's data version instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+import orjson
+from fastapi import Request
+from sqlalchemy import func, select
+from sqlmodel import Session
+from starlette.responses import Response, StreamingResponse
+
+from app.models import Clause, Declaration, Document, Speaker, Statement
+
+Format = Literal["json", "csv", "ndjson"]
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+NDJSON_MEDIA_TYPE = "application/x-ndjson"
+JSON_MEDIA_TYPE = "application/json"
+
+
+def negotiate(request: Request, explicit: str | None) -> Format:
+    """``?format=`` wins; otherwise ``Accept: text/csv`` / ``application/x-ndjson``; else JSON."""
+    if explicit:
+        return explicit  # type: ignore[return-value]  # validated by the query model
+    accept = request.headers.get("accept", "").lower()
+    if "text/csv" in accept:
+        return "csv"
+    if "ndjson" in accept or "jsonlines" in accept:
+        return "ndjson"
+    return "json"
+
+
+def dumps(data: Any) -> bytes:
+    """Fast JSON (orjson): datetimes become ISO 8601, naive ones are marked UTC."""
+    return orjson.dumps(data, option=orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z)
+
+
+# --- ETags ---------------------------------------------------------------------------------
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """RFC 9110 §13.1.2: weak comparison against every tag in ``If-None-Match``."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return _opaque(etag) in {_opaque(tag) for tag in header.split(",")}
+
+
+def json_response(request: Request, data: Any, headers: dict[str, str] | None = None) -> Response:
+    """A JSON body with a strong ETag, or a bare 304 when the client already has it."""
+    body = dumps(data)
+    etag = etag_for(body)
+    all_headers = {"ETag": etag, "Vary": "Accept", **(headers or {})}
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, media_type=JSON_MEDIA_TYPE, headers=all_headers)
+
+
+def data_version(session: Session) -> str:
+    """Changes whenever rows are added, removed or re-extracted (ids only ever grow)."""
+    parts = []
+    for model in (Document, Speaker, Statement, Declaration, Clause):
+        count, top = session.execute(select(func.count(), func.max(model.id))).one()  # type: ignore[attr-defined]
+        parts.append(f"{count}:{top}")
+    return ",".join(parts)
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return dumps(value).decode().strip('"')
+    if isinstance(value, (list, tuple)):
+        return "; ".join("-".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+    return str(value)
+
+
+def flatten(item: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row: ``speaker`` becomes ``speaker_id`` / ``speaker_name``."""
+    out = {}
+    for name, value in item.items():
+        if name == "speaker":
+            out["speaker_id"] = value["id"] if value else None
+            out["speaker_name"] = value["name"] if value else None
+        else:
+            out[name] = value
+    return out
+
+
+def csv_columns(fields: Iterable[str]) -> list[str]:
+    cols: list[str] = []
+    for name in fields:
+        cols.extend(["speaker_id", "speaker_name"] if name == "speaker" else [name])
+    return cols
+
+
+def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def drain() -> bytes:
+        data = buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+        return data
+
+    writer.writerow(columns)
+    yield drain()
+    for batch in batches:
+        for item in batch:
+            row = flatten(item)
+            writer.writerow([_cell(row.get(col)) for col in columns])
+        yield drain()
+
+
+def _ndjson_lines(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
+    for batch in batches:
+        yield b"".join(dumps(item) + b"\n" for item in batch)
+
+
+def stream_response(
+    fmt: Format,
+    *,
+    batches: Iterable[list[dict[str, Any]]],
+    columns: list[str],
+    etag: str,
+    filename: str,
+) -> StreamingResponse:
+    """Stream an export batch by batch; CSV downloads get a file name."""
+    headers = {"ETag": etag, "Vary": "Accept"}
+    if fmt == "csv":
+        headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return StreamingResponse(_csv_lines(columns, batches), media_type=CSV_MEDIA_TYPE, headers=headers)
+    return StreamingResponse(_ndjson_lines(batches), media_type=NDJSON_MEDIA_TYPE, headers=headers)

@@ -1,0 +1,76 @@
+"""The FastAPI application: ``create_app()`` wires settings, database, routes, errors, CORS.
+
+Each call builds an independent app bound to its own engine (``app.state.engine``), so tests
+can serve several databases side by side and ``verbatim serve`` can pass its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import problems
+from app.api import ROUTERS
+from app.config import Settings, get_settings
+from app.db import make_engine
+
+DESCRIPTION = """
+**Who said what**, extracted from news text: direct quotes and reported speech attributed to
+resolved speakers, and the clauses of the declarations the articles describe. Every item
+points back to the exact characters of its source document (`text[start_char:end_char]`).
+
+* **Lists** return `{"items", "total", "limit", "next"}` and an RFC 8288 `Link: <…>; rel="next"`
+  header. Paging is keyset: follow `next` (it carries an opaque `cursor`). `limit` is 1–1000
+  (default 50). `sort=field` or `sort=-field`; ties break by id.
+* **Formats**: JSON by default; `?format=csv` (or `Accept: text/csv`) and `?format=ndjson`
+  stream *every* matching row (all pages) unless `limit` is given.
+* **Errors** are RFC 9457 `application/problem+json`.
+* **Caching**: every GET has an `ETag`; send it back in `If-None-Match` to get `304`.
+"""
+
+TAGS = [
+    {"name": "statements", "description": "Direct quotes and reported speech, with speakers."},
+    {"name": "speakers", "description": "People and organisations, with aliases and counts."},
+    {"name": "documents", "description": "Source articles; every span indexes their text."},
+    {"name": "declarations", "description": "Declarations, treaties and agreements described."},
+    {"name": "clauses", "description": "Provisions of declarations, with their principles."},
+    {"name": "extraction", "description": "Run the extractor on any text; nothing is stored."},
+    {"name": "health", "description": "Liveness and database checks."},
+]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()  # close pooled connections when the server stops
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for ``settings`` (default: the ``VERBATIM_*`` environment)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Verbatim",
+        version="0.1.0",
+        summary="Who said what in the news, as a JSON API.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.total_cap = None  # exact totals; set an int to cap counting on huge tables
+    problems.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Link", "ETag"],
+        max_age=600,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,424 @@
+"""Filters, sorting and keyset pagination, shared by every list endpoint.
+
+A resource is declared as data (:class:`Resource`: its table, :class:`FilterSpec` list and
+sortable fields); every filter names an operator from the one :data:`OPERATORS` registry, so
+"case-insensitive", "contains" or "date range" mean the same thing on every endpoint.
+Pagination is keyset (``WHERE (sort, id) > (last_sort, last_id)``) so page 10,000 costs
+what page 1 costs; the position travels in an opaque, integrity-checked cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import Column, ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlmodel import Session, SQLModel
+
+from app.models import Speaker, SpeakerAlias, Statement
+from app.problems import INVALID_CURSOR, Problem, invalid_parameter
+
+
+def normalize(value: str) -> str:
+    """The form stored in ``*_norm`` columns: case-folded, whitespace collapsed."""
+    return " ".join(value.casefold().split())
+
+
+def _like_pattern(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are UTC (SQLite returns them naive); aware ones are converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+# --- the operator registry -----------------------------------------------------------------
+
+Operator = Callable[[Any, Any], ColumnElement[bool]]
+OPERATORS: dict[str, Operator] = {}
+
+
+def operator(name: str) -> Callable[[Operator], Operator]:
+    """Register a filter operator under ``name`` (one definition per meaning)."""
+
+    def register(fn: Operator) -> Operator:
+        OPERATORS[name] = fn
+        return fn
+
+    return register
+
+
+@operator("exact")
+def _exact(column: Any, value: Any) -> ColumnElement[bool]:
+    return column == value
+
+
+@operator("norm")
+def _norm(column: Any, value: str) -> ColumnElement[bool]:
+    """Equality against a ``*_norm`` column (already case-folded at write time)."""
+    return column == normalize(value)
+
+
+@operator("iexact")
+def _iexact(column: Any, value: str) -> ColumnElement[bool]:
+    """Case-insensitive equality on a column that has no ``*_norm`` twin."""
+    return func.lower(column) == value.strip().lower()
+
+
+@operator("contains")
+def _contains(column: Any, value: str) -> ColumnElement[bool]:
+    """Case-insensitive substring (ILIKE on PostgreSQL, LIKE on SQLite)."""
+    return column.ilike(_like_pattern(value.strip()), escape="\\")
+
+
+@operator("norm_contains")
+def _norm_contains(column: Any, value: str) -> ColumnElement[bool]:
+    return column.like(_like_pattern(normalize(value)), escape="\\")
+
+
+@operator("since")
+def _since(column: Any, value: datetime) -> ColumnElement[bool]:
+    return column >= as_utc(value)
+
+
+@operator("before")
+def _before(column: Any, value: datetime) -> ColumnElement[bool]:
+    return column < as_utc(value)
+
+
+def speaker_ids(value: str) -> Any:
+    """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
+    value = value.strip()
+    if value.isdigit():
+        return select(Speaker.id).where(Speaker.id == int(value))
+    norm = normalize(value)
+    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == norm)
+    return select(Speaker.id).where(
+        or_(Speaker.slug == norm.replace(" ", "-"), Speaker.name_norm == norm, Speaker.id.in_(aliased))
+    )
+
+
+@operator("speaker")
+def _speaker(column: Any, value: str) -> ColumnElement[bool]:
+    return column.in_(speaker_ids(value))
+
+
+# --- declaring resources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Via:
+    """Filter on a child table: ``parent_key IN (SELECT child_key FROM child WHERE ...)``."""
+
+    column: Any
+    child_key: Any
+    parent_key: Any
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One query parameter: its operator, the column(s) it tests (OR-ed) and its docs."""
+
+    name: str
+    op: str
+    targets: tuple[Any, ...]
+    annotation: Any = str
+    description: str = ""
+    example: Any = None
+
+    def condition(self, value: Any) -> ColumnElement[bool]:
+        fn = OPERATORS[self.op]
+        parts = []
+        for target in self.targets:
+            if isinstance(target, Via):
+                sub = select(target.child_key).where(fn(target.column, value))
+                parts.append(target.parent_key.in_(sub))
+            else:
+                parts.append(fn(target, value))
+        return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A listable table: the single source for its filters, sorts and cursor scope."""
+
+    key: str
+    model: type[SQLModel]
+    filters: tuple[FilterSpec, ...]
+    sorts: Mapping[str, str]  # public sort name -> model attribute
+    base: tuple[ColumnElement[bool], ...] = ()  # always applied (quotes: kind = direct)
+    default_sort: str = "id"
+    filter_by_name: dict[str, FilterSpec] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for spec in self.filters:
+            assert spec.op in OPERATORS, f"unknown operator {spec.op!r} for {spec.name}"
+        object.__setattr__(self, "filter_by_name", {f.name: f for f in self.filters})
+
+    @property
+    def id_column(self) -> Any:
+        return self.model.id  # type: ignore[attr-defined]
+
+    def conditions(self, params: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+        """WHERE clauses for the filters that were given (``None`` means absent)."""
+        out = list(self.base)
+        for name, value in params.items():
+            spec = self.filter_by_name.get(name)
+            if spec is None or value is None:
+                continue
+            if isinstance(value, str) and not value.strip():
+                continue  # ?q= is "no filter", not "match nothing"
+            out.append(spec.condition(value))
+        return out
+
+    def sort_choices(self) -> list[str]:
+        return [choice for name in self.sorts for choice in (name, f"-{name}")]
+
+
+# --- sorting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sort:
+    name: str
+    descending: bool
+    attr: str
+    column: Any
+
+    @property
+    def token(self) -> str:
+        return f"-{self.name}" if self.descending else self.name
+
+    @property
+    def nullable(self) -> bool:
+        return bool(_table_column(self.column).nullable)
+
+
+def _table_column(attr: Any) -> Column[Any]:
+    if isinstance(attr, InstrumentedAttribute):
+        return attr.property.columns[0]  # type: ignore[no-any-return, attr-defined]
+    return attr  # type: ignore[no-any-return]
+
+
+def parse_sort(resource: Resource, raw: str | None) -> Sort:
+    """``field`` or ``-field`` from the resource's whitelist, else a 400 listing the choices."""
+    token = (raw or resource.default_sort).strip()
+    descending = token.startswith("-")
+    name = token.lstrip("-+")
+    if name not in resource.sorts:
+        allowed = ", ".join(resource.sort_choices())
+        raise invalid_parameter(
+            "sort", f"Cannot sort by {token!r}; allowed: {allowed}.", allowed=resource.sort_choices()
+        )
+    attr = resource.sorts[name]
+    return Sort(name, descending, attr, getattr(resource.model, attr))
+
+
+def order_by(resource: Resource, sort: Sort) -> list[Any]:
+    """Sort column (nulls last in both directions), then id in the same direction."""
+    column = sort.column.desc() if sort.descending else sort.column.asc()
+    id_col = resource.id_column.desc() if sort.descending else resource.id_column.asc()
+    if sort.name == "id":
+        return [id_col]
+    if sort.nullable:
+        column = column.nulls_last()
+    return [column, id_col]
+
+
+# --- cursors -------------------------------------------------------------------------------
+
+_CURSOR_KEY = b"verbatim/cursor/v1"
+
+
+@dataclass(frozen=True)
+class Key:
+    """A position in a sorted list: the last row's sort value and id."""
+
+    value: Any
+    id: int
+
+
+def key_of(row: Any, sort: Sort) -> Key:
+    return Key(getattr(row, sort.attr), int(row.id))
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=_CURSOR_KEY, digest_size=8).digest()
+
+
+def encode_cursor(resource: Resource, sort: Sort, key: Key) -> str:
+    """``base64(json[scope, sort, value, id]).base64(mac)``: opaque, and tampering shows."""
+    value = as_utc(key.value).isoformat() if isinstance(key.value, datetime) else key.value
+    payload = orjson.dumps([resource.key, sort.token, value, key.id])
+    return f"{_b64(payload)}.{_b64(_mac(payload))}"
+
+
+def _bad_cursor(detail: str) -> Problem:
+    return Problem(
+        400,
+        detail,
+        type=INVALID_CURSOR,
+        title="Invalid cursor",
+        errors=[{"in": "query", "name": "cursor", "detail": detail}],
+    )
+
+
+def decode_cursor(resource: Resource, sort: Sort, token: str) -> Key:
+    """Check integrity, scope, sort and value type; any mismatch is a 400, never a 500."""
+    try:
+        body, mac = token.split(".", 1)
+        payload = _unb64(body)
+        if not hmac.compare_digest(_unb64(mac), _mac(payload)):
+            raise ValueError("mac")
+        scope, sort_token, value, row_id = orjson.loads(payload)
+    except Exception:
+        raise _bad_cursor("The cursor is malformed or was modified; use the `next` URL as given.")
+    if scope != resource.key or sort_token != sort.token:
+        raise _bad_cursor(
+            f"This cursor belongs to another list or sort ({scope}, sort={sort_token}); "
+            f"it cannot page {resource.key} sorted by {sort.token}."
+        )
+    if not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise _bad_cursor("The cursor is malformed.")
+    return Key(_cursor_value(sort, value), row_id)
+
+
+def _cursor_value(sort: Sort, value: Any) -> Any:
+    if value is None:
+        if not sort.nullable:
+            raise _bad_cursor("The cursor is malformed.")
+        return None
+    python_type = _table_column(sort.column).type.python_type
+    if python_type is datetime and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise _bad_cursor("The cursor is malformed.") from None
+    if python_type is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, python_type) and not isinstance(value, bool):
+        return value
+    raise _bad_cursor("The cursor is malformed.")
+
+
+def after(resource: Resource, sort: Sort, key: Key) -> ColumnElement[bool]:
+    """Rows strictly after ``key`` in ``order_by`` order (nulls sort last)."""
+    col, id_col = sort.column, resource.id_column
+    later = (lambda a, b: a < b) if sort.descending else (lambda a, b: a > b)
+    if sort.name == "id":
+        return later(id_col, key.id)
+    if key.value is None:  # inside the trailing block of nulls: only the id decides
+        return and_(col.is_(None), later(id_col, key.id))
+    value = as_utc(key.value) if isinstance(key.value, datetime) else key.value
+    clause = or_(later(col, value), and_(col == value, later(id_col, key.id)))
+    return or_(clause, col.is_(None)) if sort.nullable else clause
+
+
+# --- running queries -----------------------------------------------------------------------
+
+
+def fetch_page(
+    session: Session,
+    resource: Resource,
+    *,
+    conditions: Sequence[ColumnElement[bool]],
+    sort: Sort,
+    start: Key | None,
+    limit: int,
+) -> list[Any]:
+    """Up to ``limit`` rows after ``start`` in sort order."""
+    stmt = select(resource.model).where(*conditions)
+    if start is not None:
+        stmt = stmt.where(after(resource, sort, start))
+    stmt = stmt.order_by(*order_by(resource, sort)).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def iter_rows(
+    session: Session,
+    resource: Resource,
+    *,
+    conditions: Sequence[ColumnElement[bool]],
+    sort: Sort,
+    start: Key | None,
+    limit: int | None,
+    batch_size: int = 500,
+) -> Iterator[list[Any]]:
+    """Every matching row (or the first ``limit``), in batches: exports never hold a table."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = batch_size if remaining is None else min(batch_size, remaining)
+        rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=size)
+        if not rows:
+            return
+        yield rows
+        session.expunge_all()  # keep the identity map from growing with the export
+        if remaining is not None:
+            remaining -= len(rows)
+        if len(rows) < size:
+            return
+        start = key_of(rows[-1], sort)
+
+
+def count_rows(
+    session: Session,
+    resource: Resource,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    cap: int | None = None,
+) -> int | None:
+    """Exact count of matching rows; with ``cap``, ``None`` once more than ``cap`` match.
+
+    The cap bounds the cost of ``total`` on very large tables (the count stops scanning
+    after ``cap + 1`` rows); it is off unless the application sets one.
+    """
+    if cap is None:
+        stmt = select(func.count()).select_from(resource.model).where(*conditions)
+        return int(session.scalar(stmt) or 0)
+    inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
+    n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
+    return n if n <= cap else None
+
+
+def nothing() -> ColumnElement[bool]:
+    """A condition no row meets (an unknown parent in a nested list is a 404 instead)."""
+    return false()
+
+
+__all__ = [
+    "OPERATORS",
+    "FilterSpec",
+    "Key",
+    "Resource",
+    "Sort",
+    "Statement",
+    "Via",
+    "count_rows",
+    "decode_cursor",
+    "encode_cursor",
+    "fetch_page",
+    "iter_rows",
+    "key_of",
+    "normalize",
+    "operator",
+    "parse_sort",
+]

@@ -1,0 +1,266 @@
+"""Public response schemas: the JSON shapes of DESIGN.md §1, one family per entity.
+
+Routes serialise rows straight to dicts (see ``app/api/serialize.py``) and encode them with
+orjson for speed; these models document those shapes in OpenAPI and the tests validate
+every item against them, so the docs and the bytes cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+def _example(data: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [data]})
+
+
+class SpeakerRef(BaseModel):
+    """The speaker a statement is attributed to (``null`` when unresolved)."""
+
+    model_config = _example({"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"})
+    id: int
+    slug: str
+    name: str
+
+
+STATEMENT_EXAMPLE: dict[str, Any] = {
+    "id": 4,
+    "document_id": 1,
+    "kind": "direct",
+    "text": "We discussed issues related to the participation of Russian companies …",
+    "start_char": 866,
+    "end_char": 1103,
+    "cue": "said",
+    "cue_start": 1109,
+    "cue_end": 1113,
+    "speaker_mention": "he",
+    "speaker_mention_start": 1106,
+    "speaker_mention_end": 1108,
+    "speaker": {"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+    "confidence": 0.93,
+    "paragraph": 4,
+    "published_at": None,
+    "url": "http://127.0.0.1:8000/statements/4",
+}
+
+
+class StatementOut(BaseModel):
+    """A direct quote or a piece of reported speech; ``text == document.text[start_char:end_char]``
+    except for an interrupted quote, whose ``fragments`` list each quoted part."""
+
+    model_config = _example(STATEMENT_EXAMPLE)
+    id: int
+    document_id: int
+    kind: Literal["direct", "indirect"]
+    text: str
+    start_char: int
+    end_char: int
+    fragments: list[list[int]] | None = Field(
+        default=None, description="Only for a quote interrupted by its attribution."
+    )
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    speaker_mention: str | None
+    speaker_mention_start: int | None
+    speaker_mention_end: int | None
+    speaker: SpeakerRef | None
+    confidence: float
+    paragraph: int
+    published_at: datetime | None = Field(description="The document's publication time, if known.")
+    url: str = Field(description="This statement's own URL.")
+
+
+class SpeakerOut(BaseModel):
+    """A person or organisation that is named in the corpus (possibly with no statements)."""
+
+    model_config = _example(
+        {
+            "id": 1,
+            "slug": "ilham-aliyev",
+            "name": "Ilham Aliyev",
+            "title": "President",
+            "country": "Azerbaijan",
+            "aliases": ["Aliyev", "the Azerbaijani leader", "the republican leader"],
+            "statement_count": 8,
+            "quote_count": 3,
+        }
+    )
+    id: int
+    slug: str
+    name: str
+    title: str | None
+    country: str | None
+    aliases: list[str]
+    statement_count: int
+    quote_count: int
+
+
+class DeclarationOut(BaseModel):
+    """A named instrument (declaration, treaty, agreement, …) described by a document."""
+
+    model_config = _example(
+        {
+            "id": 1,
+            "title": "Declaration on Allied Cooperation",
+            "document_id": 1,
+            "parties": ["Azerbaijan", "Russia"],
+            "clause_count": 3,
+        }
+    )
+    id: int
+    title: str
+    document_id: int
+    parties: list[str]
+    clause_count: int
+
+
+class ClauseOut(BaseModel):
+    """A provision of a declaration, as the document describes it."""
+
+    model_config = _example(
+        {
+            "id": 1,
+            "declaration_id": 1,
+            "document_id": 1,
+            "ordinal": 1,
+            "text": "the principle of cooperation based on mutual respect for independence, …",
+            "start_char": 356,
+            "end_char": 547,
+            "principles": ["independence", "state sovereignty", "territorial integrity"],
+        }
+    )
+    id: int
+    declaration_id: int
+    document_id: int
+    ordinal: int | None
+    text: str
+    start_char: int
+    end_char: int
+    principles: list[str]
+
+
+DOCUMENT_EXAMPLE: dict[str, Any] = {
+    "id": 1,
+    "title": "Azerbaijani President Ilham Aliyev and Russian President Vladimir Putin made …",
+    "dateline": "22 Feb. 23:00",
+    "published_at": None,
+    "location": "Moscow",
+    "source": "000_7dc904b87ea3e2fe.txt",
+    "sha256": "9f2c…",
+    "word_count": 512,
+    "statement_count": 8,
+}
+
+
+class DocumentOut(BaseModel):
+    """A stored article; ``published_at`` is null when the text gives no year."""
+
+    model_config = _example(DOCUMENT_EXAMPLE)
+    id: int
+    title: str | None
+    dateline: str | None
+    published_at: datetime | None
+    location: str | None
+    source: str | None
+    sha256: str
+    word_count: int
+    statement_count: int
+
+
+class DocumentDetail(DocumentOut):
+    """A document with its full text, which every span indexes."""
+
+    model_config = _example({**DOCUMENT_EXAMPLE, "text": "22 Feb. 23:00\n\nAzerbaijani President …"})
+    text: str
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; follow ``next`` (or the ``Link: rel="next"`` header) for more."""
+
+    items: list[T]
+    total: int | None = Field(
+        description="Rows matching the filters (across all pages); null if counting was skipped."
+    )
+    limit: int = Field(description="Page size used.", examples=[50])
+    next: str | None = Field(description="Full URL of the next page, or null on the last one.")
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = _example(
+        {
+            "type": "/problems/invalid-parameter",
+            "title": "Invalid parameter",
+            "status": 400,
+            "detail": "Cannot sort by 'colour'; allowed: id, -id, published_at, -published_at.",
+            "instance": "/statements",
+            "errors": [{"in": "query", "name": "sort", "detail": "Cannot sort by 'colour'; …"}],
+        }
+    )
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class HealthOut(BaseModel):
+    """Liveness and database reachability."""
+
+    model_config = _example({"status": "ok", "database": "ok"})
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class ExtractIn(BaseModel):
+    """Text to extract from; nothing is stored."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": '"We will win," Ilham Aliyev said. He noted that talks went well.'}]
+        },
+    )
+    text: str = Field(min_length=1, description="The document text (UTF-8).")
+
+
+class ExtractOut(BaseModel):
+    """What ``verbatim extract --jsonl`` prints for one document, plus document facts.
+
+    Statements carry ``speaker: {slug, name}`` (no database ids: nothing is stored)."""
+
+    model_config = _example(
+        {
+            "document": {
+                "title": None,
+                "dateline": None,
+                "location": None,
+                "published_at": None,
+                "word_count": 12,
+            },
+            "statements": [
+                {
+                    "kind": "direct",
+                    "text": "We will win,",
+                    "start_char": 1,
+                    "end_char": 13,
+                    "cue": "said",
+                    "speaker": {"slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+                }
+            ],
+            "speakers": [{"slug": "ilham-aliyev", "name": "Ilham Aliyev", "statement_count": 2}],
+            "declarations": [],
+        }
+    )
+    document: dict[str, Any]
+    statements: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
+    declarations: list[dict[str, Any]]
