@@ -1,0 +1,419 @@
+"""Stage 6: declarations, treaties and agreements, the clauses the text describes, their parties.
+
+Rules over character offsets, no parse: instrument mentions come from ``instruments``
+(capitalisation + a kind lexicon), and each sentence that mentions an instrument is read
+for the constructions news uses to describe provisions.
+
+What a clause's span covers (one rule, three cases) — the clause is the text that *states
+the provision*, without the framing that only tells us it is one:
+
+* a numbered part of the instrument is the subject ("the first paragraph of the document
+  postulates X", "Article 5 of the treaty states that X"): the part becomes ``ordinal`` and
+  the clause is the complement X;
+* the instrument itself, or its signatories, is the subject ("the document provides for X",
+  "the treaty commits …", "the parties agreed to X"): the clause is the whole predication
+  from the subject on, since the complement alone ("the development of …") would not say
+  that anything is provided for;
+* the instrument frames a clause ("in accordance with the signed Declaration, X will Y",
+  "X will Y under the agreement"): the clause is the framed clause "X will Y".
+
+Sentence connectives ("Thus,", "In addition,"), closing punctuation, closing quote marks and a
+trailing attribution (", he said") are never part of a clause.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from app.extract.geo import canonical_party, country_for_demonym
+from app.extract.instruments import Mention, find_named, find_references, title_key
+from app.extract.principles import find_principles
+from app.extract.types import Clause, Declaration, Span, Speaker
+
+log = logging.getLogger(__name__)
+
+_ORDINAL_WORDS: Final[dict[str, int]] = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+    )
+}
+_CARDINAL_WORDS: Final[dict[str, int]] = {
+    w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split())
+}
+_ROMAN: Final[dict[str, int]] = {
+    r: i + 1 for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII XIII XIV XV".split())
+}
+
+_PARTS = r"(?:paragraph|article|point|section|clause|provision|chapter|part|item|principle|preamble)"
+_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d+(?:st|nd|rd|th))"
+_NUM = r"(?:\d+(?:\.\d+)?(?:\(\w+\))?|[IVX]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_PART_BEFORE = re.compile(
+    rf"(?:\b(?:the|its|their)\s+)?(?:(?P<ow>{_ORD})\s+{_PARTS}s?|{_PARTS}\s+(?P<num>{_NUM})|the\s+preamble)"
+    r"\s+(?:of|to|in)\s+$",
+    re.IGNORECASE,
+)
+_PROVISION_VERB = (
+    r"(?:provide[sd]?(?:\s+for)?|postulate[sd]?|stipulate[sd]?|state[sd]?|says|said|reads|"
+    r"declare[sd]?|proclaim(?:s|ed)?|enshrine[sd]?|(?:re)?affirm(?:s|ed)?|establish(?:es|ed)?|"
+    r"sets?\s+(?:out|forth)|lays?\s+down|laid\s+down|guarantee[sd]?|envisage[sd]?|envision(?:s|ed)?|"
+    r"commit(?:s|ted)?|oblige[sd]?|obligate[sd]?|require[sd]?|call(?:s|ed)?\s+for|prohibit(?:s|ed)?|"
+    r"ban(?:s|ned)?|recogni[sz]e[sd]?|confirm(?:s|ed)?|define[sd]?|specif(?:y|ies|ied)|"
+    r"prescribe[sd]?|mandate[sd]?|grant(?:s|ed)?|allow(?:s|ed)?|permit(?:s|ted)?|outline[sd]?|"
+    r"foresee[sn]?|foresaw|include[sd]?|contain(?:s|ed)?|emphasi[sz]e[sd]?|underline[sd]?|"
+    r"stress(?:es|ed)?|note[sd]?|pledge[sd]?|aim(?:s|ed)?\s+(?:to|at)|seeks?\s+to|sought\s+to|"
+    r"regulate[sd]?|determine[sd]?|create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|"
+    r"provid(?:es|ed)\s+that)"
+)
+_VERB_AFTER = re.compile(
+    r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*)?"
+    r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
+    r"in\s+particular,?)\s+)*"
+    rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
+    re.IGNORECASE,
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|in|with|under|to|by|from|on|for|into|at|about|per|than|over|within|upon|behind|"
+    r"regarding|concerning|signing|signed|sign|ratify|ratified|ratifying|adopted|adopting)\s*$",
+    re.IGNORECASE,
+)
+_FRAMES = (
+    r"(?:in\s+accordance\s+with|under|according\s+to|pursuant\s+to|as\s+per|in\s+line\s+with|"
+    r"in\s+keeping\s+with|in\s+compliance\s+with|by\s+virtue\s+of|as\s+part\s+of|"
+    r"(?:with)?in\s+the\s+framework\s+of|as\s+(?:provided|stipulated|envisaged|set\s+out)\s+(?:for\s+)?(?:by|in))"
+)
+_OPENER = r"(?:^|[,;:\"“«(]|\bthat|\band|\bbut|\bwhile)\s*(?:[A-Z]?\w+,\s*)?"
+_FRAME_BEFORE = re.compile(rf"{_OPENER}(?P<frame>{_FRAMES})\s+$", re.IGNORECASE)
+_FRAME_FILLER = re.compile(
+    r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|of|on|between|in|from|with|by|last|this)"
+    r"\b[^,.;:!?]{0,80})?\s*,\s*",
+    re.IGNORECASE,
+)
+_TRAILING_FRAME = re.compile(rf",?\s*(?P<frame>{_FRAMES})\s+$", re.IGNORECASE)
+_MODAL = re.compile(
+    r"\b(?:will|shall|would|must|can|may|is\s+to|are\s+to|(?:is|are)\s+(?:obliged|required|entitled|"
+    r"allowed|bound|expected)\s+to)\b",
+    re.IGNORECASE,
+)
+_PARTIES_SUBJECT = re.compile(
+    r"\b(?:(?:the\s+two|both)\s+(?:countries|states|governments|nations|sides|parties)|"
+    r"the\s+(?:contracting\s+|signatory\s+)?(?:parties|sides|signatories))\s+"
+    r"(?:(?:also|further|have|had|jointly|hereby|formally)\s+)*"
+    r"(?:agreed|agree|undertook|undertake|undertakes|pledged|pledge|committed|commit|shall|"
+    r"reaffirmed|reaffirm|affirmed|confirmed|declared|recogni[sz]ed|resolved)\b",
+    re.IGNORECASE,
+)
+# A leading connective or adverbial ("Thus,", "In addition,", "According to the minister,").
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:thus|moreover|furthermore|additionally|also|however|therefore|hence|besides|meanwhile|"
+    r"consequently|finally|notably|importantly|specifically|in\s+\w+(?:\s+\w+)?|according\s+to[^,]{1,60}|"
+    r"as\s+a\s+result|at\s+the\s+same\s+time|on\s+the\s+other\s+hand|first(?:ly)?|second(?:ly)?|"
+    r"\w+ly)\s*,\s*)+",
+    re.IGNORECASE,
+)
+_ATTRIBUTION_TAIL = re.compile(
+    r",\s+[^,]{1,60}?\s+(?:said|says|added|adds|noted|notes|stressed|told\s+\w+|explained|"
+    r"emphasi[sz]ed|stated|announced|declared|underlined|pointed\s+out|insisted|argued)\b[^,]*$",
+    re.IGNORECASE,
+)
+_CLOSING = " \t\n.!?;:,\"“”«»'’‘"
+_QUOTES = "\"“”«»"
+# A sentence end inside a span the layout gave us (it may merge sentences around a quote).
+_INNER_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bMrs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bArt)(?<!\bCol)(?<!\bLt)[.!?]\s+(?=[A-Z\"“«])")
+
+_LEADER_TITLES: Final[tuple[str, ...]] = (
+    "president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "amir",
+    "sultan", "crown prince", "prince", "head of state", "head of government", "leader",
+    "foreign minister", "minister of foreign affairs", "secretary of state", "taoiseach",
+    "monarch", "emperor", "shah", "chairman", "grand duke",
+)
+_MEETING = re.compile(
+    r"\b(?:talks|talked|met|meet|meeting|summit|negotiat\w+|visit\w*|sign(?:s|ed|ing)?|"
+    r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|ratif(?:y|ies|ied)|ink(?:s|ed)?)\b", re.IGNORECASE)
+_BETWEEN_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
+    r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
+    re.IGNORECASE,
+)
+_CAPITAL_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w.’'-]*)*")
+_FALLBACK_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+[\"”’»]?|(?=\n)|$)")
+
+
+@dataclass(slots=True)
+class _Instrument:
+    title: str
+    kind: str
+    start: int
+    end: int
+    clauses: list[Clause] = field(default_factory=list)
+    mention_sentences: set[int] = field(default_factory=set)
+    explicit_parties: set[str] = field(default_factory=set)
+
+
+def find_declarations(text: str, sentences: Sequence[Span], speakers: Sequence[Speaker]) -> list[Declaration]:
+    """Named instruments of ``text`` with their clauses and parties; [] on any failure."""
+    try:
+        if not isinstance(text, str) or not text.strip():
+            return []
+        return _find(text, _cover(text, sentences), list(speakers or []))
+    except Exception:  # extraction of one stage must never sink the document
+        log.exception("declaration extraction failed")
+        return []
+
+
+def _cover(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
+    """Valid, sorted sentence bounds covering the text; gaps filled by a plain splitter."""
+    given: list[tuple[int, int]] = []
+    for s in sentences or []:
+        start, end = (s.start, s.end) if hasattr(s, "start") else (int(s[0]), int(s[1]))  # type: ignore[index]
+        if 0 <= start < end <= len(text) and (not given or start >= given[-1][1]):
+            given.append((start, end))
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for start, end in given + [(len(text), len(text))]:
+        for m in _FALLBACK_SENTENCE.finditer(text, pos, start):
+            if m.group().strip():
+                bounds.append((m.start(), m.end()))
+        if start < end:
+            bounds.append((start, end))
+        pos = end
+    return bounds
+
+
+def _sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
+    for i, (start, end) in enumerate(bounds):
+        if start <= pos < end:
+            return i
+    return -1
+
+
+def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> list[Declaration]:
+    named = find_named(text, bounds)
+    if not named:
+        return []
+    instruments: dict[str, _Instrument] = {}
+    resolved: list[tuple[Mention, str]] = []
+    for m in named:
+        key = title_key(m.title or "")
+        if key not in instruments:
+            instruments[key] = _Instrument(m.title or "", m.kind or "declaration", m.start, m.end)
+        resolved.append((m, key))
+    for ref in find_references(text, named):
+        key = _antecedent(ref, resolved)
+        if key is not None:
+            resolved.append((ref, key))
+    resolved.sort(key=lambda mk: mk[0].start)
+
+    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
+    for m, key in resolved:
+        i = _sentence_index(bounds, m.start)
+        if i >= 0:
+            by_sentence.setdefault(i, []).append((m, key))
+            instruments[key].mention_sentences.add(i)
+
+    taken: list[tuple[int, int]] = []
+    last_key: tuple[int, str] | None = None
+    for i, (s_start, s_end) in enumerate(bounds):
+        for m, key in by_sentence.get(i, []):
+            clause = _clause_for_mention(text, s_start, s_end, m)
+            if clause and not _overlaps(clause, taken):
+                instruments[key].clauses.append(clause)
+                taken.append((clause.start_char, clause.end_char))
+            instruments[key].explicit_parties |= _explicit_parties(text, s_start, s_end, m)
+        if by_sentence.get(i):
+            last_key = (i, by_sentence[i][-1][1])
+        if last_key and i - last_key[0] <= 2:
+            clause = _parties_clause(text, s_start, s_end)
+            if clause and not _overlaps(clause, taken):
+                instruments[last_key[1]].clauses.append(clause)
+                taken.append((clause.start_char, clause.end_char))
+
+    out = []
+    for inst in instruments.values():
+        parties = inst.explicit_parties | _leader_parties(text, bounds, speakers, inst)
+        out.append(
+            Declaration(
+                title=inst.title,
+                kind=inst.kind,
+                start_char=inst.start,
+                end_char=inst.end,
+                parties=sorted(parties),
+                clauses=sorted(inst.clauses, key=lambda c: c.start_char),
+            )
+        )
+    return out
+
+
+def _antecedent(ref: Mention, resolved: list[tuple[Mention, str]]) -> str | None:
+    """The most recent named instrument before ``ref`` whose kind is compatible."""
+    for m, key in sorted(resolved, key=lambda mk: mk[0].start, reverse=True):
+        if m.named and m.start < ref.start and (ref.kind is None or ref.kind == m.kind):
+            return key
+    return None
+
+
+def _overlaps(clause: Clause, taken: list[tuple[int, int]]) -> bool:
+    return any(a < clause.end_char and clause.start_char < b for a, b in taken)
+
+
+def _clause_for_mention(text: str, s_start: int, s_end: int, m: Mention) -> Clause | None:
+    """The clause a mention introduces, by the first construction that applies."""
+    before = text[s_start : m.start]
+    after_verb = _VERB_AFTER.match(text, m.end, s_end)
+    part = _PART_BEFORE.search(before)
+    if part and after_verb:
+        return _make(text, after_verb.end(), s_end, _ordinal(part))
+    if after_verb and not part and not _PREPOSITION_BEFORE.search(before):
+        article = re.search(r"\b(?:the|this|that)\s+$", before, re.IGNORECASE) if m.named else None
+        return _make(text, s_start + article.start() if article else m.start, s_end, None)
+    frame = _FRAME_BEFORE.search(before)
+    if frame:
+        filler = _FRAME_FILLER.match(text, m.end, s_end)
+        if filler:
+            return _make(text, filler.end(), s_end, None)
+    trailing = _TRAILING_FRAME.search(before)
+    rest = text[m.end : s_end].strip()
+    if trailing and (not rest or rest[0] in ".!?,;\"”»"):
+        return _framed_before(text, s_start, s_start + trailing.start())
+    return None
+
+
+def _ordinal(part: re.Match[str]) -> int | None:
+    if part.group("ow"):
+        word = part.group("ow").lower()
+        return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+    num = part.group("num")
+    if not num:
+        return None
+    if num.isdigit() or re.match(r"\d", num):
+        return int(re.match(r"\d+", num).group())  # type: ignore[union-attr]
+    if num.lower() in _CARDINAL_WORDS:
+        return _CARDINAL_WORDS[num.lower()]
+    return _ROMAN.get(num)  # roman numerals only in upper case
+
+
+def _content_end(text: str, start: int, limit: int) -> int:
+    """End of a clause: before a closing quote, a trailing attribution and final punctuation."""
+    end = limit
+    inner = _INNER_SENTENCE_END.search(text, start, end)
+    if inner:
+        end = inner.start()
+    for q in _QUOTES:
+        i = text.find(q, start, end)
+        if i != -1:
+            end = i
+    tail = _ATTRIBUTION_TAIL.search(text, start, end)
+    if tail:
+        end = tail.start()
+    while end > start and text[end - 1] in _CLOSING:
+        end -= 1
+    return end
+
+
+def _make(text: str, start: int, limit: int, ordinal: int | None) -> Clause | None:
+    """A clause over ``[start, content end)``, or None when too short to be a provision."""
+    while start < limit and text[start].isspace():
+        start += 1
+    end = _content_end(text, start, limit)
+    if end - start < 3 or len(text[start:end].split()) < 2:
+        return None
+    body = text[start:end]
+    return Clause(text=body, start_char=start, end_char=end, ordinal=ordinal, principles=find_principles(body))
+
+
+def _framed_before(text: str, s_start: int, frame_start: int) -> Clause | None:
+    """"X will Y under the agreement": the clause X will Y, from its opener to the frame."""
+    head = text[s_start:frame_start]
+    opener = max((m.end() for m in re.finditer(r"\bthat\s+|[;:]\s+", head)), default=0)
+    lead = _LEADING_ADVERBIAL.match(head, opener)
+    start = s_start + (lead.end() if lead else opener)
+    if not _MODAL.search(text, start, frame_start):
+        return None
+    return _make(text, start, frame_start, None)
+
+
+def _parties_clause(text: str, s_start: int, s_end: int) -> Clause | None:
+    """"The parties agreed to X": the whole predication, near an instrument mention."""
+    m = _PARTIES_SUBJECT.search(text, s_start, s_end)
+    if not m:
+        return None
+    return _make(text, m.start(), s_end, None)
+
+
+def _countries_in(fragment: str) -> set[str]:
+    """Countries named in a fragment, by name, formal name or demonym ("Russian-Azerbaijani")."""
+    found: set[str] = set()
+    for run in _CAPITAL_RUN.finditer(fragment):
+        words = [w.strip(".,’'") if not w.endswith(".") or w.count(".") < 2 else w for w in run.group().split()]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 7), i, -1):
+                phrase = " ".join(words[i:j])
+                hit = canonical_party(phrase) or (country_for_demonym(phrase) if j - i <= 2 else None)
+                if hit:
+                    found.add(hit)
+                    i = j
+                    break
+            else:
+                for piece in words[i].split("-"):
+                    hit = canonical_party(piece) or country_for_demonym(piece)
+                    if hit:
+                        found.add(hit)
+                i += 1
+    return found
+
+
+def _explicit_parties(text: str, s_start: int, s_end: int, m: Mention) -> set[str]:
+    """Parties the text names for a mention: in its title, "between X and Y", "X and Y signed"."""
+    parties: set[str] = set()
+    if m.named:
+        parties |= _countries_in(text[m.start : m.end])
+    between = _BETWEEN_AFTER.match(text[m.end : s_end])
+    if between:
+        parties |= _countries_in(between.group("who"))
+    signed = None
+    for signed in _SIGNED.finditer(text, s_start, m.start):  # the last signing verb before it
+        pass
+    if signed and not text[signed.end() : m.start].strip(" ,").count(" ") > 3:
+        subject = text[s_start : signed.start()]
+        if "," not in subject.strip().rstrip(","):
+            parties |= _countries_in(subject)
+    return parties
+
+
+def _is_leader(speaker: Speaker) -> bool:
+    title = (speaker.title or "").lower()
+    return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _LEADER_TITLES)
+
+
+def _leader_parties(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker], inst: _Instrument) -> set[str]:
+    """Countries of leaders mentioned where the instrument is, or at the talks or signing.
+
+    When the text already names the parties, a leader adds a country only from a sentence
+    about signing — a leader merely commenting on someone else's treaty is no party.
+    """
+    parties: set[str] = set()
+    for sp in speakers:
+        country = canonical_party(sp.country or "") if sp.country else None
+        if not country or not _is_leader(sp):
+            continue
+        for mention in sp.mentions:
+            i = _sentence_index(bounds, mention.start)
+            if i < 0:
+                continue
+            sentence = text[bounds[i][0] : bounds[i][1]]
+            if inst.explicit_parties:
+                ok = bool(_SIGNED.search(sentence)) and i in inst.mention_sentences
+            else:
+                ok = i in inst.mention_sentences or bool(_MEETING.search(sentence))
+            if ok:
+                parties.add(country)
+                break
+    return parties
