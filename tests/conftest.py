@@ -1,0 +1,153 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+- ``backend``: "sqlite" or "postgresql" (session-scoped parameter, so each backend's
+  session fixtures are built once).
+- ``database_url``: an empty, unmigrated database for one test (a SQLite file in
+  ``tmp_path``; on PostgreSQL a fresh ``verbatim_test_<random>`` database).
+- ``seeded_database_url``: one database per backend per session, migrated and ingested
+  from ``seeds/`` with the real extractor. Shared: treat it as read-only.
+- ``override_env``: set ``VERBATIM_*`` variables for one test, with the settings and
+  engine caches cleared before and after.
+
+PostgreSQL is ``VERBATIM_TEST_POSTGRES_URL`` (default: postgres@127.0.0.1:5432/test,
+used only as the maintenance database). Without a server its tests are skipped with the
+reason, unless ``CI`` is set: in CI an unreachable server is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, Engine, make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+BACKENDS = ["sqlite", "postgresql"]
+POSTGRES_URL = os.environ.get(
+    "VERBATIM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on one server and drops them all at the end."""
+
+    def __init__(self, maintenance_url: str) -> None:
+        self.url: URL = make_url(maintenance_url)
+        self.prefix = f"verbatim_test_{secrets.token_hex(4)}"
+        self.created: list[str] = []
+        self._admin: Engine | None = None
+
+    def admin(self) -> Engine:
+        if self._admin is None:
+            self._admin = create_engine(
+                self.url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+            )
+        return self._admin
+
+    def problem(self) -> str | None:
+        """Why the server cannot be used, or None."""
+        try:
+            with self.admin().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to connect means "no usable server"
+            return str(exc).strip().splitlines()[0]
+        return None
+
+    def create(self) -> str:
+        name = f"{self.prefix}_{len(self.created)}"
+        with self.admin().connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    """The PostgreSQL server (skipped when unreachable outside CI)."""
+    databases = PostgresDatabases(POSTGRES_URL)
+    problem = databases.problem()
+    where = databases.url.render_as_string(hide_password=True)
+    if problem:
+        if in_ci():
+            pytest.fail(f"PostgreSQL is required in CI but unreachable at {where}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {where} ({problem}); set VERBATIM_TEST_POSTGRES_URL")
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database of the current backend for this test only."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'verbatim.db'}"
+    return request.getfixturevalue("postgres").create()
+
+
+@pytest.fixture(scope="session")
+def seeded_database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
+    """A database migrated and ingested from ``seeds/`` (shared by the session: read-only)."""
+    from app.ingest import ingest_paths
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
+    else:
+        url = request.getfixturevalue("postgres").create()
+    summary = ingest_paths([SEEDS], database_url=url)
+    assert not summary.failed, f"seed ingestion failed: {summary.failed}"
+    return url
+
+
+def clear_caches() -> None:
+    """Forget the cached settings and engine so the next use reads the environment again."""
+    from app.config import get_settings
+    from app.db import get_engine
+
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def override_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """``override_env(database_url=..., api_keys="k1,k2")`` sets ``VERBATIM_*`` for this test.
+
+    Lower-case names get the ``VERBATIM_`` prefix; upper-case names are used as given;
+    ``None`` unsets a variable.
+    """
+
+    def apply(**values: str | None) -> None:
+        for key, value in values.items():
+            name = key if key.isupper() else f"VERBATIM_{key.upper()}"
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        clear_caches()
+
+    yield apply
+    clear_caches()
