@@ -54,7 +54,7 @@ _ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|ele
 _NUM = r"(?:\d+(?:\.\d+)?(?:\(\w+\))?|[IVX]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _PART_BEFORE = re.compile(
     rf"(?:\b(?:the|its|their)\s+)?(?:(?P<ow>{_ORD})\s+{_PARTS}s?|{_PARTS}\s+(?P<num>{_NUM})|the\s+preamble)"
-    r"\s+(?:of|to|in)\s+$",
+    r"\s+(?:of|to|in)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _PROVISION_VERB = (
@@ -66,7 +66,8 @@ _PROVISION_VERB = (
     r"prescribe[sd]?|mandate[sd]?|grant(?:s|ed)?|allow(?:s|ed)?|permit(?:s|ted)?|outline[sd]?|"
     r"foresee[sn]?|foresaw|include[sd]?|contain(?:s|ed)?|emphasi[sz]e[sd]?|underline[sd]?|"
     r"stress(?:es|ed)?|note[sd]?|pledge[sd]?|aim(?:s|ed)?\s+(?:to|at)|seeks?\s+to|sought\s+to|"
-    r"regulate[sd]?|determine[sd]?|create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|"
+    r"regulate[sd]?|determine[sd]?|limit(?:s|ed)?|restrict(?:s|ed)?|cap(?:s|ped)?|cover(?:s|ed)?|"
+    r"create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|"
     r"provid(?:es|ed)\s+that)"
 )
 _VERB_AFTER = re.compile(
@@ -78,7 +79,8 @@ _VERB_AFTER = re.compile(
 )
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:of|in|with|under|to|by|from|on|for|into|at|about|per|than|over|within|upon|behind|"
-    r"regarding|concerning|signing|signed|sign|ratify|ratified|ratifying|adopted|adopting)\s*$",
+    r"regarding|concerning|signing|signed|sign|ratify|ratified|ratifying|adopted|adopting)"
+    r"\s+(?:(?:the|this|that)\s+)?$",
     re.IGNORECASE,
 )
 _FRAMES = (

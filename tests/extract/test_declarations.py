@@ -126,6 +126,22 @@ def test_clause_constructions(sentence: str, clause: str, ordinal: int | None) -
 
 
 @pytest.mark.parametrize(
+    ("text", "title", "clause", "ordinal"),
+    [
+        ("Article 2 of the Charter of the United Nations prohibits the use of force.",
+         "Charter of the United Nations", "the use of force", 2),
+        ("The New START Treaty limits each side to 1,550 warheads.",
+         "New START Treaty", "The New START Treaty limits each side to 1,550 warheads", None),
+        ("The Paris Agreement, signed in 2015, commits countries to limit warming.",
+         "Paris Agreement", "The Paris Agreement, signed in 2015, commits countries to limit warming", None),
+    ],
+)
+def test_clause_of_a_named_subject(text: str, title: str, clause: str, ordinal: int | None) -> None:
+    (d,) = run(text)
+    assert (d.title, [(c.text, c.ordinal) for c in d.clauses]) == (title, [(clause, ordinal)])
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "The norms enshrined in the document would broaden cooperation.",
