@@ -1,0 +1,468 @@
+"""Writing extraction results to the database: one document, one transaction.
+
+``ingest_text`` and ``delete_document`` are the library entry points shared by the
+``verbatim ingest`` command and the write API. Both commit on success and roll back
+everything they wrote on failure, so a document is never half-stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Literal
+
+from sqlalchemy import case, delete, func
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from app.extract.types import Extraction
+from app.extract.types import Speaker as ExtractedSpeaker
+from app.models import (
+    Clause,
+    ClausePrinciple,
+    Declaration,
+    DeclarationParty,
+    Document,
+    Mention,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+)
+from app.speakers import match_speaker, norm
+
+Status = Literal["new", "unchanged", "reextracted"]
+WRITE_ATTEMPTS = 4  # a concurrent writer may win a unique key (slug, sha256): retry the document
+TITLE_MAX = 160
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one document (counts describe what is now stored for it)."""
+
+    document_id: int
+    status: Status
+    statements: int = 0
+    quotes: int = 0
+    speakers: int = 0
+    declarations: int = 0
+    clauses: int = 0
+
+
+# -- extraction seam (imported lazily: the engine is heavy and tests replace it) -------
+
+
+def extractor_version() -> str:
+    """The running engine's version; stored documents with another one are re-extracted."""
+    from app.extract import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
+
+
+def run_extraction(text: str) -> Extraction:
+    from app.extract import extract
+
+    return extract(text)
+
+
+# -- text identity ---------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """The canonical form we store and hash: NFC, ``\\n`` newlines, no BOM, no blank edges.
+
+    Only leading blank *lines* and trailing whitespace are removed, so offsets into a
+    file that starts with its first line are unchanged.
+    """
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    while text.startswith("\n") or (text.split("\n", 1)[0].strip() == "" and "\n" in text):
+        text = text.split("\n", 1)[1]
+    return text
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fallback_title(text: str, dateline: str | None) -> str:
+    """The first sentence after the dateline, shortened at a word boundary."""
+    body = text
+    if dateline and body.startswith(dateline):
+        body = body[len(dateline) :]
+    body = " ".join(body.split())
+    for i, ch in enumerate(body):
+        if ch in ".!?" and (i + 1 == len(body) or body[i + 1] == " ") and i > 20:
+            body = body[: i + 1]
+            break
+    if len(body) <= TITLE_MAX:
+        return body
+    cut = body[: TITLE_MAX - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def parse_published_at(value: str | datetime | None) -> datetime | None:
+    """ISO 8601 date or datetime; a naive value is taken as UTC. Raises ValueError."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+# -- public entry points ---------------------------------------------------------------
+
+
+def ingest_text(
+    session: Session,
+    text: str,
+    *,
+    title: str | None = None,
+    published_at: str | datetime | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    reextract: bool = False,
+) -> IngestResult:
+    """Store ``text`` and everything extracted from it; idempotent by content hash.
+
+    A document already stored by the current extractor is left alone (``unchanged``)
+    unless ``reextract``; a stale one is re-extracted in place (its id is kept).
+    """
+    text = normalise_text(text)
+    if not text:
+        raise ValueError("document is empty")
+    sha = text_sha256(text)
+    published = parse_published_at(published_at)
+    version = extractor_version()
+
+    existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if existing is not None and existing.extractor_version == version and not reextract:
+        result = _unchanged(session, existing)
+        session.rollback()  # end the read transaction; nothing was written
+        return result
+    session.rollback()  # do not hold a snapshot (or a lock) while extracting
+
+    extraction = run_extraction(text)
+    meta = _Meta(title=title, published_at=published, source=source, source_url=source_url)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            result = _store(session, text, sha, version, extraction, meta, reextract=reextract)
+            session.commit()
+            return result
+        except (IntegrityError, OperationalError) as exc:
+            session.rollback()
+            if attempt == WRITE_ATTEMPTS or not _retryable(exc):
+                raise
+            time.sleep(0.05 * attempt)
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def delete_document(session: Session, document_id: int) -> bool:
+    """Delete a document with its statements, declarations, clauses and mentions.
+
+    Speakers left with no mention and no statement anywhere are deleted too; the
+    counters of the others are recomputed. Returns False when there is no such document.
+    """
+    try:
+        document = session.get(Document, document_id)
+        if document is None:
+            session.rollback()
+            return False
+        touched = _speakers_of(session, document_id)
+        _clear_children(session, document_id)
+        session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[arg-type]
+        _recount_speakers(session, touched)
+        _drop_orphans(session, touched)
+        session.commit()
+        return True
+    except BaseException:
+        session.rollback()
+        raise
+
+
+# -- internals -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    title: str | None
+    published_at: datetime | None
+    source: str | None
+    source_url: str | None
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message or "deadlock" in message
+
+
+def _unchanged(session: Session, document: Document) -> IngestResult:
+    assert document.id is not None
+    speakers = session.exec(
+        select(func.count(func.distinct(Mention.speaker_id))).where(Mention.document_id == document.id)
+    ).one()
+    declarations = session.exec(
+        select(func.count()).select_from(Declaration).where(Declaration.document_id == document.id)
+    ).one()
+    clauses = session.exec(
+        select(func.count()).select_from(Clause).where(Clause.document_id == document.id)
+    ).one()
+    return IngestResult(
+        document_id=document.id,
+        status="unchanged",
+        statements=document.statement_count,
+        quotes=document.quote_count,
+        speakers=speakers,
+        declarations=declarations,
+        clauses=clauses,
+    )
+
+
+def _store(
+    session: Session,
+    text: str,
+    sha: str,
+    version: str,
+    extraction: Extraction,
+    meta: _Meta,
+    *,
+    reextract: bool,
+) -> IngestResult:
+    """Write one document inside the caller's transaction (no commit here)."""
+    info = extraction.document
+    document = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if document is not None and document.extractor_version == version and not reextract:
+        return _unchanged(session, document)  # a concurrent run stored it meanwhile
+
+    published = meta.published_at or parse_published_at(info.published_at)
+    status: Status = "new" if document is None else "reextracted"
+    touched: set[int] = set()
+    if document is None:
+        document = Document(sha256=sha, text=text, extractor_version=version)
+    else:
+        assert document.id is not None
+        touched = _speakers_of(session, document.id)
+        _clear_children(session, document.id)
+    document.title = meta.title or info.title or fallback_title(text, info.dateline) or document.title
+    document.dateline = info.dateline
+    document.location = info.location
+    document.published_at = published if published is not None else document.published_at
+    document.source = meta.source or document.source
+    document.source_url = meta.source_url or document.source_url
+    document.word_count = info.word_count or len(text.split())
+    document.extractor_version = version
+    document.statement_count = len(extraction.statements)
+    document.quote_count = sum(st.kind == "direct" for st in extraction.statements)
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+
+    speaker_ids = _store_speakers(session, document.id, text, extraction.speakers)
+    _store_statements(session, document, extraction, speaker_ids)
+    clauses = _store_declarations(session, document.id, extraction)
+
+    current = set(speaker_ids.values())
+    _recount_speakers(session, touched | current)
+    _drop_orphans(session, touched - current)
+    return IngestResult(
+        document_id=document.id,
+        status=status,
+        statements=document.statement_count,
+        quotes=document.quote_count,
+        speakers=len(set(speaker_ids.values())),
+        declarations=len(extraction.declarations),
+        clauses=clauses,
+    )
+
+
+def _store_speakers(
+    session: Session, document_id: int, text: str, speakers: Iterable[ExtractedSpeaker]
+) -> dict[str, int]:
+    """Insert or join each extracted speaker; returns the extraction slug → row id."""
+    ids: dict[str, int] = {}
+    for extracted in speakers:
+        row = match_speaker(session, extracted)
+        if row is None:
+            row = Speaker(
+                slug=extracted.slug,
+                name=extracted.name,
+                name_norm=norm(extracted.name),
+                kind=extracted.kind,
+                title=extracted.title,
+                country=extracted.country,
+            )
+        else:
+            row.title = row.title or extracted.title
+            row.country = row.country or extracted.country
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        ids[extracted.slug] = row.id
+        _add_aliases(session, row, [extracted.name, *extracted.aliases])
+        for span in extracted.mentions:
+            session.add(
+                Mention(
+                    document_id=document_id,
+                    speaker_id=row.id,
+                    text=text[span.start : span.end][:300],
+                    start_char=span.start,
+                    end_char=span.end,
+                )
+            )
+    session.flush()
+    return ids
+
+
+def _add_aliases(session: Session, row: Speaker, aliases: Iterable[str]) -> None:
+    known = set(session.exec(select(SpeakerAlias.alias_norm).where(SpeakerAlias.speaker_id == row.id)).all())
+    for alias in aliases:
+        alias = " ".join(alias.split())[:300]
+        key = norm(alias)
+        if key and key not in known:
+            known.add(key)
+            session.add(SpeakerAlias(speaker_id=row.id, alias=alias, alias_norm=key))  # type: ignore[arg-type]
+
+
+def _store_statements(
+    session: Session, document: Document, extraction: Extraction, speaker_ids: dict[str, int]
+) -> None:
+    for st in extraction.statements:
+        session.add(
+            Statement(
+                document_id=document.id,  # type: ignore[arg-type]
+                speaker_id=speaker_ids.get(st.speaker) if st.speaker else None,
+                kind=st.kind,
+                text=st.text,
+                start_char=st.start_char,
+                end_char=st.end_char,
+                fragments=[list(f) for f in st.fragments] if st.fragments else None,
+                cue=st.cue,
+                cue_norm=norm(st.cue) if st.cue else None,
+                cue_start=st.cue_start,
+                cue_end=st.cue_end,
+                speaker_mention=st.speaker_mention[:300] if st.speaker_mention else None,
+                speaker_mention_start=st.speaker_mention_start,
+                speaker_mention_end=st.speaker_mention_end,
+                confidence=st.confidence,
+                paragraph=st.paragraph,
+                published_at=document.published_at,
+            )
+        )
+    session.flush()
+
+
+def _store_declarations(session: Session, document_id: int, extraction: Extraction) -> int:
+    """Declarations with their parties, clauses and principles; returns the clause count."""
+    clause_total = 0
+    for extracted in extraction.declarations:
+        declaration = Declaration(
+            document_id=document_id,
+            title=extracted.title[:500],
+            kind=extracted.kind[:40],
+            start_char=extracted.start_char,
+            end_char=extracted.end_char,
+            clause_count=len(extracted.clauses),
+        )
+        session.add(declaration)
+        session.flush()
+        for party, key in _unique(extracted.parties):
+            session.add(DeclarationParty(declaration_id=declaration.id, party=party, party_norm=key))  # type: ignore[arg-type]
+        for item in extracted.clauses:
+            clause = Clause(
+                declaration_id=declaration.id,  # type: ignore[arg-type]
+                document_id=document_id,
+                ordinal=item.ordinal,
+                text=item.text,
+                start_char=item.start_char,
+                end_char=item.end_char,
+            )
+            session.add(clause)
+            session.flush()
+            for principle, key in _unique(item.principles):
+                session.add(ClausePrinciple(clause_id=clause.id, principle=principle, principle_norm=key))  # type: ignore[arg-type]
+        clause_total += len(extracted.clauses)
+    session.flush()
+    return clause_total
+
+
+def _unique(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Values with their normalised key, first spelling wins (the key is a primary key)."""
+    seen: dict[str, str] = {}
+    for value in values:
+        value = " ".join(value.split())
+        key = norm(value)
+        if key and key not in seen:
+            seen[key] = value
+    return [(value, key) for key, value in seen.items()]
+
+
+def _speakers_of(session: Session, document_id: int) -> set[int]:
+    mentioned = session.exec(select(Mention.speaker_id).where(Mention.document_id == document_id)).all()
+    quoted = session.exec(
+        select(Statement.speaker_id).where(Statement.document_id == document_id, Statement.speaker_id.is_not(None))  # type: ignore[union-attr]
+    ).all()
+    return {sid for sid in [*mentioned, *quoted] if sid is not None}
+
+
+def _clear_children(session: Session, document_id: int) -> None:
+    """Delete everything derived from a document, children first (no reliance on cascades)."""
+    clause_ids = select(Clause.id).where(Clause.document_id == document_id)
+    declaration_ids = select(Declaration.id).where(Declaration.document_id == document_id)
+    for stmt in (
+        delete(ClausePrinciple).where(ClausePrinciple.clause_id.in_(clause_ids)),  # type: ignore[attr-defined]
+        delete(Clause).where(Clause.document_id == document_id),
+        delete(DeclarationParty).where(DeclarationParty.declaration_id.in_(declaration_ids)),  # type: ignore[attr-defined]
+        delete(Declaration).where(Declaration.document_id == document_id),
+        delete(Statement).where(Statement.document_id == document_id),
+        delete(Mention).where(Mention.document_id == document_id),
+    ):
+        session.exec(stmt)  # type: ignore[call-overload]
+    session.flush()
+
+
+def _recount_speakers(session: Session, speaker_ids: set[int]) -> None:
+    """Recompute the denormalised statement/quote counters of these speakers."""
+    if not speaker_ids:
+        return
+    rows = session.exec(
+        select(
+            Statement.speaker_id,
+            func.count(Statement.id),
+            func.coalesce(func.sum(case((Statement.kind == "direct", 1), else_=0)), 0),
+        )
+        .where(Statement.speaker_id.in_(speaker_ids))  # type: ignore[union-attr]
+        .group_by(Statement.speaker_id)
+    ).all()
+    counts = {sid: (total, quotes) for sid, total, quotes in rows}
+    for speaker in session.exec(select(Speaker).where(Speaker.id.in_(speaker_ids))).all():  # type: ignore[union-attr]
+        speaker.statement_count, speaker.quote_count = (int(x) for x in counts.get(speaker.id, (0, 0)))
+        session.add(speaker)
+    session.flush()
+
+
+def _drop_orphans(session: Session, speaker_ids: set[int]) -> None:
+    """Delete speakers no document mentions or quotes any more."""
+    if not speaker_ids:
+        return
+    alive = set(
+        session.exec(select(Mention.speaker_id).where(Mention.speaker_id.in_(speaker_ids))).all()  # type: ignore[attr-defined]
+    ) | set(
+        session.exec(select(Statement.speaker_id).where(Statement.speaker_id.in_(speaker_ids))).all()  # type: ignore[union-attr]
+    )
+    dead = speaker_ids - alive
+    if dead:
+        session.exec(delete(SpeakerAlias).where(SpeakerAlias.speaker_id.in_(dead)))  # type: ignore[call-overload,attr-defined]
+        session.exec(delete(Speaker).where(Speaker.id.in_(dead)))  # type: ignore[call-overload,union-attr]
+        session.flush()
+
+
+__all__ = ["IngestResult", "delete_document", "ingest_text", "normalise_text", "text_sha256"]
