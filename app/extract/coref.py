@@ -1,0 +1,221 @@
+"""Rule-based resolution of a speaker mention to a named speaker.
+
+A mention is a name (or a variant of one), a pronoun, a description ("the Azerbaijani
+leader", "the republican leader", "the minister") or an organisation. Pronouns go to the
+most salient earlier person of a compatible gender; descriptions to the most salient
+person whose title and country fit. Ambiguity yields no speaker: a null beats a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.extract.geo import canonical_country, country_for_demonym, is_republic
+from app.extract.mentions import HEAD_OF_STATE_TITLES, LEADER_TITLES, clean_alias, slugify
+from app.extract.types import Span, Speaker
+
+PRONOUN_GENDER: dict[str, str | None] = {"he": "m", "him": "m", "she": "f", "her": "f", "i": None}
+NON_PERSON_PRONOUNS = frozenset({"it", "they", "we", "you", "one", "this", "that", "who", "which", "them", "us"})
+
+# confidence by how the attribution was made
+CONF_NAME = 0.95
+CONF_VARIANT = 0.9
+CONF_ORG = 0.85
+CONF_PRONOUN = 0.8
+CONF_PRONOUN_AMBIGUOUS = 0.6
+CONF_DESCRIPTION = 0.7
+CONF_FLOATING = 0.5
+CONF_UNRESOLVED = 0.3
+CONF_NONE = 0.2
+
+_DESCRIPTION = re.compile(
+    r"^(?:the|The|THE)\s+(?:(?P<demonym>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?"
+    r"(?:(?P<republican>republican)\s+)?(?:(?:former|new|outgoing|incoming|top|chief|senior)\s+)?"
+    r"(?i:(?P<noun>leader|head of state|president|prime minister|premier|chancellor|minister|"
+    r"foreign minister|defen[cs]e minister|king|queen|senator|governor|mayor|secretary|"
+    r"secretary of state|ambassador|spokesman|spokeswoman|spokesperson|congressman|"
+    r"congresswoman|candidate|nominee|envoy|diplomat|official|emir|sultan))$",
+)
+_ORG_WORDS = re.compile(
+    r"^(?:the\s+)?(?:[A-Z][\w.&'-]*\s+)*(?:Kremlin|White House|Pentagon|Ministry|ministry|"
+    r"Department|department|Office|office|Government|government|Embassy|embassy|Agency|agency|"
+    r"Committee|committee|Commission|commission|Council|council|Party|party|Campaign|campaign|"
+    r"Court|court|Police|police|Army|army|Company|company|Post|Times|Journal|News|Reuters|"
+    r"Associated Press|AP|AFP|Interfax|TASS|Xinhua|BBC|CNN)$"
+)
+
+
+@dataclass(slots=True)
+class Salience:
+    """Who was mentioned where, in text order: the memory for pronouns and descriptions."""
+
+    events: list[tuple[int, str, int]] = field(default_factory=list)  # (position, slug, paragraph)
+
+    def add(self, pos: int, slug: str, paragraph: int) -> None:
+        self.events.append((pos, slug, paragraph))
+        self.events.sort()
+
+    def before(self, pos: int, paragraph: int, window: int = 2) -> list[str]:
+        """Slugs mentioned before ``pos`` in this or the ``window`` previous paragraphs, latest first."""
+        seen: list[str] = []
+        for p, slug, para in reversed(self.events):
+            if p >= pos:
+                continue
+            if para < paragraph - window:
+                break
+            if slug not in seen:
+                seen.append(slug)
+        return seen
+
+
+@dataclass(slots=True)
+class Resolution:
+    slug: str | None
+    confidence: float
+    how: str  # "name", "variant", "pronoun", "description", "organization", "unresolved"
+
+
+class Resolver:
+    """Resolves mention spans of one document against its speakers."""
+
+    def __init__(self, text: str, speakers: list[Speaker], name_spans: list[tuple[Span, str]],
+                 org_spans: list[Span], paragraph_of: "callable[[int], int]") -> None:
+        self.text = text
+        self.speakers = {s.slug: s for s in speakers}
+        self.name_spans = name_spans
+        self.org_spans = org_spans
+        self.paragraph_of = paragraph_of
+        self.salience = Salience()
+        for span, slug in name_spans:
+            self.salience.add(span.start, slug, paragraph_of(span.start))
+
+    def note_speaker(self, pos: int, slug: str) -> None:
+        """A statement's speaker is salient: later pronouns are likely to mean them."""
+        self.salience.add(pos, slug, self.paragraph_of(pos))
+
+    def resolve(self, mention: Span | None) -> Resolution:
+        if mention is None:
+            return Resolution(None, CONF_NONE, "none")
+        surface = self.text[mention.start:mention.end].strip()
+        lowered = surface.lower()
+        for span, slug in self.name_spans:
+            if span.start < mention.end and mention.start < span.end:
+                full = self.speakers[slug].name
+                how = "name" if full.lower() in lowered else "variant"
+                return Resolution(slug, CONF_NAME if how == "name" else CONF_VARIANT, how)
+        para = self.paragraph_of(mention.start)
+        if lowered in PRONOUN_GENDER:
+            return self._pronoun(mention.start, para, PRONOUN_GENDER[lowered])
+        if lowered in NON_PERSON_PRONOUNS:
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        desc = _DESCRIPTION.match(surface)
+        if desc:
+            res = self._description(mention.start, para, desc)
+            if res.slug:
+                alias = clean_alias(surface)
+                sp = self.speakers[res.slug]
+                if alias not in sp.aliases:
+                    sp.aliases.append(alias)
+                return res
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        org = self._organization(mention, surface)
+        if org is not None:
+            return Resolution(org, CONF_ORG, "organization")
+        return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def _pronoun(self, pos: int, para: int, gender: str | None) -> Resolution:
+        candidates = [s for s in self.salience.before(pos, para)
+                      if self.speakers[s].kind == "person"
+                      and (gender is None or self.speakers[s].gender in (None, gender))]
+        if not candidates:
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        best = candidates[0]
+        # a candidate of the pronoun's known gender beats one of unknown gender
+        if gender is not None and self.speakers[best].gender is None:
+            known = [s for s in candidates if self.speakers[s].gender == gender]
+            if known:
+                best = known[0]
+        ambiguous = len(candidates) > 1 and self.speakers[candidates[1]].gender == self.speakers[best].gender
+        return Resolution(best, CONF_PRONOUN_AMBIGUOUS if ambiguous else CONF_PRONOUN, "pronoun")
+
+    def _description(self, pos: int, para: int, m: re.Match[str]) -> Resolution:
+        noun = m.group("noun").lower()
+        demonym = m.group("demonym")
+        country = None
+        if demonym:
+            country = country_for_demonym(demonym) or canonical_country(demonym)
+            if country is None:
+                # "the Republican leader" is a party label, not a nationality: no match
+                return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        republican = m.group("republican") is not None
+        candidates = []
+        for slug in self.salience.before(pos, para, window=4):
+            sp = self.speakers[slug]
+            if sp.kind != "person":
+                continue
+            title = (sp.title or "").lower()
+            if country and sp.country != country:
+                continue
+            if noun in ("leader", "head of state"):
+                ok = title in LEADER_TITLES or any(t in title for t in LEADER_TITLES)
+                if noun == "head of state" or republican:
+                    ok = title in HEAD_OF_STATE_TITLES
+            else:
+                ok = noun in title or (noun == "premier" and title == "prime minister")
+            if republican:
+                ok = ok and sp.country is not None and is_republic(sp.country) and title == "president"
+            if ok:
+                candidates.append(slug)
+        if not candidates:
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        return Resolution(candidates[0], CONF_DESCRIPTION, "description")
+
+    def _organization(self, mention: Span, surface: str) -> str | None:
+        """An organisation speaker for "the Kremlin", "The Post", or an ORG entity."""
+        is_entity = any(s.start <= mention.start and mention.end <= s.end + 2 or
+                        (mention.start <= s.start and s.end <= mention.end) for s in self.org_spans)
+        if not (is_entity or _ORG_WORDS.match(surface)):
+            return None
+        name = re.sub(r"^(?:the|The)\s+", "", surface).strip()
+        name = re.sub(r"['’]s$", "", name)
+        if not name or not name[0].isupper():
+            return None  # "the ministry" with no name: unresolved rather than guessed
+        slug = slugify(name)
+        sp = self.speakers.get(slug)
+        if sp is None:
+            sp = Speaker(slug=slug, name=name, kind="organization")
+            self.speakers[slug] = sp
+        alias = clean_alias(surface)
+        if alias not in sp.aliases:
+            sp.aliases.append(alias)
+        return slug
+
+
+def infer_genders(text: str, speakers: list[Speaker], name_spans: list[tuple[Span, str]],
+                  sentences: list[Span]) -> None:
+    """Gender from pronoun usage: a sentence naming one person followed by he/she as subject."""
+    votes: dict[str, list[int]] = {}
+    for i, sent in enumerate(sentences[:-1]):
+        named = {slug for span, slug in name_spans if sent.start <= span.start < sent.end}
+        if len(named) != 1:
+            continue
+        nxt = sentences[i + 1]
+        following = text[nxt.start:min(nxt.end, nxt.start + 120)]
+        if any(sent2.start <= span.start < sent2.end for span, _ in name_spans for sent2 in [nxt]):
+            continue
+        he = len(re.findall(r"\b(?:he|his|him)\b", following, re.I))
+        she = len(re.findall(r"\b(?:she|her|hers)\b", following, re.I))
+        slug = next(iter(named))
+        v = votes.setdefault(slug, [0, 0])
+        v[0] += he
+        v[1] += she
+    by_slug = {s.slug: s for s in speakers}
+    for slug, (he, she) in votes.items():
+        sp = by_slug.get(slug)
+        if sp is None or sp.gender:
+            continue
+        if he > she:
+            sp.gender = "m"
+        elif she > he:
+            sp.gender = "f"

@@ -1,0 +1,90 @@
+"""Direct quotations: which paired quotes are statements and how their parts join.
+
+A quote is a statement when it says something (three words or more, not a title or a
+scare-quoted phrase); a quote interrupted by its attribution ("X," he said, "Y.") becomes
+one statement with fragments; a multi-paragraph quote keeps one fragment per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.extract.quotes import Quote
+from app.extract.types import Span
+
+_NAMING_BEFORE = re.compile(r"(?:so-called|dubbed|titled|entitled|named|called|nicknamed|known as|labell?ed|termed|headlined|the word|the term|the phrase)\s*$", re.I)
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(slots=True)
+class DirectQuote:
+    """A quotation that is a statement: its quoted parts and the whole outer extent."""
+
+    parts: list[Span]
+    outer: Span
+    paragraph: int
+    speechlike: bool = True
+
+    @property
+    def inner(self) -> Span:
+        return Span(self.parts[0].start, self.parts[-1].end)
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return Span(s, e)
+
+
+def is_statement_quote(text: str, quote: Quote) -> bool:
+    """Whether a quoted passage is speech rather than a title or a scare-quoted phrase."""
+    content = text[quote.inner.start:quote.inner.end]
+    words = _WORD.findall(content)
+    if len(words) < 3:
+        return False
+    before = text[max(0, quote.outer.start - 30):quote.outer.start]
+    if _NAMING_BEFORE.search(before):
+        return False
+    # a title: Every Main Word Capitalised, no sentence punctuation
+    if len(words) <= 8 and not re.search(r"[.!?,;]", content):
+        caps = sum(1 for w in words if w[:1].isupper())
+        if caps >= len(words) - 1 and caps >= 2:
+            return False
+    return True
+
+
+def direct_quotes(text: str, quotes: list[Quote]) -> list[DirectQuote]:
+    """Outermost quotes; ``speechlike`` tells statements from titles and scare quotes."""
+    kept: list[Quote] = []
+    for q in quotes:
+        if any(o.outer.start <= q.outer.start and q.outer.end <= o.outer.end and o is not q for o in quotes if o.double or not q.double):
+            continue  # nested inside another quote
+        kept.append(q)
+    kept.sort(key=lambda q: q.outer.start)
+    out: list[DirectQuote] = []
+    for q in kept:
+        parts = [_trimmed(text, p) for p in q.parts] if q.parts else [_trimmed(text, q.inner)]
+        parts = [p for p in parts if p.end > p.start]
+        if not parts:
+            continue
+        out.append(DirectQuote(parts, q.outer, q.paragraph, bool(q.parts) or is_statement_quote(text, q)))
+    return out
+
+
+def interruption(text: str, first: DirectQuote, second: DirectQuote) -> bool:
+    """Whether ``second`` continues ``first`` across a short attribution: "X," he said, "Y."."""
+    if first.paragraph != second.paragraph or first.outer.end >= second.outer.start:
+        return False
+    between = text[first.outer.end:second.outer.start]
+    if len(between) > 80 or "\n" in between:
+        return False
+    end_of_first = text[first.parts[-1].end:first.outer.end + 1]
+    if not re.search(r"[,—–-]", end_of_first + between[:2]):
+        return False
+    if not re.search(r",\s*$|:\s*$", between):
+        return False
+    return len(_WORD.findall(between)) <= 8

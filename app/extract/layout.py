@@ -1,0 +1,195 @@
+"""Layout: dateline, title, paragraphs and sentence units with character offsets.
+
+spaCy's parser glues a dateline ("22 Feb. 23:00") to the first sentence and splits quotes
+of several sentences; a rule splitter over characters does neither, and it lets the
+parser run only on the sentences that need it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.extract.quotes import Quote
+from app.extract.types import Span
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MONTH_NUM = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_TIME = r"\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|GMT|UTC))?"
+_DATE = (
+    rf"(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+(?P<year>\d{{4}}))?"
+)
+# "22 Feb. 23:00" or "February 22, 2023" alone on the first line
+_DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE})(?:,?\s+{_TIME})?\s*$", re.I)
+# "MOSCOW, Feb 22 (Reuters) -" / "WASHINGTON (AP) —" / "BAKU, Azerbaijan -"
+_WIRE = re.compile(
+    rf"^\s*(?P<loc>[A-Z][A-Z .'\-]{{1,40}}?)(?:,\s*[A-Z][a-z]+\.?)?(?:,\s*(?P<date>{_DATE}))?"
+    r"\s*(?:\((?P<src>[A-Za-z .&]+)\))?\s*[-—–]+\s*"
+)
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen col lt sgt capt cmdr adm gov sen rep rev st jr sr co corp inc ltd
+    no vs etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft u.s u.k u.n e.g i.e a.m p.m
+    pres sec dept gov't univ est approx fig""".split()
+)
+_SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+
+
+@dataclass(slots=True)
+class Layout:
+    """Where things are on the page."""
+
+    paragraphs: list[Span]
+    sentences: list[Span]
+    sentence_paragraph: list[int]
+    dateline: Span | None = None
+    dateline_location: str | None = None
+    title: Span | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    wire_source: str | None = None
+    body_start: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def split_paragraphs(text: str, start: int = 0) -> list[Span]:
+    """Paragraphs are separated by blank lines; single newlines break too when lines are short."""
+    spans: list[Span] = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[start:]):
+        s, e = match.start() + start, match.end() + start
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append(Span(s, e))
+    return spans
+
+
+def find_dateline(text: str) -> tuple[Span | None, dict[str, str | None]]:
+    """A dateline at the very start: its span and parts (date, year, location, source)."""
+    first = re.match(r"\s*([^\n]*)", text)
+    if first is None:
+        return None, {}
+    line_start, line_end = first.start(1), first.end(1)
+    line = text[line_start:line_end]
+    if len(line) <= 40:
+        m = _DATE_LINE.match(line)
+        if m:
+            return Span(line_start, line_start + len(line.rstrip())), {
+                "date": m.group("date"), "year": m.group("year")}
+    m = _WIRE.match(line)
+    if m and (m.group("date") or m.group("src")) and m.group("loc").strip().upper() == m.group("loc").strip():
+        return Span(line_start, line_start + m.end()), {
+            "date": m.group("date"), "year": _year_of(m.group("date")),
+            "location": m.group("loc").strip().title(), "source": m.group("src")}
+    return None, {}
+
+
+def _year_of(date: str | None) -> str | None:
+    if not date:
+        return None
+    m = re.search(r"\d{4}", date)
+    return m.group(0) if m else None
+
+
+def parse_date(date: str | None) -> tuple[int | None, int | None]:
+    """(month, day) of a dateline date such as "22 Feb." or "Feb 22"."""
+    if not date:
+        return None, None
+    month = day = None
+    m = re.search(r"[A-Za-z]{3}", date)
+    if m:
+        month = _MONTH_NUM.get(m.group(0).lower())
+    d = re.search(r"\b(\d{1,2})\b", date)
+    if d:
+        day = int(d.group(1))
+    return month, day
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Whether the period at ``end - 1`` closes an abbreviation or an initial."""
+    start = end - 1
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start : end - 1].lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    if len(word) == 1 and text[start].isupper():  # an initial: "John F. Kennedy"
+        return True
+    return "." in word and len(word) <= 6  # "U.S.", "a.m."
+
+
+def split_sentences(text: str, para: Span) -> list[Span]:
+    """Rule-based sentence spans inside one paragraph."""
+    spans: list[Span] = []
+    start = para.start
+    for m in _SENT_END.finditer(text, para.start, para.end):
+        end = m.end()
+        nxt = end
+        while nxt < para.end and text[nxt].isspace():
+            nxt += 1
+        if nxt >= para.end:
+            break
+        following = text[nxt]
+        if not (following.isupper() or following.isdigit() or following in "\"“‘'«(["):
+            continue
+        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start() + 1):
+            # "Mr. Aliyev", "U.S. officials": but "the U.S. He said" is rare; keep together
+            continue
+        spans.append(Span(start, end))
+        start = nxt
+    if start < para.end:
+        spans.append(Span(start, para.end))
+    return spans
+
+
+def merge_quoted(sentences: list[Span], quotes: list[Quote]) -> list[Span]:
+    """Join sentences whose boundary falls inside a quotation, so a quote is one unit."""
+    if not quotes:
+        return sentences
+    inside = [q.inner for q in quotes if q.double or q.inner.end - q.inner.start > 0]
+    merged: list[Span] = []
+    for sent in sentences:
+        if merged and any(q.start < sent.start < q.end for q in inside):
+            merged[-1] = Span(merged[-1].start, sent.end)
+        else:
+            merged.append(sent)
+    return merged
+
+
+def analyse_layout(text: str, quotes_for: "callable[[list[Span]], list[Quote]]") -> tuple[Layout, list[Quote]]:
+    """Dateline, paragraphs, quotes and sentence units of ``text``."""
+    dateline, parts = find_dateline(text)
+    body_start = dateline.end if dateline else 0
+    paragraphs = split_paragraphs(text, body_start)
+    quotes = quotes_for(paragraphs)
+    sentences: list[Span] = []
+    sentence_paragraph: list[int] = []
+    for p_index, para in enumerate(paragraphs):
+        para_quotes = [q for q in quotes if q.paragraph == p_index and not q.parts]
+        for sent in merge_quoted(split_sentences(text, para), para_quotes):
+            sentences.append(sent)
+            sentence_paragraph.append(p_index)
+    month, day = parse_date(parts.get("date"))
+    year = parts.get("year")
+    layout = Layout(
+        paragraphs=paragraphs,
+        sentences=sentences,
+        sentence_paragraph=sentence_paragraph,
+        dateline=dateline,
+        dateline_location=parts.get("location"),
+        month=month,
+        day=day,
+        year=int(year) if year else None,
+        wire_source=parts.get("source"),
+        body_start=body_start,
+    )
+    return layout, quotes

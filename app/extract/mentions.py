@@ -1,0 +1,176 @@
+"""Mentions of people and organisations, their titles and countries, merged into speakers.
+
+Names come from spaCy's NER; the words before a name ("Azerbaijani President",
+"Secretary of State", "Mr.") give title, nationality and sometimes gender. Variants of
+a name within one document ("Aliyev", "President Aliyev") are merged into the fullest form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from app.extract.geo import canonical_country, country_for_demonym
+from app.extract.types import Span, Speaker
+
+TITLE_WORDS = (
+    r"(?:Deputy |Vice |Acting |Former |former |First |Interim |Chief |Senior |Supreme |General |Executive )*"
+    r"(?:Prime Minister|President|Vice President|Chancellor|King|Queen|Prince|Princess|Emperor|Pope|"
+    r"(?:Foreign|Defen[cs]e|Finance|Interior|Economy|Energy|Health|Justice|Trade|Labou?r|Education|Culture|Transport|Agriculture)\s+Minister|"
+    r"Minister(?: of [A-Z][a-z]+(?: and [A-Z][a-z]+)?| for [A-Z][a-z]+(?: [A-Z][a-z]+)?)?|"
+    r"Secretary of State|Secretary[- ]General|(?:[A-Z][a-z]+ )?Secretary|Ambassador|Governor|Gov\.|Senator|Sen\.|"
+    r"Representative|Rep\.|Congressman|Congresswoman|Speaker|Mayor|Premier|Sheikh|Emir|Sultan|"
+    r"Chairman|Chairwoman|Chair|Director|Commissioner|Spokesman|Spokeswoman|Spokesperson|"
+    r"Attorney General|Judge|Justice|Chief Justice|Leader|Majority Leader|Minority Leader|"
+    r"General|Gen\.|Admiral|Adm\.|Colonel|Col\.|Lieutenant|Lt\.|Sergeant|Sgt\.|Captain|Capt\.|"
+    r"Patriarch|Archbishop|Bishop|Cardinal|Rabbi|Imam|Dr\.|Doctor|Professor|Prof\.|CEO|"
+    r"Ayatollah|Crown Prince|Grand Duke|Duke|Duchess|Lord|Lady|Sir|Dame)"
+)
+HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mister|Madam)\.?\s+$")
+_TITLE_BEFORE = re.compile(
+    rf"(?:(?P<demonym>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?(?P<title>{TITLE_WORDS})\s+$"
+)
+_TITLE_INSIDE = re.compile(rf"^(?P<title>{TITLE_WORDS})\s+(?=[A-Z])")
+_FEMALE_TITLES = frozenset({"queen", "princess", "duchess", "lady", "dame", "chairwoman",
+                            "spokeswoman", "congresswoman"})
+_MALE_TITLES = frozenset({"king", "prince", "duke", "lord", "sir", "chairman", "spokesman",
+                          "congressman", "pope", "emperor", "sultan", "emir", "sheikh"})
+HEAD_OF_STATE_TITLES = frozenset({"president", "king", "queen", "emir", "sultan", "emperor"})
+LEADER_TITLES = frozenset({"president", "prime minister", "chancellor", "king", "queen", "premier",
+                           "emir", "sultan", "leader", "emperor", "sheikh"})
+
+
+@dataclass(slots=True)
+class PersonMention:
+    """One naming of a person: the full surface (with title) and the bare name."""
+
+    surface: Span
+    name_span: Span
+    name: str
+    title: str | None = None
+    country: str | None = None
+    gender: str | None = None
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII, hyphenated: "Ilham Əliyev" -> "ilham-liyev" at worst, never empty."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "speaker"
+
+
+def clean_name(raw: str) -> str:
+    """Strip possessives, stray punctuation and a leading title from an NER name."""
+    name = re.sub(r"(?:['’]s|['’])$", "", raw.strip())
+    name = name.strip(" ,.;:\"“”‘’()-")
+    m = _TITLE_INSIDE.match(name)
+    if m:
+        name = name[m.end():]
+    name = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+", "", name)
+    return re.sub(r"\s+", " ", name)
+
+
+def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
+    """A person mention from an NER PERSON span, widened leftwards over its title."""
+    raw = text[start:end]
+    name = clean_name(raw)
+    if not name or not any(c.isupper() for c in name[:1]) or len(name) < 2:
+        return None
+    if any(ch in name for ch in "@#/\n") or len(name.split()) > 5:
+        return None
+    offset = raw.find(name)
+    name_span = Span(start + max(offset, 0), start + max(offset, 0) + len(name))
+    title = country = gender = None
+    surface_start = start
+    inside = _TITLE_INSIDE.match(raw)
+    if inside:
+        title = _norm_title(inside.group("title"))
+    left = text[max(0, start - 60):start]
+    hon = HONORIFIC.search(left)
+    if hon:
+        gender = "m" if hon.group(1).lower() in ("mr", "mister") else "f"
+        surface_start = start - (len(left) - hon.start())
+    else:
+        m = _TITLE_BEFORE.search(left)
+        if m:
+            title = title or _norm_title(m.group("title"))
+            surface_start = start - (len(left) - m.start("title"))
+            demonym = m.group("demonym")
+            if demonym:
+                found = country_for_demonym(demonym) or canonical_country(demonym)
+                if found:
+                    country = found
+                    surface_start = start - (len(left) - m.start("demonym"))
+    if title:
+        low = title.lower()
+        if low in _FEMALE_TITLES:
+            gender = "f"
+        elif low in _MALE_TITLES:
+            gender = "m"
+    return PersonMention(Span(surface_start, end), name_span, name, title, country, gender)
+
+
+def _norm_title(title: str) -> str:
+    title = re.sub(r"^(?:former|Former)\s+", "", title.strip())
+    expansions = {"Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative",
+                  "Gen.": "General", "Adm.": "Admiral", "Col.": "Colonel", "Lt.": "Lieutenant",
+                  "Sgt.": "Sergeant", "Capt.": "Captain", "Dr.": "Doctor", "Prof.": "Professor"}
+    return expansions.get(title, title)
+
+
+def merge_people(mentions: list[PersonMention], text: str) -> tuple[list[Speaker], dict[int, str]]:
+    """Speakers from person mentions, variants merged; also mention index -> slug."""
+    order = sorted(range(len(mentions)), key=lambda i: (-len(mentions[i].name.split()), mentions[i].surface.start))
+    speakers: list[Speaker] = []
+    by_slug: dict[str, Speaker] = {}
+    assignment: dict[int, str] = {}
+    for i in order:
+        m = mentions[i]
+        target = _find_match(m.name, speakers)
+        if target is None:
+            slug = slugify(m.name)
+            base, n = slug, 2
+            while slug in by_slug:
+                slug, n = f"{base}-{n}", n + 1
+            target = Speaker(slug=slug, name=m.name)
+            speakers.append(target)
+            by_slug[slug] = target
+        assignment[i] = target.slug
+    # titles, countries, genders and aliases in text order
+    for i in sorted(assignment, key=lambda k: mentions[k].surface.start):
+        m = mentions[i]
+        sp = by_slug[assignment[i]]
+        sp.title = sp.title or m.title
+        sp.country = sp.country or m.country
+        sp.gender = sp.gender or m.gender  # type: ignore[assignment]
+        sp.mentions.append(m.surface)
+        for alias in (text[m.surface.start:m.surface.end], m.name):
+            alias = clean_alias(alias)
+            if alias and alias not in sp.aliases:
+                sp.aliases.append(alias)
+    return speakers, assignment
+
+
+def clean_alias(alias: str) -> str:
+    alias = re.sub(r"\s+", " ", alias).strip(" ,.;:\"“”‘’")
+    return re.sub(r"(?:['’]s)$", "", alias)
+
+
+def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
+    """The speaker whose full name this (possibly shorter) name refers to, if unique."""
+    tokens = name.lower().split()
+    exact = [s for s in speakers if s.name.lower() == name.lower()]
+    if exact:
+        return exact[0]
+    candidates = []
+    for sp in speakers:
+        full = sp.name.lower().split()
+        if len(tokens) < len(full) and (
+            full[-len(tokens):] == tokens  # "Aliyev", "Hillary Clinton" of "Hillary Rodham Clinton"
+            or (len(tokens) >= 2 and tokens[0] == full[0] and tokens[-1] == full[-1])
+        ):
+            candidates.append(sp)
+    if len(candidates) == 1:
+        return candidates[0]
+    return None

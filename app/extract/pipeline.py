@@ -1,0 +1,251 @@
+"""The extraction pipeline over one document (see ``app.extract.extract``).
+
+Only sentence units that can hold speech (a quote mark, a speech verb, a cue phrase) go
+through the parser; the others get named entities only, which is what salience needs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from app.extract.coref import CONF_FLOATING, Resolver, infer_genders
+from app.extract.cues import CUE_HINT
+from app.extract.direct import DirectQuote, direct_quotes, interruption
+from app.extract.docinfo import document_info
+from app.extract.layout import Layout, analyse_layout
+from app.extract.mentions import PersonMention, merge_people, person_from_entity
+from app.extract.nlp import load_nlp
+from app.extract.quotes import QUOTE_CHARS, find_quotes
+from app.extract.reported import Attribution, find_cues, find_reported
+from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
+
+try:  # the declarations stage is written separately; extraction works without it
+    from app.extract.declarations import find_declarations
+except ImportError:  # pragma: no cover - until the module lands
+    find_declarations = None  # type: ignore[assignment]
+
+MAX_UNIT_CHARS = 20_000  # longer "sentences" (tables, lists with no stops) are not parsed
+_NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
+
+
+@dataclass(slots=True)
+class Unit:
+    """A sentence unit with its spaCy doc (parsed or NER-only) and document offset."""
+
+    span: Span
+    paragraph: int
+    doc: Doc | None
+    parsed: bool
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A statement before speaker resolution."""
+
+    kind: str
+    parts: list[Span]
+    attribution: Attribution | None
+    paragraph: int
+    floating_from: "Candidate | None" = None
+
+
+def needs_parse(unit_text: str) -> bool:
+    """A sentence can only hold speech if it has a quote mark, a speech verb or a cue phrase."""
+    return any(ch in QUOTE_CHARS for ch in unit_text) or CUE_HINT.search(unit_text) is not None
+
+
+def _analyse_units(text: str, layout: Layout) -> list[Unit]:
+    nlp = load_nlp()
+    units = [Unit(s, p, None, False) for s, p in zip(layout.sentences, layout.sentence_paragraph)]
+    parse_idx, ner_idx = [], []
+    for i, u in enumerate(units):
+        chunk = text[u.span.start:u.span.end]
+        if len(chunk) > MAX_UNIT_CHARS:
+            continue
+        (parse_idx if needs_parse(chunk) else ner_idx).append(i)
+    for i, doc in zip(parse_idx, nlp.pipe(text[units[i].span.start:units[i].span.end] for i in parse_idx)):
+        units[i].doc, units[i].parsed = doc, True
+    for i, doc in zip(ner_idx, nlp.pipe((text[units[i].span.start:units[i].span.end] for i in ner_idx),
+                                         disable=_NER_ONLY)):
+        units[i].doc = doc
+    return units
+
+
+def _people(text: str, units: list[Unit]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+    people: list[PersonMention] = []
+    orgs: list[Span] = []
+    places: list[Span] = []
+    for u in units:
+        if u.doc is None:
+            continue
+        base = u.span.start
+        for ent in u.doc.ents:
+            s, e = base + ent.start_char, base + ent.end_char
+            if ent.label_ == "PERSON":
+                m = person_from_entity(text, s, e)
+                if m is not None:
+                    people.append(m)
+            elif ent.label_ in ("ORG", "NORP"):
+                orgs.append(Span(s, e))
+            elif ent.label_ in ("GPE", "LOC", "FAC"):
+                places.append(Span(s, e))
+    return people, orgs, places
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _nearest_cue(cues: list[Attribution], quote: DirectQuote, text: str) -> Attribution | None:
+    """The cue that attributes a quote: after it ("…," he said) or before it (he said: "…")."""
+    best, best_dist = None, 10**9
+    for c in cues:
+        if c.cue is None:
+            continue
+        if c.cue.start >= quote.outer.end:
+            dist = c.cue.start - quote.outer.end
+        elif c.cue.end <= quote.outer.start:
+            gap = text[c.cue.end:quote.outer.start]
+            dist = len(gap) + (0 if re.search(r"[:,]\s*$", gap) else 40)
+        else:
+            continue
+        if dist < best_dist:
+            best, best_dist = c, dist
+    return best
+
+
+def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> list[Candidate]:
+    dquotes = direct_quotes(text, quotes)
+    quoted_spans = [q.outer for q in dquotes if q.speechlike]
+    all_quote_inner = [q.inner for q in quotes]
+    indirect: list[Candidate] = []
+    cues_by_unit: list[list[Attribution]] = []
+    for u in units:
+        if not u.parsed or u.doc is None:
+            cues_by_unit.append([])
+            continue
+        inside = [q for q in all_quote_inner if _overlaps(q, u.span)]
+        cues_by_unit.append(find_cues(u.doc, u.span.start, inside))
+        for att in find_reported(u.doc, u.span.start, inside):
+            indirect.append(Candidate("indirect", [att.content], att, u.paragraph))  # type: ignore[list-item]
+
+    # direct quotes, interrupted ones joined
+    merged: list[DirectQuote] = []
+    for q in dquotes:
+        if merged and interruption(text, merged[-1], q):
+            prev = merged[-1]
+            merged[-1] = DirectQuote(prev.parts + q.parts, Span(prev.outer.start, q.outer.end), prev.paragraph,
+                                     prev.speechlike or q.speechlike)
+        else:
+            merged.append(q)
+    merged = [q for q in merged if q.speechlike]
+
+    unit_starts = [u.span.start for u in units]
+
+    def unit_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(unit_starts, pos) - 1)
+
+    direct: list[Candidate] = []
+    for q in merged:
+        inner = q.inner
+        # a quote inside reported speech is a mixed quote: the indirect statement covers it
+        host = next((c for c in indirect if _contains(c.parts[0], inner)
+                     and (inner.end - inner.start) < 0.8 * (c.parts[0].end - c.parts[0].start)), None)
+        if host is not None:
+            continue
+        # reported speech whose content is this quote: the quote is direct, keep its cue
+        same = [c for c in indirect if _overlaps(c.parts[0], inner)]
+        att: Attribution | None = None
+        for c in same:
+            indirect.remove(c)
+            att = att or c.attribution
+        if att is None:
+            ui = unit_of(q.outer.start)
+            uj = unit_of(max(q.outer.start, q.outer.end - 1))
+            cues = [c for k in range(ui, uj + 1) for c in cues_by_unit[k]
+                    if not any(_contains(o, c.cue) for o in quoted_spans if c.cue)]
+            att = _nearest_cue(cues, q, text)
+            if att is None and ui > 0 and units[ui - 1].paragraph in (q.paragraph, q.paragraph - 1):
+                prev_text = text[units[ui - 1].span.start:units[ui - 1].span.end].rstrip()
+                if prev_text.endswith(":"):
+                    att = _nearest_cue(cues_by_unit[ui - 1], q, text)
+        direct.append(Candidate("direct", q.parts, att, q.paragraph))
+
+    out = sorted(direct + indirect, key=lambda c: c.parts[0].start)
+    # floating quotes take the attribution of the statement just before them
+    last: Candidate | None = None
+    for c in out:
+        if c.kind == "direct" and (c.attribution is None or c.attribution.mention is None):
+            if last is not None and last.attribution is not None and last.attribution.mention is not None \
+                    and c.paragraph - last.paragraph <= 1:
+                c.floating_from = last
+        if c.attribution is not None and c.attribution.mention is not None:
+            last = c
+    return out
+
+
+def run(text: str) -> Extraction:
+    """Extract everything from one document (the total wrapper is ``extract``)."""
+    layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
+    units = _analyse_units(text, layout)
+    people, orgs, places = _people(text, units)
+    speakers, assignment = merge_people(people, text)
+    name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]
+    name_spans += [(people[i].surface, slug) for i, slug in assignment.items()]
+    infer_genders(text, speakers, name_spans, layout.sentences)
+    para_starts = [p.start for p in layout.paragraphs]
+
+    def paragraph_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
+
+    resolver = Resolver(text, speakers, name_spans, orgs, paragraph_of)
+    statements: list[Statement] = []
+    for cand in _statements(text, layout, units, quotes):
+        att = cand.attribution
+        mention = att.mention if att else None
+        confidence_cap = 1.0
+        if cand.floating_from is not None:
+            att = cand.floating_from.attribution
+            mention = att.mention if att else None
+            confidence_cap = CONF_FLOATING
+        res = resolver.resolve(mention)
+        if res.slug:
+            resolver.note_speaker(cand.parts[0].start, res.slug)
+        parts = cand.parts
+        if len(parts) == 1:
+            body, fragments = text[parts[0].start:parts[0].end], None
+        else:
+            body = " ".join(text[p.start:p.end] for p in parts)
+            fragments = [(p.start, p.end) for p in parts]
+        statements.append(Statement(
+            kind=cand.kind,  # type: ignore[arg-type]
+            text=body,
+            start_char=parts[0].start,
+            end_char=parts[-1].end,
+            fragments=fragments,
+            cue=att.cue_text if att and cand.floating_from is None else None,
+            cue_start=att.cue.start if att and att.cue and cand.floating_from is None else None,
+            cue_end=att.cue.end if att and att.cue and cand.floating_from is None else None,
+            speaker_mention=text[mention.start:mention.end] if mention else None,
+            speaker_mention_start=mention.start if mention else None,
+            speaker_mention_end=mention.end if mention else None,
+            speaker=res.slug,
+            confidence=round(min(res.confidence, confidence_cap), 2),
+            paragraph=paragraph_of(parts[0].start),
+        ))
+    all_speakers = list(resolver.speakers.values())
+    used = {s.speaker for s in statements if s.speaker}
+    all_speakers = [s for s in all_speakers if s.kind == "person" or s.slug in used]
+    declarations: list[Declaration] = []
+    if find_declarations is not None:
+        declarations = find_declarations(text, layout.sentences, all_speakers)
+    info = document_info(text, layout, places)
+    return Extraction(document=info, statements=statements, speakers=all_speakers, declarations=declarations)

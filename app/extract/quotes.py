@@ -1,0 +1,160 @@
+"""Pairing quotation marks by character, paragraph by paragraph.
+
+spaCy's tokens cannot tell an apostrophe (’ in "Azerbaijan’s", "don’t", "’90s") from a
+closing single quote, and one misread mark would shift every later pair; so marks are
+classified from their neighbouring characters and paired here, one paragraph at a time,
+with multi-paragraph quotes (an unclosed paragraph whose successor reopens) joined.
+Unbalanced marks are dropped, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.extract.types import Span
+
+# opening mark -> closing marks accepted for it
+_DOUBLE_OPEN = {"“": "”\"", "„": "“”\"", "«": "»", "»": "«", "\"": "\"”", "‟": "”\""}
+_SINGLE_OPEN = {"‘": "’'", "‚": "‘’", "'": "'’", "‹": "›"}
+DOUBLE_MARKS = frozenset("“”„‟«»\"")
+SINGLE_MARKS = frozenset("‘’‚‹›'")
+QUOTE_CHARS = DOUBLE_MARKS | SINGLE_MARKS
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A paired quotation: ``outer`` includes the marks, ``inner`` is the content."""
+
+    outer: Span
+    inner: Span
+    double: bool
+    paragraph: int
+    parts: tuple[Span, ...] = ()  # per-paragraph inner spans of a multi-paragraph quote
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _role(text: str, i: int) -> str | None:
+    """'open', 'close', 'both' or None (an apostrophe or a stray mark) for the mark at ``i``."""
+    ch = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch in SINGLE_MARKS and ch not in "‹›":
+        # apostrophes: letter on both sides (don’t), elided years (’90s), plural possessive (leaders’ )
+        if _is_word(prev) and _is_word(nxt):
+            return None
+        if ch in "’'" and nxt.isdigit() and not _is_word(prev):
+            return None
+        if ch in "’'" and prev in "sS" and not _is_word(nxt):
+            # "the leaders’ talks": treat as apostrophe unless punctuation says close
+            return "maybe_close"
+    if ch in "“„‟«‘‚‹":
+        if ch == "«" and prev.isalnum():
+            return "close"  # Danish/German style »…«
+        return "open"
+    if ch in "”»›’":
+        if ch == "»" and nxt.isalnum() and not prev.isalnum():
+            return "open"
+        return "close"
+    # straight marks: decide by surroundings
+    prev_space = prev.isspace() or prev in "([{—–-/" or i == 0
+    next_space = nxt.isspace() or nxt in ".,;:!?)]}—–-" or i + 1 == len(text)
+    if prev_space and not next_space:
+        return "open"
+    if next_space and not prev_space:
+        return "close"
+    if prev_space and next_space:
+        return None
+    return "both"
+
+
+def _pair_paragraph(text: str, start: int, end: int, double: bool) -> tuple[list[tuple[int, int]], int | None]:
+    """Pairs of (open, close) indices for one mark family in ``text[start:end]``.
+
+    Returns the pairs and the index of an opening mark left unclosed at the paragraph end.
+    """
+    marks = DOUBLE_MARKS if double else SINGLE_MARKS
+    opens = _DOUBLE_OPEN if double else _SINGLE_OPEN
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in marks:
+            continue
+        role = _role(text, i)
+        if role is None:
+            continue
+        if role == "maybe_close":
+            if stack and text[stack[-1]] in opens and ch in opens[text[stack[-1]]]:
+                # close only if the quote has at least a few words in it
+                if text.count(" ", stack[-1], i) >= 1:
+                    pairs.append((stack.pop(), i))
+            continue
+        if stack and role in ("close", "both") and ch in opens.get(text[stack[-1]], ""):
+            pairs.append((stack.pop(), i))
+        elif role in ("open", "both") and ch in opens:
+            if double:
+                stack = [i]  # double quotes do not nest: a new opener replaces a lost one
+            else:
+                stack.append(i)
+    unclosed = stack[0] if stack else None
+    return pairs, unclosed
+
+
+def find_quotes(text: str, paragraphs: list[Span]) -> list[Quote]:
+    """All paired quotations (double and single), sorted by position.
+
+    A paragraph whose last double quote is never closed continues into the next paragraph
+    when that one opens with a quote mark (the newspaper convention for long quotes).
+    """
+    quotes: list[Quote] = []
+    pending: tuple[int, int, list[Span]] | None = None  # (open index, paragraph, parts)
+    for p_index, para in enumerate(paragraphs):
+        pairs, unclosed = _pair_paragraph(text, para.start, para.end, True)
+        first_mark = _first_nonspace(text, para.start, para.end)
+        if pending is not None:
+            open_i, open_p, parts = pending
+            pending = None
+            if first_mark is not None and text[first_mark] in DOUBLE_MARKS and (
+                not pairs or pairs[0][0] == first_mark or unclosed == first_mark
+            ):
+                # this paragraph reopens the quote; where does it close?
+                if pairs and pairs[0][0] == first_mark:
+                    close = pairs.pop(0)[1]
+                    parts.append(Span(first_mark + 1, close))
+                    quotes.append(_multi(text, open_i, close, open_p, parts))
+                elif unclosed == first_mark:
+                    parts.append(Span(first_mark + 1, _rstrip(text, para.start, para.end)))
+                    pending = (open_i, open_p, parts)
+                    unclosed = None
+        for o, c in pairs:
+            quotes.append(Quote(Span(o, c + 1), Span(o + 1, c), True, p_index))
+        if unclosed is not None and pending is None:
+            end = _rstrip(text, para.start, para.end)
+            # only a quote that runs to the end of its paragraph can continue
+            if end > unclosed + 1:
+                pending = (unclosed, p_index, [Span(unclosed + 1, end)])
+        singles, _ = _pair_paragraph(text, para.start, para.end, False)
+        for o, c in singles:
+            quotes.append(Quote(Span(o, c + 1), Span(o + 1, c), False, p_index))
+    quotes.sort(key=lambda q: (q.outer.start, -q.outer.end))
+    return quotes
+
+
+def _multi(text: str, open_i: int, close: int, para: int, parts: list[Span]) -> Quote:
+    return Quote(Span(open_i, close + 1), Span(open_i + 1, close), True, para, tuple(parts))
+
+
+def _first_nonspace(text: str, start: int, end: int) -> int | None:
+    for i in range(start, end):
+        if not text[i].isspace():
+            return i
+    return None
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

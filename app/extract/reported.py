@@ -1,0 +1,287 @@
+"""Reported speech in one parsed sentence: cue, content clause and the speaker's mention.
+
+Works on the dependency parse of a single sentence unit: a speech verb with a complement
+clause ("noted that …"), an inverted attribution ("…, said X." / "…, X said."), the
+"according to X" frame on either side, and multiword cues ("drew attention to the fact
+that …", "expressed his confidence that …"). Returned offsets are document offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from app.extract.cues import ACCORDING_TO, CONTENT_NOUNS, MULTIWORD, NEEDS_CLAUSE, PARTICLE_CUES, SPEECH_VERBS
+from app.extract.types import Span
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
+_TRIM_CHARS = " \t\n,;:—–-"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A cue with its speaker mention (either may be missing) and, for reported speech, content."""
+
+    cue: Span | None
+    cue_text: str | None
+    mention: Span | None
+    content: Span | None = None
+    according_to: bool = False
+    cue_token: int | None = None  # token index within the sentence doc
+
+
+def cue_of(token: Token) -> tuple[int, int] | None:
+    """(start, end) token range of the speech cue headed by ``token``, or None."""
+    lemma = token.lemma_.lower()
+    if token.pos_ not in ("VERB", "AUX") and not (token.tag_.startswith("VB")):
+        return None
+    if lemma in PARTICLE_CUES:
+        prts = [c for c in token.children if c.dep_ == "prt" and c.lower_ in PARTICLE_CUES[lemma]]
+        if not prts:
+            return None
+        return token.i, prts[-1].i + 1
+    if lemma not in SPEECH_VERBS and token.lower_ not in SPEECH_VERBS:
+        return None
+    end = token.i + 1
+    for c in token.children:
+        if c.dep_ == "prt" and c.i == end:
+            end += 1
+    return token.i, end
+
+
+def speaker_token(verb: Token) -> Token | None:
+    """The grammatical subject of a cue, inherited through participles ("…, adding that")."""
+    node: Token | None = verb
+    for _ in range(4):
+        if node is None:
+            return None
+        subs = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
+        if subs:
+            return subs[0]
+        agents = [c for c in node.children if c.dep_ == "agent"]
+        if agents:
+            objs = [g for g in agents[0].children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if node.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp") and node.head is not node:
+            node = node.head
+            if node.dep_ == "prep":  # "…, before saying"
+                node = node.head
+            continue
+        return None
+    return None
+
+
+def mention_span(tok: Token, base: int) -> Span:
+    """The speaker mention as a noun phrase: determiners and modifiers up to the head noun."""
+    start = tok.left_edge
+    end = tok
+    for c in tok.rights:
+        if c.dep_ in ("compound", "flat") or (c.dep_ == "prep" and False):
+            end = c
+    # skip a leading punctuation or conjunction in the subtree
+    while start.i < tok.i and (start.is_punct or start.dep_ in ("cc", "preconj")):
+        start = start.doc[start.i + 1]
+    return Span(base + start.idx, base + end.idx + len(end.text))
+
+
+def _span_of(doc: Doc, lo: int, hi: int, base: int) -> Span | None:
+    """Character span of tokens ``doc[lo:hi]`` trimmed of punctuation, "that" and spaces."""
+    while lo < hi and (doc[lo].is_punct or doc[lo].lower_ in ("that", ",") or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space) and doc[hi - 1].text not in ")”\"’":
+        hi -= 1
+    while hi > lo and doc[hi - 1].text in ")”\"’" and doc[hi - 1].is_punct:
+        # keep a closing quote only when its opener is inside the span
+        opener = {"”": "“", "\"": "\"", "’": "‘", ")": "("}[doc[hi - 1].text]
+        inside = doc[lo:hi - 1].text
+        if opener in inside and inside.count(opener) > inside.count(doc[hi - 1].text) - (opener == doc[hi - 1].text):
+            break
+        hi -= 1
+        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space) and doc[hi - 1].text not in ")”\"’":
+            hi -= 1
+    if hi <= lo:
+        return None
+    return Span(base + doc[lo].idx, base + doc[hi - 1].idx + len(doc[hi - 1].text))
+
+
+def _complement(verb: Token) -> list[Token]:
+    """Complement clauses of a cue verb (or of a content noun it governs)."""
+    comps = [c for c in verb.children if c.dep_ in ("ccomp",)]
+    if comps:
+        return comps
+    for c in verb.children:
+        if c.dep_ in ("dobj", "prep", "attr"):
+            for node in [c, *[g for g in c.children if g.dep_ == "pobj"]]:
+                if node.lemma_.lower() in CONTENT_NOUNS or c.dep_ == "prep":
+                    inner = [g for g in node.children if g.dep_ in ("ccomp", "acl", "relcl")
+                             and any(m.lower_ == "that" and m.dep_ == "mark" for m in g.children)]
+                    if inner:
+                        return inner
+    return []
+
+
+def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """Reported-speech attributions in the sentence ``doc`` (document offset ``base``)."""
+    found: list[Attribution] = []
+    used_content: list[Span] = []
+    text = doc.text
+
+    def in_quote(tok: Token) -> bool:
+        pos = base + tok.idx
+        return any(q.start <= pos < q.end for q in quoted)
+
+    # "according to X"
+    for m in ACCORDING_TO.finditer(text):
+        toks = [t for t in doc if t.idx >= m.start()]
+        if not toks or in_quote(toks[0]):
+            continue
+        first = toks[0]
+        pobj = None
+        window = doc[first.i:first.i + 3]
+        pobj = next((g for t in window for g in t.children if g.dep_ == "pobj"), None)
+        if pobj is None:  # a misparse: take the head noun of the words after the frame
+            nouns = [t for t in doc[first.i + 1:first.i + 8] if t.pos_ in ("PROPN", "NOUN", "PRON")
+                     and t.idx >= m.end()]
+            for t in nouns:
+                pobj = t
+                if t.i + 1 >= len(doc) or doc[t.i + 1].pos_ not in ("PROPN", "NOUN"):
+                    break
+        phrase_end = first.i + 1
+        if pobj is not None:
+            phrase_end = max(pobj.right_edge.i + 1, pobj.i + 1)
+        # the frame either opens the sentence or closes it (or sits in its middle)
+        before = _span_of(doc, 0, first.i, base)
+        after = _span_of(doc, phrase_end, len(doc), base)
+        content = None
+        if after and (not before or (after.end - after.start) >= (before.end - before.start)):
+            content = after
+        elif before:
+            content = before
+        mention = mention_span(pobj, base) if pobj is not None else None
+        if content:
+            found.append(Attribution(Span(base + m.start(), base + m.end()), m.group(0), mention,
+                                     content, according_to=True))
+            used_content.append(content)
+
+    # multiword cues whose complement follows the phrase
+    for m in MULTIWORD.finditer(text):
+        toks = [t for t in doc if t.idx >= m.start()]
+        if not toks or in_quote(toks[0]):
+            continue
+        verb = toks[0]
+        after_toks = [t for t in doc if t.idx >= m.end()]
+        if not after_toks:
+            continue
+        k = after_toks[0].i
+        if doc[k].lower_ == "that":
+            k += 1
+        elif not m.group(0).lower().startswith(("drew", "draws", "draw", "told", "tells", "tell")) and doc[k].lower_ not in ("that",):
+            continue  # "expressed his confidence in X" is not a statement
+        if m.group(0).lower().startswith(("told", "tells", "tell")) and doc[after_toks[0].i].lower_ != "that":
+            continue  # handled by the verb path when the parse finds the clause
+        content = _span_of(doc, k, len(doc), base)
+        subj = speaker_token(verb)
+        if content:
+            found.append(Attribution(Span(base + m.start(), base + m.end()), m.group(0),
+                                     mention_span(subj, base) if subj is not None else None,
+                                     content, cue_token=verb.i))
+            used_content.append(content)
+
+    # speech verbs with a complement clause
+    for tok in doc:
+        rng = cue_of(tok)
+        if rng is None or in_quote(tok):
+            continue
+        if any(a.cue_token == tok.i for a in found):
+            continue
+        lemma = tok.lemma_.lower()
+        cue_span = Span(base + doc[rng[0]].idx, base + doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text))
+        cue_text = text[doc[rng[0]].idx: doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)]
+        multi = MULTIWORD.match(text, tok.idx)
+        if multi:
+            cue_span, cue_text = Span(base + multi.start(), base + multi.end()), multi.group(0)
+        subj = speaker_token(tok)
+        comps = _complement(tok)
+        content: Span | None = None
+        if comps:
+            comp = comps[0]
+            lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+            if comp.i < tok.i:
+                # inverted: the content precedes the cue: stop before the subject/cue
+                hi = min(hi, tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else hi)
+            content = _span_of(doc, lo, hi, base)
+            if content is not None and comp.i < tok.i and not _adjacent(text, content.end - base, doc[hi].idx if hi < len(doc) else len(text)):
+                content = None
+        elif tok.dep_ in ("parataxis", "advcl", "conj") and tok.head.i < tok.i and lemma not in NEEDS_CLAUSE \
+                and cue_of(tok.head) is None:
+            # "The economy is strong, he said." parsed with the cue as an appendage
+            head = tok.head
+            lo = head.left_edge.i
+            hi = tok.left_edge.i
+            if subj is not None and subj.i < tok.i:
+                hi = min(hi, subj.left_edge.i)
+            content = _span_of(doc, lo, hi, base)
+            if content is not None and not _adjacent(text, content.end - base, doc[hi].idx if hi < len(doc) else len(text)):
+                content = None
+        elif tok.dep_ == "ROOT" and lemma not in NEEDS_CLAUSE:
+            # "X said Russia is …" misparsed: clause after the cue (with optional "that")
+            right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
+            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl"):
+                content = _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
+        if content is None or content.end - content.start < 8:
+            continue
+        if len(text[content.start - base:content.end - base].split()) < 3:
+            continue
+        if any(_overlap(content, u) > 0.8 for u in used_content):
+            continue
+        found.append(Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None,
+                                 content, cue_token=tok.i))
+        used_content.append(content)
+    # a cue inside another statement's content is part of what was said, not a new frame
+    return [a for a in found if not any(
+        b is not a and b.content is not None and a.cue is not None
+        and b.content.start <= a.cue.start < b.content.end
+        and not (a.content is not None and b.cue is not None and a.content.start <= b.cue.start < a.content.end)
+        for b in found)]
+
+
+def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """Speech cues outside quotations (for attributing direct quotes), content left empty."""
+    out: list[Attribution] = []
+    text = doc.text
+    for tok in doc:
+        rng = cue_of(tok)
+        if rng is None:
+            continue
+        pos = base + tok.idx
+        if any(q.start <= pos < q.end for q in quoted):
+            continue
+        subj = speaker_token(tok)
+        cue_end_tok = doc[rng[1] - 1]
+        cue_span = Span(base + tok.idx, base + cue_end_tok.idx + len(cue_end_tok.text))
+        cue_text = text[tok.idx: cue_end_tok.idx + len(cue_end_tok.text)]
+        m = MULTIWORD.match(text, tok.idx)
+        if m:
+            cue_span = Span(base + m.start(), base + m.end())
+            cue_text = m.group(0)
+        out.append(Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None,
+                               cue_token=tok.i))
+    return out
+
+
+def _adjacent(text: str, end: int, nxt: int) -> bool:
+    """Only punctuation between an inverted content and its attribution ("…, he said")."""
+    return not text[end:nxt].strip(" \t\n,;:—–-\"'”’)")
+
+
+def _overlap(a: Span, b: Span) -> float:
+    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
+    shorter = min(a.end - a.start, b.end - b.start) or 1
+    return inter / shorter
+
+
+def sentence_span(sent: SpacySpan, base: int) -> Span:
+    return Span(base + sent.start_char, base + sent.end_char)
