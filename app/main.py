@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
+from app.problems import VALIDATION_ERROR, Problem
 from app.api import ROUTERS
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -42,6 +43,17 @@ TAGS = [
 ]
 
 
+def _reject_nul(request: Request) -> None:
+    """NUL cannot be stored or compared in PostgreSQL text; refuse it as bad input (422)."""
+    bad = [name for name, value in request.query_params.multi_items() if "\x00" in value or "\x00" in name]
+    if "\x00" in request.url.path:
+        bad.append("path")
+    if bad:
+        detail = "Parameters may not contain NUL characters."
+        raise Problem(422, detail, type=VALIDATION_ERROR, title="Validation error",
+                      errors=[{"in": "query", "name": name, "detail": detail} for name in bad])
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -58,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=_lifespan,
+        dependencies=[Depends(_reject_nul)],
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)

@@ -15,15 +15,28 @@ import hmac
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, and_, false, func, or_, select
+from pydantic import Field
+from sqlalchemy import Column, ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
-from app.models import Speaker, SpeakerAlias, Statement
+from app.models import Speaker, SpeakerAlias
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def as_id(value: str) -> int | None:
+    """``value`` as a row id if it is one (ASCII digits in range), else ``None``."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 def normalize(value: str) -> str:
@@ -99,9 +112,9 @@ def _before(column: Any, value: datetime) -> ColumnElement[bool]:
 
 def speaker_ids(value: str) -> Any:
     """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
-    value = value.strip()
-    if value.isdigit():
-        return select(Speaker.id).where(Speaker.id == int(value))
+    row_id = as_id(value)
+    if row_id is not None:
+        return select(Speaker.id).where(Speaker.id == row_id)
     norm = normalize(value)
     aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == norm)
     return select(Speaker.id).where(
@@ -297,7 +310,7 @@ def decode_cursor(resource: Resource, sort: Sort, token: str) -> Key:
             f"This cursor belongs to another list or sort ({scope}, sort={sort_token}); "
             f"it cannot page {resource.key} sorted by {sort.token}."
         )
-    if not isinstance(row_id, int) or isinstance(row_id, bool):
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 <= row_id <= MAX_ID:
         raise _bad_cursor("The cursor is malformed.")
     return Key(_cursor_value(sort, value), row_id)
 
@@ -315,6 +328,8 @@ def _cursor_value(sort: Sort, value: Any) -> Any:
             raise _bad_cursor("The cursor is malformed.") from None
     if python_type is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if python_type is int and isinstance(value, int) and abs(value) > MAX_ID:
+        raise _bad_cursor("The cursor is malformed.")
     if isinstance(value, python_type) and not isinstance(value, bool):
         return value
     raise _bad_cursor("The cursor is malformed.")
@@ -397,28 +412,3 @@ def count_rows(
     inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
     n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
     return n if n <= cap else None
-
-
-def nothing() -> ColumnElement[bool]:
-    """A condition no row meets (an unknown parent in a nested list is a 404 instead)."""
-    return false()
-
-
-__all__ = [
-    "OPERATORS",
-    "FilterSpec",
-    "Key",
-    "Resource",
-    "Sort",
-    "Statement",
-    "Via",
-    "count_rows",
-    "decode_cursor",
-    "encode_cursor",
-    "fetch_page",
-    "iter_rows",
-    "key_of",
-    "normalize",
-    "operator",
-    "parse_sort",
-]

@@ -14,7 +14,7 @@ from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, 
 from app.api.declarations import DeclarationId
 from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
-from app.queries import FilterSpec, Resource, Via, normalize
+from app.queries import DbId, FilterSpec, MAX_ID, Resource, Via, normalize
 from app.schemas import ClauseOut, Page
 
 router = APIRouter(tags=["clauses"])
@@ -23,7 +23,7 @@ RESOURCE = Resource(
     key="clauses",
     model=Clause,
     filters=(
-        FilterSpec("declaration_id", "exact", (Clause.declaration_id,), int,
+        FilterSpec("declaration_id", "exact", (Clause.declaration_id,), DbId,
                    description="Only clauses of this declaration.", example=1),
         FilterSpec("principle", "norm",
                    (Via(ClausePrinciple.principle_norm, ClausePrinciple.clause_id, Clause.id),),
@@ -32,14 +32,14 @@ RESOURCE = Resource(
         FilterSpec("q", "contains", (Clause.text,),
                    description="Words in the clause text (case-insensitive substring).",
                    example="borders"),
-        FilterSpec("document_id", "exact", (Clause.document_id,), int,
+        FilterSpec("document_id", "exact", (Clause.document_id,), DbId,
                    description="Only clauses described in this document.", example=1),
     ),
     sorts={"id": "id", "ordinal": "ordinal", "start_char": "start_char", "declaration_id": "declaration_id"},
 )
 
 ClauseParams = list_params("ClauseParams", RESOURCE)
-ClauseId = Annotated[int, Path(description="Clause id.", examples=[1])]
+ClauseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Clause id.", examples=[1])]
 
 
 def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list[str]]:

@@ -56,9 +56,10 @@ def list_params(name: str, resource: Resource) -> type[BaseModel]:
     """
     fields: dict[str, Any] = {}
     for spec in resource.filters:
+        limits = {"max_length": 500} if spec.annotation is str else {}
         fields[spec.name] = (
             spec.annotation | None,
-            Field(default=None, description=spec.description, examples=[spec.example]),
+            Field(default=None, description=spec.description, examples=[spec.example], **limits),
         )
     choices = resource.sort_choices()
     fields.update(

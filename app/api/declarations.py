@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
 from app.db import SessionDep
 from app.models import Declaration, DeclarationParty
-from app.queries import FilterSpec, Resource, Via
+from app.queries import DbId, FilterSpec, MAX_ID, Resource, Via
 from app.schemas import DeclarationOut, Page
 
 router = APIRouter(tags=["declarations"])
@@ -28,14 +28,14 @@ RESOURCE = Resource(
         FilterSpec("party", "norm",
                    (Via(DeclarationParty.party_norm, DeclarationParty.declaration_id, Declaration.id),),
                    description="A party (country), case-insensitive.", example="Azerbaijan"),
-        FilterSpec("document_id", "exact", (Declaration.document_id,), int,
+        FilterSpec("document_id", "exact", (Declaration.document_id,), DbId,
                    description="Only declarations described in this document.", example=1),
     ),
     sorts={"id": "id", "title": "title", "clause_count": "clause_count"},
 )
 
 DeclarationParams = list_params("DeclarationParams", RESOURCE)
-DeclarationId = Annotated[int, Path(description="Declaration id.", examples=[1])]
+DeclarationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Declaration id.", examples=[1])]
 
 
 def parties_of(session: Session, ids: list[int]) -> dict[int, list[str]]:

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
 from app.db import SessionDep
 from app.models import Document
-from app.queries import FilterSpec, Resource
+from app.queries import DbId, FilterSpec, MAX_ID, Resource
 from app.schemas import DocumentDetail, DocumentOut, Page
 
 router = APIRouter(tags=["documents"])
@@ -38,7 +38,7 @@ RESOURCE = Resource(
 
 DocumentParams = list_params("DocumentParams", RESOURCE)
 
-DocumentId = Annotated[int, Path(description="Document id.", examples=[1])]
+DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id.", examples=[1])]
 
 
 def document_json(doc: Document) -> dict[str, Any]:

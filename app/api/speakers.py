@@ -14,7 +14,7 @@ from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, item_respons
 from app.db import SessionDep
 from app.models import Speaker, SpeakerAlias
 from app.problems import not_found
-from app.queries import FilterSpec, Resource, Via
+from app.queries import FilterSpec, Resource, Via, as_id
 from app.schemas import Page, SpeakerOut
 
 router = APIRouter(tags=["speakers"])
@@ -46,8 +46,9 @@ SpeakerRef = Annotated[
 def find_speaker(session: Session, ref: str) -> Speaker:
     """A speaker by id (digits) or slug (case-insensitive); 404 otherwise."""
     ref = ref.strip()
-    if ref.isdigit():
-        speaker = session.get(Speaker, int(ref))
+    row_id = as_id(ref)
+    if row_id is not None:
+        speaker = session.get(Speaker, row_id)
     else:
         speaker = session.scalars(select(Speaker).where(Speaker.slug == ref.lower())).first()
     if speaker is None:

@@ -26,7 +26,7 @@ from app.api.speakers import SpeakerRef, find_speaker
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
 from app.problems import not_found
-from app.queries import FilterSpec, Resource
+from app.queries import DbId, FilterSpec, MAX_ID, Resource
 from app.schemas import Page, StatementOut
 
 router = APIRouter(tags=["statements"])
@@ -35,7 +35,7 @@ FILTERS = (
     FilterSpec("speaker", "speaker", (Statement.speaker_id,),
                description="Speaker id, slug, name or alias (case-insensitive, exact).",
                example="the republican leader"),
-    FilterSpec("document_id", "exact", (Statement.document_id,), int,
+    FilterSpec("document_id", "exact", (Statement.document_id,), DbId,
                description="Only statements from this document.", example=1),
     FilterSpec("kind", "exact", (Statement.kind,), Literal["direct", "indirect"],
                description="`direct` (in quotation marks) or `indirect` (reported speech).",
@@ -61,7 +61,7 @@ QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS,
                   base=(Statement.kind == "direct",))
 
 StatementParams = list_params("StatementParams", STATEMENTS)
-StatementId = Annotated[int, Path(description="Statement id.", examples=[4])]
+StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="Statement id.", examples=[4])]
 
 
 def serialize(session: Session, rows: Sequence[Statement], request: Request) -> list[dict[str, Any]]:

@@ -53,6 +53,8 @@ LISTS: list[tuple[str, int | None, Check | None]] = [
     ("/statements?speaker={aliyev}", 8, None),
     ("/statements?speaker=vladimir-putin", 0, None),
     ("/statements?speaker=nobody at all", 0, None),
+    ("/statements?speaker=99999999999999999999", 0, None),
+    ("/statements?speaker=²", 0, None),
     ("/statements?document_id={doc}", 8, None),
     ("/statements?document_id=999999", 0, None),
     ("/statements?kind=direct", 3, _all(lambda s: s["kind"] == "direct")),

@@ -1,0 +1,96 @@
+"""Every error is RFC 9457 problem JSON with the right status; bad input is never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+
+CASES: list[tuple[str, str, int, str | None]] = [
+    # method, url, status, name of the offending parameter (errors[].name)
+    ("GET", "/nope", 404, None),
+    ("GET", "/statements/999999", 404, None),
+    ("GET", "/quotes/{indirect}", 404, None),  # an indirect statement is not a quote
+    ("GET", "/documents/999999", 404, None),
+    ("GET", "/documents/999999/statements", 404, None),
+    ("GET", "/speakers/no-such-person", 404, None),
+    ("GET", "/speakers/999999", 404, None),
+    ("GET", "/speakers/no-such-person/quotes", 404, None),
+    ("GET", "/declarations/999999", 404, None),
+    ("GET", "/declarations/999999/clauses", 404, None),
+    ("GET", "/clauses/999999", 404, None),
+    ("GET", "/documents/abc", 422, "document_id"),
+    ("GET", "/statements/1.5", 422, "statement_id"),
+    ("GET", "/clauses/-1", 422, "clause_id"),
+    ("GET", "/speakers/99999999999999999999", 404, None),
+    ("GET", "/statements?document_id=99999999999", 422, "document_id"),
+    ("GET", "/statements/99999999999999999999999", 422, "statement_id"),
+    ("GET", "/statements?limit=0", 422, "limit"),
+    ("GET", "/statements?limit=-5", 422, "limit"),
+    ("GET", "/statements?limit=1001", 422, "limit"),
+    ("GET", "/statements?limit=ten", 422, "limit"),
+    ("GET", "/statements?sort=colour", 400, "sort"),
+    ("GET", "/speakers?sort=-text", 400, "sort"),
+    ("GET", "/statements?cursor=garbage", 400, "cursor"),
+    ("GET", "/statements?published_after=yesterday", 422, "published_after"),
+    ("GET", "/documents?published_before=2024-13-45", 422, "published_before"),
+    ("GET", "/statements?kind=both", 422, "kind"),
+    ("GET", "/statements?document_id=one", 422, "document_id"),
+    ("GET", "/clauses?declaration_id=1e3", 422, "declaration_id"),
+    ("GET", "/statements?speakr=aliyev", 422, "speakr"),
+    ("GET", "/statements?format=xml", 422, "format"),
+    ("GET", "/statements?q=%00", 422, "q"),
+    ("GET", "/statements?speaker=a%00b", 422, "speaker"),
+    ("GET", "/speakers/a%00", 422, "path"),
+    ("GET", "/speakers?q=" + "x" * 501, 422, "q"),
+    ("POST", "/statements", 405, None),
+    ("DELETE", "/speakers/ilham-aliyev", 405, None),
+    ("PUT", "/healthz", 405, None),
+    ("GET", "/extract", 405, None),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "status", "name"), CASES, ids=[f"{m} {u}" for m, u, _, _ in CASES])
+def test_problem(client: TestClient, ids: dict[str, int], method: str, url: str, status: int,
+                 name: str | None) -> None:
+    response = client.request(method, url.format(**ids))
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status and body["detail"]
+    if name is not None:
+        assert name in {e["name"] for e in body["errors"]}
+    if status == 405:
+        assert response.headers["allow"]
+    assert "Traceback" not in response.text
+
+
+def test_unknown_sort_lists_the_allowed_fields(client: TestClient) -> None:
+    body = client.get("/statements?sort=colour").json()
+    assert "published_at" in body["detail"] and "-confidence" in body["allowed"]
+
+
+def test_unexpected_error_is_a_problem_without_a_stack_trace(seeded_database_url: str) -> None:
+    app = create_app(Settings(database_url=seeded_database_url))
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert response.json()["status"] == 500
+
+
+def test_unreachable_database_is_a_503_health(tmp_path: object) -> None:
+    app = create_app(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
