@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.models import Speaker, SpeakerAlias
+from app.speakers import norm
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
 
 
@@ -40,8 +41,8 @@ def as_id(value: str) -> int | None:
 
 
 def normalize(value: str) -> str:
-    """The form stored in ``*_norm`` columns: case-folded, whitespace collapsed."""
-    return " ".join(value.casefold().split())
+    """The form ingestion stores in ``*_norm`` columns (one definition: ``app.speakers.norm``)."""
+    return norm(value)
 
 
 def _like_pattern(value: str) -> str:
