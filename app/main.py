@@ -6,11 +6,13 @@ can serve several databases side by side and ``verbatim serve`` can pass its set
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
 from app import problems
 from app.problems import VALIDATION_ERROR, Problem
@@ -54,6 +56,36 @@ def _reject_nul(request: Request) -> None:
                       errors=[{"in": "query", "name": name, "detail": detail} for name in bad])
 
 
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's schema, plus a parameter-level ``example`` (what /docs pre-fills) taken
+    from each parameter's schema, and an example page for every list schema."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                             description=app.description, routes=app.routes, tags=app.openapi_tags)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for code, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if code[0] in "45" and "application/problem+json" in content:
+                        content.pop("application/json", None)  # errors are problem+json only
+                for param in operation.get("parameters", []):
+                    examples = param.get("schema", {}).get("examples")
+                    if examples and "example" not in param:
+                        param["example"] = examples[0]
+        components = schema.get("components", {}).get("schemas", {})
+        for name, component in components.items():
+            if name.startswith("Page_") and "examples" not in component:
+                item = components.get(name[5:].rstrip("_"), {}).get("examples", [None])[0]
+                component["examples"] = [{"items": [item], "total": 1, "limit": 50, "next": None}]
+        app.openapi_schema = schema
+        return schema
+
+    return build
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -86,4 +118,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

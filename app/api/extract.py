@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from app.api.common import problems
 from app.formats import dumps
 from app.problems import UNAVAILABLE, VALIDATION_ERROR, Problem
 from app.schemas import ExtractIn, ExtractOut
@@ -98,9 +99,7 @@ def _run_extraction(text: str) -> dict[str, Any]:
     response_model=ExtractOut,
     summary="Extract statements from text (nothing stored)",
     openapi_extra=_BODY_DOC,
-    responses={413: {"description": "Body too large."}, 415: {"description": "Unsupported media type."},
-               422: {"description": "No text, or not JSON / UTF-8."},
-               503: {"description": "The language model is not installed."}},
+    responses=problems(413, 415, 422, 503),
 )
 async def extract_text(request: Request) -> Response:
     """Statements (direct and indirect, with speakers resolved), speakers and declarations

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
+from app.api.common import problems
 from app.db import SessionDep
 from app.formats import dumps
 from app.problems import UNAVAILABLE, Problem
@@ -17,7 +18,7 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz", summary="Health check",
             responses={200: {"description": "Up, database reachable.",
                              "content": {"application/json": {"example": {"status": "ok", "database": "ok"}}}},
-                       503: {"description": "The database is unreachable (problem details)."}})
+                       **problems(503)})
 def healthz(session: SessionDep) -> Response:
     """`{"status": "ok", "database": "ok"}`, or a 503 problem when the database does not answer.
     Never cached."""

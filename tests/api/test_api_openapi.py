@@ -1,0 +1,40 @@
+"""The OpenAPI document loads and documents every parameter and response."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+LIST_PATHS = ["/documents", "/speakers", "/statements", "/quotes", "/declarations", "/clauses",
+              "/speakers/{id_or_slug}/statements", "/speakers/{id_or_slug}/quotes",
+              "/documents/{document_id}/statements", "/declarations/{declaration_id}/clauses"]
+
+
+def test_openapi_documents_everything(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "Verbatim" and spec["info"]["description"]
+    assert {t["name"] for t in spec["tags"]} >= {"statements", "speakers", "documents", "declarations", "clauses"}
+    for path in LIST_PATHS + ["/extract", "/healthz", "/statements/{statement_id}", "/speakers/{id_or_slug}"]:
+        assert path in spec["paths"], path
+    assert not any(p.startswith("/api") for p in spec["paths"])
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            assert op.get("summary") and op.get("description") and op.get("tags"), where
+            for param in op.get("parameters", []):
+                assert param.get("description"), f"{where} {param['name']}: no description"
+                assert "example" in param, f"{where} {param['name']}: no example"
+            ok = op["responses"]["200"]["content"]["application/json"]
+            assert "schema" in ok or "example" in ok, where
+            for code, response in op["responses"].items():
+                if code[0] in "45":
+                    assert list(response["content"]) == ["application/problem+json"], f"{where} {code}"
+    for name, schema in spec["components"]["schemas"].items():
+        assert schema.get("examples"), f"schema {name} has no example"
+    statements = {p["name"] for p in spec["paths"]["/statements"]["get"]["parameters"]}
+    assert statements == {"speaker", "document_id", "kind", "cue", "q", "published_after", "published_before",
+                          "sort", "limit", "cursor", "format"}
+
+
+def test_docs_page(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200 and "swagger" in response.text.lower()
