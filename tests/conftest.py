@@ -3,7 +3,8 @@
 - ``backend``: "sqlite" or "postgresql" (session-scoped parameter, so each backend's
   session fixtures are built once).
 - ``database_url``: an empty, unmigrated database for one test (a SQLite file in
-  ``tmp_path``; on PostgreSQL a fresh ``verbatim_test_<random>`` database).
+  ``tmp_path``; on PostgreSQL a fresh schema in this session's ``verbatim_test_<random>``
+  database, selected by ``search_path`` in the URL).
 - ``seeded_database_url``: one database per backend per session, migrated and ingested
   from ``seeds/`` with the real extractor. Shared: treat it as read-only.
 - ``override_env``: set ``VERBATIM_*`` variables for one test, with the settings and
@@ -38,13 +39,19 @@ def in_ci() -> bool:
 
 
 class PostgresDatabases:
-    """Creates throw-away databases on one server and drops them all at the end."""
+    """One throw-away database per session; each test database is a fresh schema in it.
+
+    Schemas are cheap to create, and dropping one database at the end avoids a
+    checkpoint per test. The schema is selected by ``search_path`` in the URL, so the
+    URL works unchanged in subprocesses (``verbatim serve``, ``alembic``).
+    """
 
     def __init__(self, maintenance_url: str) -> None:
         self.url: URL = make_url(maintenance_url)
-        self.prefix = f"verbatim_test_{secrets.token_hex(4)}"
-        self.created: list[str] = []
+        self.name = f"verbatim_test_{secrets.token_hex(4)}"
+        self.schemas = 0
         self._admin: Engine | None = None
+        self._database: Engine | None = None
 
     def admin(self) -> Engine:
         if self._admin is None:
@@ -63,19 +70,25 @@ class PostgresDatabases:
         return None
 
     def create(self) -> str:
-        name = f"{self.prefix}_{len(self.created)}"
-        with self.admin().connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
-        return self.url.set(database=name).render_as_string(hide_password=False)
+        """A URL whose default schema is new and empty."""
+        if self._database is None:
+            with self.admin().connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            self._database = create_engine(self.url.set(database=self.name), isolation_level="AUTOCOMMIT")
+        self.schemas += 1
+        schema = f"t{self.schemas}"
+        with self._database.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = self.url.set(database=self.name).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
-        if self._admin is None:
-            return
-        with self._admin.connect() as connection:
-            for name in self.created:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self._admin.dispose()
+        if self._database is not None:
+            self._database.dispose()
+            with self.admin().connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        if self._admin is not None:
+            self._admin.dispose()
 
 
 @pytest.fixture(scope="session")
