@@ -68,11 +68,13 @@ def not_modified(request: Request, etag: str) -> bool:
     return _opaque(etag) in {_opaque(tag) for tag in header.split(",")}
 
 
+# "no-cache": clients may keep a copy but must revalidate it (cheap, thanks to the ETag),
+# because ingestion can change any list at any time.
 def json_response(request: Request, data: Any, headers: dict[str, str] | None = None) -> Response:
     """A JSON body with a strong ETag, or a bare 304 when the client already has it."""
     body = dumps(data)
     etag = etag_for(body)
-    all_headers = {"ETag": etag, "Vary": "Accept", **(headers or {})}
+    all_headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache", **(headers or {})}
     if not_modified(request, etag):
         return Response(status_code=304, headers=all_headers)
     return Response(body, media_type=JSON_MEDIA_TYPE, headers=all_headers)
@@ -154,7 +156,7 @@ def stream_response(
     filename: str,
 ) -> StreamingResponse:
     """Stream an export batch by batch; CSV downloads get a file name."""
-    headers = {"ETag": etag, "Vary": "Accept"}
+    headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"}
     if fmt == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return StreamingResponse(_csv_lines(columns, batches), media_type=CSV_MEDIA_TYPE, headers=headers)

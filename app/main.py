@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import problems
 from app.problems import VALIDATION_ERROR, Problem
@@ -43,6 +44,27 @@ TAGS = [
     {"name": "extraction", "description": "Run the extractor on any text; nothing is stored."},
     {"name": "health", "description": "Liveness and database checks."},
 ]
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` like ``GET`` without the body (``curl -I``, link checkers, caches)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _reject_nul(request: Request) -> None:
@@ -116,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["Link", "ETag"],
         max_age=600,
     )
+    app.add_middleware(HeadAsGet)
     for router in ROUTERS:
         app.include_router(router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

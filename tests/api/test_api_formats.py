@@ -120,3 +120,15 @@ def test_cors_exposes_link_and_etag(client: TestClient) -> None:
     assert preflight.status_code == 200
     other = client.get("/statements", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize("url", ["/statements", "/speakers/ilham-aliyev", "/statements?format=csv", "/healthz"])
+def test_head_is_get_without_body(client: TestClient, url: str) -> None:
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("etag") == get.headers.get("etag")
+
+
+def test_json_asks_clients_to_revalidate(client: TestClient) -> None:
+    assert client.get("/statements").headers["cache-control"] == "no-cache"
