@@ -14,7 +14,7 @@ from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, 
 from app.api.declarations import DeclarationId
 from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
-from app.queries import DbId, FilterSpec, MAX_ID, Resource, Via, normalize
+from app.queries import MAX_ID, DbId, FilterSpec, Resource, Via, normalize
 from app.schemas import ClauseOut, Page
 
 router = APIRouter(tags=["clauses"])

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
 from app.db import SessionDep
 from app.models import Declaration, DeclarationParty
-from app.queries import DbId, FilterSpec, MAX_ID, Resource, Via
+from app.queries import MAX_ID, DbId, FilterSpec, Resource, Via
 from app.schemas import DeclarationOut, Page
 
 router = APIRouter(tags=["declarations"])

@@ -26,7 +26,7 @@ from app.api.speakers import SpeakerRef, find_speaker
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
 from app.problems import not_found
-from app.queries import DbId, FilterSpec, MAX_ID, Resource
+from app.queries import MAX_ID, DbId, FilterSpec, Resource
 from app.schemas import Page, StatementOut
 
 router = APIRouter(tags=["statements"])
