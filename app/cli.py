@@ -117,9 +117,13 @@ def ingest(
             progress.start()
             task.append(progress.add_task("", total=total))
 
+    def on_begin(path: Path) -> None:
+        if progress is not None and task:
+            progress.update(task[0], description=path.name)
+
     def on_file(path: Path) -> None:
         if progress is not None and task:
-            progress.update(task[0], advance=1, description=path.name)
+            progress.update(task[0], advance=1)
 
     def on_error(name: str, reason: str) -> None:
         console.print(f"[red]skipped[/red] {name}: {reason}", markup=True, highlight=False, soft_wrap=True)
@@ -130,6 +134,7 @@ def ingest(
             database_url=url,
             reextract=reextract,
             on_start=on_start,
+            on_begin=on_begin,
             on_file=on_file,
             on_error=on_error,
         )

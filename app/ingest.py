@@ -162,10 +162,15 @@ def ingest_paths(
     reextract: bool = False,
     engine: Engine | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_begin: Callable[[Path], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_error: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:
-    """Migrate, then ingest every file; failures are collected, never raised."""
+    """Migrate, then ingest every file; failures are collected, never raised.
+
+    Callbacks drive a progress display: ``on_start(total)``, then ``on_begin(path)`` and
+    ``on_file(path)`` around each file, ``on_error(name, reason)`` for each failure.
+    """
     migrate(database_url)
     own_engine = engine is None
     engine = engine or make_engine(database_url)
@@ -177,6 +182,8 @@ def ingest_paths(
         with Session(engine) as session:
             for path, problem in files:
                 name = str(path)
+                if on_begin:
+                    on_begin(path)
                 try:
                     if problem:
                         raise BadFileError(problem)
