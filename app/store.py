@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from sqlalchemy import case, delete, func
+from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -105,13 +105,22 @@ def fallback_title(text: str, dateline: str | None) -> str:
 
 
 def parse_published_at(value: str | datetime | None) -> datetime | None:
-    """ISO 8601 date or datetime; a naive value is taken as UTC. Raises ValueError."""
+    """ISO 8601 date or datetime, returned in UTC (a naive value is taken as UTC).
+
+    Converting to UTC matters on SQLite, which stores the wall time without its offset.
+    Raises ValueError for anything else.
+    """
     if value is None or value == "":
         return None
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return as_utc(moment)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime (SQLite hands stored values back naive, already in UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 # -- public entry points ---------------------------------------------------------------
@@ -139,15 +148,22 @@ def ingest_text(
     published = parse_published_at(published_at)
     version = extractor_version()
 
+    meta = _Meta(title=title, published_at=published, source=source, source_url=source_url)
     existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
     if existing is not None and existing.extractor_version == version and not reextract:
-        result = _unchanged(session, existing)
-        session.rollback()  # end the read transaction; nothing was written
+        try:
+            result = _unchanged(session, existing)
+            if _update_metadata(session, existing, meta):
+                session.commit()  # e.g. a sidecar added or corrected since the last run
+            else:
+                session.rollback()  # end the read transaction; nothing was written
+        except BaseException:
+            session.rollback()
+            raise
         return result
     session.rollback()  # do not hold a snapshot (or a lock) while extracting
 
     extraction = run_extraction(text)
-    meta = _Meta(title=title, published_at=published, source=source, source_url=source_url)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             result = _store(session, text, sha, version, extraction, meta, reextract=reextract)
@@ -203,6 +219,25 @@ def _retryable(exc: Exception) -> bool:
         return True
     message = str(exc).lower()
     return "locked" in message or "busy" in message or "deadlock" in message
+
+
+def _update_metadata(session: Session, document: Document, meta: _Meta) -> bool:
+    """Apply explicitly given title / URL / date to an already stored text; True if changed."""
+    changed = False
+    if meta.title and meta.title != document.title:
+        document.title, changed = meta.title, True
+    if meta.source_url and meta.source_url != document.source_url:
+        document.source_url, changed = meta.source_url, True
+    stored = as_utc(document.published_at) if document.published_at else None
+    if meta.published_at and meta.published_at != stored:
+        document.published_at, changed = meta.published_at, True
+        session.exec(  # type: ignore[call-overload]
+            update(Statement).where(Statement.document_id == document.id).values(published_at=meta.published_at)
+        )
+    if changed:
+        session.add(document)
+        session.flush()
+    return changed
 
 
 def _unchanged(session: Session, document: Document) -> IngestResult:

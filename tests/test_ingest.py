@@ -235,6 +235,18 @@ def test_sidecar_metadata_is_applied(database_url: str, tmp_path: Path, scripted
         assert document.published_at is not None and document.published_at.year == 2023
         statement = session.exec(select(StatementRow)).one()
         assert statement.published_at == document.published_at
+        assert store.as_utc(document.published_at).hour == 20  # 23:00+03:00, stored in UTC
+    engine.dispose()
+
+    # A corrected sidecar updates an unchanged document (and its statements' copy).
+    (tmp_path / "a.meta.json").write_text('{"published_at": "2024-01-02", "title": "Renamed"}', encoding="utf-8")
+    again = ingest_paths([tmp_path / "a.txt"], database_url=database_url)
+    assert (again.unchanged, again.failed) == (1, [])
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        document = session.exec(select(Document)).one()
+        assert document.title == "Renamed" and store.as_utc(document.published_at).year == 2024
+        assert store.as_utc(session.exec(select(StatementRow)).one().published_at).year == 2024
     engine.dispose()
 
 
