@@ -8,12 +8,24 @@ editable install), or in the working directory (the Docker image copies them to 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 
 from app.config import get_settings
+
+
+# Full-text search objects (app.search) are raw SQL in their own migration, not models:
+# FTS5 tables with their shadow tables on SQLite, GIN expression indexes on PostgreSQL.
+SEARCH_OBJECT = re.compile(r"^(ix_)?[a-z0-9_]+_fts(_(data|idx|docsize|config|content))?$")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Autogenerate hook: compare everything the models own, ignore the search index."""
+    return not (reflected and compare_to is None and name and SEARCH_OBJECT.match(name))
 
 
 class MigrationsNotFoundError(RuntimeError):

@@ -13,6 +13,8 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
 from app.db import make_engine
+from app.migrate import include_object
+from app.search import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -29,6 +31,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object,  # the search index is hand-written (0002)
     )
 
 

@@ -16,7 +16,8 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
 from app.db import make_engine
-from app.migrate import alembic_config, migrate
+from app.migrate import SEARCH_OBJECT, alembic_config, include_object, migrate
+from app.search import include_object
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,8 @@ def test_upgrade_head_matches_models(database_url: str) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "compare_server_default": True}
+                connection,
+                opts={"compare_type": True, "compare_server_default": True, "include_object": include_object},
             )
             assert compare_metadata(context, SQLModel.metadata) == []
             assert context.get_current_revision() is not None
@@ -68,3 +70,10 @@ def test_alembic_command_line_reads_the_url_from_settings(tmp_path: Path) -> Non
         assert "statement" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_search_filter_never_hides_a_model_object() -> None:
+    """include_object skips only the search index; no table or index of the models matches it."""
+    names = [table.name for table in SQLModel.metadata.sorted_tables]
+    names += [index.name for table in SQLModel.metadata.sorted_tables for index in table.indexes if index.name]
+    assert names and not [name for name in names if SEARCH_OBJECT.match(name)]
