@@ -43,6 +43,8 @@ def extract_many(texts: Iterable[str], *, n_process: int = 1, batch_size: int = 
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("spawn")
+    # fork shares the loaded model copy-on-write; spawn where fork does not exist
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
     with ctx.Pool(n_process) as pool:
         yield from pool.imap(_extract_worker, texts, chunksize=max(1, batch_size))
