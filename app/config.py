@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     default_page_size: int = 50
     max_page_size: int = 1000
+    request_timeout_seconds: float = 30.0  # no response started by then: 504 (0 disables)
+    access_log: bool = True  # JSON lines on the verbatim.access logger (stderr by default)
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from app.problems import VALIDATION_ERROR, Problem
 from app.api import ROUTERS
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.middleware import AccessLog, BodyLimit, SecurityHeaders, Timeout, configure_access_log
 
 DESCRIPTION = """
 **Who said what**, extracted from news text: direct quotes and reported speech attributed to
@@ -139,6 +140,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(HeadAsGet)
+    # outermost last: the access log sees the final status (413 / 504 included)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
+    app.add_middleware(SecurityHeaders)
+    if settings.access_log:
+        configure_access_log()
+        app.add_middleware(AccessLog, secrets=settings.api_keys)
     for router in ROUTERS:
         app.include_router(router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -1,9 +1,10 @@
 """HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
 
-from app.api import clauses, declarations, documents, extract, health, speakers, statements
+from app.api import clauses, declarations, documents, extract, health, speakers, statements, writes
 
 ROUTERS = [
     documents.router,
+    writes.router,
     speakers.router,
     statements.router,
     declarations.router,

@@ -1,0 +1,286 @@
+"""Write endpoints (API key): add, delete and re-extract documents.
+
+All three go through the ingestion library (:func:`app.store.ingest_text`,
+:func:`app.store.delete_document`), the same code path as ``verbatim ingest``: one
+transaction per document, idempotent by content hash. Extraction (spaCy) is imported
+on first use and runs in the thread pool, so the event loop keeps serving reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from app.api.common import item_url
+from app.api.documents import DocumentId, document_json
+from app.auth import WriteKey
+from app.formats import dumps
+from app.models import Document, Mention, Speaker
+from app.problems import NOT_FOUND, UNAVAILABLE, VALIDATION_ERROR, Problem, not_found
+from app.schemas import DocumentOut, ProblemOut, SpeakerRef
+
+router = APIRouter(tags=["documents"])
+
+MALFORMED_BODY = "/problems/malformed-body"
+
+
+class DocumentIn(BaseModel):
+    """A document to store; only ``text`` is required (the rest is taken from the text)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{
+            "text": 'Moscow, 22 Feb.\n\n"We will win," Ilham Aliyev said.',
+            "title": "Aliyev in Moscow",
+            "published_at": "2022-02-22T23:00:00Z",
+            "source_url": "https://example.org/news/1",
+        }]},
+    )
+    text: str = Field(min_length=1, description="The article text (UTF-8).")
+    title: str | None = Field(default=None, max_length=500)
+    published_at: datetime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
+    source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
+
+
+class DocumentWritten(DocumentOut):
+    """The stored document with what extraction found in it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 2, "title": "Aliyev in Moscow", "dateline": None, "published_at": "2022-02-22T23:00:00Z",
+        "location": None, "source": "api", "sha256": "9f2c…", "word_count": 7, "statement_count": 1,
+        "quote_count": 1, "speaker_count": 1, "declaration_count": 0, "clause_count": 0,
+        "speakers": [{"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"}],
+        "status": "new", "url": "http://127.0.0.1:8000/documents/2",
+    }]})
+    quote_count: int
+    speaker_count: int
+    declaration_count: int
+    clause_count: int
+    speakers: list[SpeakerRef]
+    status: str = Field(description="`new`, `unchanged` (same content already stored) or `reextracted`.")
+    url: str
+
+
+# -- OpenAPI ---------------------------------------------------------------------------
+
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemOut"}}}
+
+
+def _problems(**codes: str) -> dict[int | str, dict[str, Any]]:
+    return {int(code[1:]): {"model": ProblemOut, "description": text, "content": _PROBLEM}
+            for code, text in codes.items()}
+
+
+AUTH_PROBLEMS = _problems(
+    e401="Missing or invalid API key (`WWW-Authenticate: Bearer`).",
+    e403="Writes are disabled: no `VERBATIM_API_KEYS` configured.",
+)
+_DOC_OK = {"model": DocumentWritten, "content": {"application/json": {}}}
+
+_BODY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": DocumentIn.model_json_schema(),
+                         "example": DocumentIn.model_config["json_schema_extra"]["examples"][0]},  # type: ignore[index]
+    "text/plain": {"schema": {"type": "string", "minLength": 1},
+                   "example": '"We will win," Ilham Aliyev said.'},
+}}}
+
+
+# -- request bodies --------------------------------------------------------------------
+
+
+def _invalid(detail: str, name: str = "text") -> Problem:
+    return Problem(422, detail, type=VALIDATION_ERROR, title="Validation error",
+                   errors=[{"in": "body", "name": name, "detail": detail}])
+
+
+def _malformed(detail: str) -> Problem:
+    return Problem(400, detail, type=MALFORMED_BODY, title="Malformed body")
+
+
+def parse_document(body: bytes, content_type: str) -> DocumentIn:
+    """The posted document: 415 for other media types, 400 for bytes that are not UTF-8
+    (or not JSON), 422 for a missing, blank or NUL-containing text."""
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    charset = params.partition("charset=")[2].split(";")[0].strip().strip('"').lower()
+    if media not in ("application/json", "text/plain") and not media.endswith("+json"):
+        raise Problem(415, f"Send application/json or text/plain, not {media or 'no content type'!r}.")
+    if charset and charset not in ("utf-8", "utf8"):
+        raise Problem(415, f"Only UTF-8 text is accepted, not charset {charset!r}.")
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _malformed(f"The body is not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start}).") from None
+    if media == "text/plain":
+        document = DocumentIn.model_construct(text=decoded, title=None, published_at=None, source_url=None)
+    else:
+        try:
+            payload = orjson.loads(decoded) if decoded.strip() else None
+        except orjson.JSONDecodeError:
+            raise _malformed("The body is not valid JSON.") from None
+        try:
+            document = DocumentIn.model_validate(payload)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = ".".join(str(p) for p in first.get("loc", ())) or "body"
+            raise _invalid(f"{name}: {first['msg']}.", name) from None
+    for name in ("text", "title", "source_url"):
+        if "\x00" in (getattr(document, name) or ""):
+            raise _invalid(f"{name} may not contain NUL characters.", name)
+    if not document.text.strip():
+        raise _invalid("The text is empty.")
+    return document
+
+
+# -- running the ingestion library -------------------------------------------------------
+
+
+def _extraction_unavailable(exc: BaseException) -> Problem | None:
+    """A 503 for a missing spaCy/model; anything else is a real error (500)."""
+    try:
+        from app.extract.nlp import ModelNotInstalledError
+    except ImportError as missing:
+        return Problem(503, f"Extraction is not available: {missing}", type=UNAVAILABLE,
+                       title="Service unavailable")
+    if isinstance(exc, (ModelNotInstalledError, ImportError)):
+        return Problem(503, f"Extraction is not available: {exc}", type=UNAVAILABLE,
+                       title="Service unavailable")
+    return None
+
+
+def _ingest(engine: Engine, **kwargs: Any) -> tuple[int, str]:
+    from app.store import ingest_text
+
+    with Session(engine) as session:
+        try:
+            result = ingest_text(session, **kwargs)
+        except Exception as exc:
+            problem = _extraction_unavailable(exc)
+            if problem is not None:
+                raise problem from None
+            raise
+    return result.document_id, result.status
+
+
+def _written(request: Request, engine: Engine, document_id: int, status: str) -> dict[str, Any]:
+    """The document as stored now, with its extraction counts."""
+    from app.models import Clause, Declaration
+
+    with Session(engine) as session:
+        doc = session.get(Document, document_id)
+        if doc is None:  # deleted by a concurrent request between write and read
+            raise not_found("document", document_id)
+        speakers = session.exec(
+            select(Speaker).where(Speaker.id.in_(  # type: ignore[union-attr]
+                select(Mention.speaker_id).where(Mention.document_id == document_id)
+            )).order_by(Speaker.id)  # type: ignore[arg-type]
+        ).all()
+        declarations = len(session.exec(select(Declaration.id).where(Declaration.document_id == document_id)).all())
+        clauses = len(session.exec(select(Clause.id).where(Clause.document_id == document_id)).all())
+        return {
+            **document_json(doc),
+            "quote_count": doc.quote_count,
+            "speaker_count": len(speakers),
+            "declaration_count": declarations,
+            "clause_count": clauses,
+            "speakers": [{"id": s.id, "slug": s.slug, "name": s.name} for s in speakers],
+            "status": status,
+            "url": item_url(request, "documents", document_id),
+        }
+
+
+def _json(data: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(data), status_code=status, media_type="application/json",
+                    headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+# -- routes ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=DocumentWritten,
+    dependencies=[WriteKey],
+    summary="Store a document (extract and save)",
+    openapi_extra=_BODY_DOC,
+    responses={
+        200: {**_DOC_OK, "description": "The same text was already stored; nothing changed."},
+        201: {**_DOC_OK, "description": "Stored; `Location` is its URL."},
+        **AUTH_PROBLEMS,
+        **_problems(e400="The body is not UTF-8 or not JSON.", e413="Request body too large.",
+                    e415="Unsupported media type or charset.", e422="Missing or empty text, bad field.",
+                    e503="The language model is not installed."),
+    },
+)
+async def create_document(request: Request) -> Response:
+    """Extract statements, speakers and clauses from the posted text and store them in one
+    transaction. JSON `{"text", "title"?, "published_at"?, "source_url"?}` or `text/plain`.
+    Posting the same text again answers `200` with the stored document (no duplicate)."""
+    body = await request.body()  # the body-size middleware caps what this can read
+    document = parse_document(body, request.headers.get("content-type", ""))
+    engine = request.app.state.engine
+    document_id, status = await run_in_threadpool(
+        _ingest, engine, text=document.text, title=document.title, published_at=document.published_at,
+        source="api", source_url=document.source_url,
+    )
+    data = await run_in_threadpool(_written, request, engine, document_id, status)
+    if status == "new":
+        return _json(data, 201, {"Location": data["url"]})
+    return _json(data, 200, {"Content-Location": data["url"]})
+
+
+@router.delete(
+    "/documents/{document_id}",
+    status_code=204,
+    dependencies=[WriteKey],
+    summary="Delete a document and everything extracted from it",
+    responses={204: {"description": "Deleted."}, **AUTH_PROBLEMS,
+               **_problems(e404="No such document.", e422="The id is not a valid document id.")},
+)
+def remove_document(request: Request, document_id: DocumentId) -> Response:
+    """Removes the document, its statements, declarations, clauses and mentions, and every
+    speaker no other document mentions; other speakers' counters are recomputed."""
+    from app.store import delete_document
+
+    with Session(request.app.state.engine) as session:
+        if not delete_document(session, document_id):
+            raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
+    return Response(status_code=204)
+
+
+@router.post(
+    "/documents/{document_id}/reextract",
+    response_model=DocumentWritten,
+    dependencies=[WriteKey],
+    summary="Run extraction again on a stored document",
+    responses={200: {"description": "Re-extracted; the refreshed document."}, **AUTH_PROBLEMS,
+               **_problems(e404="No such document.", e422="The id is not a valid document id.",
+                           e503="The language model is not installed.")},
+)
+async def reextract_document(request: Request, document_id: DocumentId) -> Response:
+    """Replaces what was extracted from the document by a fresh extraction (same id, same
+    text); use it after upgrading the extractor."""
+    engine = request.app.state.engine
+
+    def stored() -> Document | None:
+        with Session(engine) as session:
+            return session.get(Document, document_id)
+
+    doc = await run_in_threadpool(stored)
+    if doc is None:
+        raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
+    new_id, status = await run_in_threadpool(
+        _ingest, engine, text=doc.text, title=doc.title, published_at=doc.published_at,
+        source=doc.source, source_url=doc.source_url, reextract=True,
+    )
+    data = await run_in_threadpool(_written, request, engine, new_id, status)
+    return _json(data, 200)

@@ -1,0 +1,270 @@
+"""Pure ASGI middleware for limits and hygiene, installed by ``create_app``.
+
+- :class:`BodyLimit`: 413 for bodies over ``max_body_bytes``, checked against
+  ``Content-Length`` *and* while the body streams in (chunked uploads have no length).
+- :class:`Timeout`: a 504 problem when no response has started within
+  ``request_timeout_seconds``; streamed exports, once started, are not cut off.
+- :class:`SecurityHeaders`: ``nosniff`` everywhere; ``Referrer-Policy`` and a CSP on HTML.
+  A response that sets its own CSP (the embeddable card) keeps it, and ``/embed/`` pages
+  may be framed by anyone.
+- :class:`AccessLog`: one JSON line per request (method, path, status, duration) on the
+  ``verbatim.access`` logger. Headers are never logged, and query parameters that look
+  like secrets or contain a configured API key are redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.problems import PROBLEM_MEDIA_TYPE, UNAVAILABLE
+
+access_log = logging.getLogger("verbatim.access")
+
+TIMEOUT = "/problems/timeout"
+BODY_TOO_LARGE = "/problems/body-too-large"
+
+
+def _problem_messages(status: int, title: str, detail: str, path: str, type_: str,
+                      headers: Iterable[tuple[bytes, bytes]] = ()) -> tuple[Message, Message]:
+    body = orjson.dumps({"type": type_, "title": title, "status": status, "detail": detail, "instance": path})
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()), *headers],
+    }
+    return start, {"type": "http.response.body", "body": body, "more_body": False}
+
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` once a streamed body passes the limit."""
+
+
+class BodyLimit:
+    """Refuse request bodies larger than ``limit`` bytes with a 413 problem."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        for message in _problem_messages(413, "Content Too Large",
+                                         f"The request body is larger than {self.limit} bytes.",
+                                         scope.get("path", ""), BODY_TOO_LARGE,
+                                         [(b"connection", b"close")]):
+            await send(message)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                if not value.isdigit():
+                    break
+                if int(value) > self.limit:
+                    await self._refuse(scope, send)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send)
+
+
+class Timeout:
+    """Answer 504 when the application has not started a response within ``seconds``.
+
+    The handler task is cancelled (an async handler stops at its next ``await``; a sync
+    one finishes in its worker thread and its late response is dropped)."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.seconds or self.seconds <= 0:
+            await self.app(scope, receive, send)
+            return
+        started = asyncio.Event()
+        timed_out = False
+
+        async def guarded_send(message: Message) -> None:
+            if timed_out:
+                return  # we already answered 504
+            if message["type"] == "http.response.start":
+                started.set()
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        waiter = asyncio.ensure_future(started.wait())
+        try:
+            await asyncio.wait({task, waiter}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+        if task.done() or started.is_set():
+            await task  # finished, or streaming: let it complete (and re-raise its errors)
+            return
+        timed_out = True
+        task.cancel()
+        task.add_done_callback(_swallow)
+        for message in _problem_messages(504, "Gateway Timeout",
+                                         f"The request took longer than {self.seconds:g} s and was abandoned.",
+                                         scope.get("path", ""), TIMEOUT):
+            await send(message)
+
+
+def _swallow(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        access_log.debug("abandoned request failed: %r", task.exception())
+
+
+_HTML_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+             "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+             "frame-ancestors 'none'")
+# Swagger UI and ReDoc load their bundles from jsdelivr and start with an inline script.
+_DOCS_CSP = ("default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
+             "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+             "font-src 'self' https://fonts.gstatic.com; "
+             "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; worker-src 'self' blob:; "
+             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+_EMBED_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+              "base-uri 'none'; frame-ancestors *")
+
+
+class SecurityHeaders:
+    """Add browser-hardening headers without overriding what a route set itself."""
+
+    def __init__(self, app: ASGIApp, docs_paths: Iterable[str] = ("/docs", "/redoc")) -> None:
+        self.app = app
+        self.docs_paths = tuple(docs_paths)
+
+    def _csp(self, path: str) -> bytes:
+        if path.startswith("/embed/") or path == "/embed":
+            return _EMBED_CSP.encode()
+        if path.startswith(self.docs_paths):
+            return _DOCS_CSP.encode()
+        return _HTML_CSP.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [(b"x-content-type-options", b"nosniff")]
+                content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+                if content_type.lower().startswith(b"text/html"):
+                    path = scope.get("path", "")
+                    extra += [(b"referrer-policy", b"strict-origin-when-cross-origin"),
+                              (b"content-security-policy", self._csp(path))]
+                    if not path.startswith("/embed"):
+                        extra.append((b"x-frame-options", b"DENY"))
+                headers += [(n, v) for n, v in extra if n not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|auth|session|signature", re.IGNORECASE)
+
+
+def redact_query(query: str, secrets: Iterable[str] = ()) -> str:
+    """The query string with secret-looking parameters and any known secret masked."""
+    if not query:
+        return ""
+    pairs = [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in parse_qsl(query, keep_blank_values=True)]
+    out = urlencode(pairs)
+    for secret in secrets:
+        if secret:
+            out = out.replace(secret, "***").replace(urlencode({"": secret})[1:], "***")
+    return out
+
+
+class AccessLog:
+    """One JSON object per request on ``verbatim.access`` (INFO), written when it ends."""
+
+    def __init__(self, app: ASGIApp, secrets: Iterable[str] = ()) -> None:
+        self.app = app
+        self.secrets = [s for s in secrets if s]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
+            await self.app(scope, receive, send)
+            return
+        begin = time.perf_counter()
+        status = 500  # what the client sees if the app raises before answering
+        size = 0
+
+        async def observing_send(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observing_send)
+        finally:
+            self._write(scope, status, size, time.perf_counter() - begin)
+
+    def _write(self, scope: Scope, status: int, size: int, seconds: float) -> None:
+        path = scope.get("path", "")
+        for secret in self.secrets:
+            path = path.replace(secret, "***")
+        query = redact_query(scope.get("query_string", b"").decode("latin-1"), self.secrets)
+        client = scope.get("client")
+        record = {
+            "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "method": scope.get("method"),
+            "path": path,
+            "query": query or None,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "bytes": size,
+            "client": client[0] if client else None,
+        }
+        access_log.info(json.dumps(record, ensure_ascii=False))
+
+
+def configure_access_log() -> None:
+    """Send access lines to stderr as bare JSON unless logging was configured elsewhere."""
+    if not access_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
