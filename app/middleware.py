@@ -262,9 +262,10 @@ class AccessLog:
 
 def configure_access_log() -> None:
     """Send access lines to stderr as bare JSON unless logging was configured elsewhere."""
+    if access_log.level == logging.NOTSET:
+        access_log.setLevel(logging.INFO)
     if not access_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         access_log.addHandler(handler)
-        access_log.setLevel(logging.INFO)
         access_log.propagate = False

@@ -1,0 +1,161 @@
+"""Limits and hygiene: timeouts, no internals in errors, HTML security headers, access logs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
+from starlette.responses import HTMLResponse, StreamingResponse
+
+import app.api.common as common
+from app.config import Settings
+from app.main import create_app
+from app.middleware import redact_query
+from robust_db import AUTH, KEY
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    from app.migrate import migrate
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    migrate(url)
+    return url
+
+
+def test_slow_request_is_a_504_problem_and_streams_are_not_cut(sqlite_url: str) -> None:
+    app = create_app(Settings(database_url=sqlite_url, request_timeout_seconds=0.3, access_log=False))
+
+    @app.get("/slow")
+    async def slow() -> dict[str, str]:
+        await asyncio.sleep(5)
+        return {"late": "yes"}
+
+    @app.get("/slow-stream")
+    async def slow_stream() -> StreamingResponse:
+        async def body() -> Iterator[bytes]:  # type: ignore[misc]
+            for _ in range(3):
+                await asyncio.sleep(0.2)
+                yield b"row\n"
+        return StreamingResponse(body(), media_type="text/plain")  # type: ignore[arg-type]
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/slow")
+        assert response.status_code == 504
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "/problems/timeout"
+        streamed = client.get("/slow-stream")  # 0.6 s in all, but it started in time
+        assert streamed.status_code == 200 and streamed.text == "row\n" * 3
+        assert client.get("/healthz").status_code == 200
+
+
+def test_timeout_is_configurable_and_off_with_zero() -> None:
+    assert Settings().request_timeout_seconds == 30
+    assert Settings(request_timeout_seconds=0).request_timeout_seconds == 0
+
+
+def test_database_error_reveals_no_sql_and_no_trace(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT secret_column FROM statement WHERE password = ?", {"p": KEY},
+                               Exception("database disk image is malformed"))
+
+    monkeypatch.setattr(common, "fetch_page", broken)
+    app = create_app(Settings(database_url=sqlite_url, access_log=False))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for url in ["/statements", "/documents?q=x", "/speakers?sort=-name"]:
+            response = client.get(url)
+            assert response.status_code == 500
+            assert response.headers["content-type"] == "application/problem+json"
+            text = response.text
+            for leak in ["SELECT", "secret_column", "malformed", KEY, "Traceback", "sqlalchemy", ".py"]:
+                assert leak not in text, (url, leak)
+
+
+def test_html_responses_carry_security_headers(sqlite_url: str) -> None:
+    app = create_app(Settings(database_url=sqlite_url, access_log=False))
+
+    @app.get("/embed/card")
+    def card() -> HTMLResponse:
+        return HTMLResponse("<p>card</p>")
+
+    @app.get("/page-with-own-policy")
+    def own() -> HTMLResponse:
+        return HTMLResponse("<p>x</p>", headers={"Content-Security-Policy": "default-src 'none'"})
+
+    with TestClient(app) as client:
+        docs = client.get("/docs")
+        assert docs.headers["x-content-type-options"] == "nosniff"
+        assert docs.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+        assert docs.headers["x-frame-options"] == "DENY"
+
+        embed = client.get("/embed/card")
+        assert "frame-ancestors *" in embed.headers["content-security-policy"]
+        assert "x-frame-options" not in embed.headers  # the card is meant to be framed
+        assert embed.headers["x-content-type-options"] == "nosniff"
+
+        assert client.get("/page-with-own-policy").headers["content-security-policy"] == "default-src 'none'"
+
+        api = client.get("/healthz")
+        assert api.headers["x-content-type-options"] == "nosniff"
+        assert "content-security-policy" not in api.headers
+
+
+def test_every_html_route_has_the_headers(sqlite_url: str) -> None:
+    """Whatever HTML pages exist now (/, /docs, embeds, ...) are covered by the middleware."""
+    app = create_app(Settings(database_url=sqlite_url, access_log=False))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for route in app.routes:
+            path = getattr(route, "path", "")
+            if "{" in path or "GET" not in getattr(route, "methods", set()):
+                continue
+            response = client.get(path)
+            if response.headers.get("content-type", "").startswith("text/html"):
+                assert response.headers.get("content-security-policy"), path
+                assert response.headers.get("referrer-policy"), path
+                assert response.headers["x-content-type-options"] == "nosniff", path
+
+
+class ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_access_log_is_json_without_keys(sqlite_url: str) -> None:
+    handler = ListHandler()
+    logger = logging.getLogger("verbatim.access")
+    logger.addHandler(handler)
+    try:
+        app = create_app(Settings(database_url=sqlite_url, api_keys=[KEY]))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            client.get("/healthz", headers=AUTH)
+            client.get(f"/statements?q={KEY}&api_key={KEY}&token=abc&limit=2", headers=AUTH)
+            client.post("/documents", json={"text": "x y"}, headers={"Authorization": "Bearer wrong-key-123"})
+            client.delete(f"/documents/{KEY}", headers=AUTH)
+    finally:
+        logger.removeHandler(handler)
+    records = [json.loads(line) for line in handler.lines]
+    assert [(r["method"], r["status"]) for r in records] == [
+        ("GET", 200), ("GET", 422), ("POST", 401), ("DELETE", 422)]
+    for record in records:
+        assert {"ts", "method", "path", "status", "duration_ms"} <= set(record)
+        assert isinstance(record["duration_ms"], float) and record["duration_ms"] >= 0
+    everything = "\n".join(handler.lines)
+    for secret in [KEY, "wrong-key-123", "Bearer", "uthorization", "abc"]:
+        assert secret not in everything, secret
+    assert records[1]["path"] == "/statements" and "limit=2" in records[1]["query"]
+
+
+def test_redact_query() -> None:
+    assert redact_query("q=a&api_key=s3&limit=5") == "q=a&api_key=%2A%2A%2A&limit=5"
+    assert "s3cr3t" not in redact_query("q=s3cr3t", ["s3cr3t"])
+    assert redact_query("") == ""
