@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.models import Speaker, SpeakerAlias
+from app.search import matches
 from app.speakers import norm
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
 
@@ -109,6 +110,12 @@ def _since(column: Any, value: datetime) -> ColumnElement[bool]:
 @operator("before")
 def _before(column: Any, value: datetime) -> ColumnElement[bool]:
     return column < as_utc(value)
+
+
+@operator("search")
+def _search(column: Any, value: str) -> ColumnElement[bool]:
+    """Full-text match (``app.search``): ``column`` is the id of a table with a text index."""
+    return matches(_table_column(column).table.name, column, value)
 
 
 def speaker_ids(value: str) -> Any:

@@ -14,7 +14,6 @@ import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
 from app.db import make_engine
 from app.migrate import include_object
-from app.search import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata

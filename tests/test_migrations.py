@@ -17,7 +17,6 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers the tables)
 from app.db import make_engine
 from app.migrate import SEARCH_OBJECT, alembic_config, include_object, migrate
-from app.search import include_object
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
 
-from app.api import clauses, declarations, documents, extract, health, speakers, statements, writes
+from app.api import clauses, declarations, documents, extract, health, search, speakers, statements, writes
 
 ROUTERS = [
     documents.router,
@@ -11,4 +11,5 @@ ROUTERS = [
     clauses.router,
     extract.router,
     health.router,
+    search.router,
 ]

@@ -22,8 +22,8 @@ RESOURCE = Resource(
     key="documents",
     model=Document,
     filters=(
-        FilterSpec("q", "contains", (Document.title, Document.text),
-                   description="Words in the title or text (case-insensitive substring).",
+        FilterSpec("q", "search", (Document.id,),
+                   description='Full-text search of the title and text: words, "a phrase", prefix*.',
                    example="Declaration on Allied Cooperation"),
         FilterSpec("published_after", "since", (Document.published_at,), datetime,
                    description="Published at or after this date/time (ISO 8601; UTC if no offset).",

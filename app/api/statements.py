@@ -43,8 +43,9 @@ FILTERS = (
     FilterSpec("cue", "norm", (Statement.cue_norm,),
                description="The speech verb or phrase, case-insensitive (e.g. `said`, `noted`).",
                example="noted"),
-    FilterSpec("q", "contains", (Statement.text,),
-               description="Words in the statement text (case-insensitive substring).",
+    FilterSpec("q", "search", (Statement.id,),
+               description='Full-text search of the statement text: words (all must match, '
+                           'stemmed), "a phrase", prefix*.',
                example="peace"),
     FilterSpec("published_after", "since", (Statement.published_at,), datetime,
                description="Document published at or after this date/time (ISO 8601).",

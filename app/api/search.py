@@ -1,0 +1,140 @@
+"""``/search``: ranked full-text hits across statements and clauses, with safe snippets.
+
+Ranks are not stable keys (they change with the corpus), so this list pages by offset; the
+offset travels in an opaque cursor tied to the query, like the keyset cursors of other lists.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+from starlette.responses import Response
+
+from app import formats
+from app.api.common import item_url, problems
+from app.db import SessionDep
+from app.models import Clause, Speaker, Statement
+from app.problems import INVALID_CURSOR, Problem
+from app.schemas import SpeakerRef
+from app.search import SEARCHABLE, Hit, parse, search
+
+router = APIRouter(tags=["search"])
+
+_KEY = b"verbatim/search-cursor/v1"
+
+
+class SearchParams(BaseModel):
+    """What ``/search`` accepts; unknown parameters are a 422 like on every list."""
+
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(min_length=1, max_length=500, examples=['"territorial integrity"'],
+                   description='Words (all must match, stemmed), "a phrase" and prefix* terms. '
+                               "Other characters are separators, never query syntax.")
+    type: Literal["statement", "clause"] | None = Field(
+        default=None, description="Only hits of this type.", examples=["statement"])
+    limit: int | None = Field(default=None, ge=1, le=1000, description="Page size (default 50).", examples=[20])
+    cursor: str | None = Field(default=None, description="Opaque position from a previous `next` URL.")
+
+
+class SearchHit(BaseModel):
+    """One match; ``snippet`` is HTML: the text escaped, the matched words in ``<mark>``."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "type": "clause", "id": 1, "url": "http://127.0.0.1:8000/clauses/1", "document_id": 1,
+        "speaker": None,
+        "snippet": "… state sovereignty, <mark>territorial integrity</mark>, inviolability of borders …",
+    }]})
+    type: Literal["statement", "clause"]
+    id: int
+    url: str
+    document_id: int
+    speaker: SpeakerRef | None = Field(description="The statement's speaker; null for clauses.")
+    snippet: str
+
+
+class SearchPage(BaseModel):
+    """Hits, best first (bm25 on SQLite, ts_rank on PostgreSQL)."""
+
+    items: list[SearchHit]
+    total: int
+    limit: int
+    next: str | None
+
+
+def _cursor(scope: str, offset: int) -> str:
+    payload = orjson.dumps([scope, offset])
+    mac = hashlib.blake2b(payload, key=_KEY, digest_size=8).digest()
+    return ".".join(base64.urlsafe_b64encode(p).decode().rstrip("=") for p in (payload, mac))
+
+
+def _offset(scope: str, token: str) -> int:
+    """The offset a cursor carries; 400 if it was altered or belongs to another query."""
+    try:
+        body, mac = (base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in token.split("."))
+        expected = hashlib.blake2b(body, key=_KEY, digest_size=8).digest()
+        if not hmac.compare_digest(mac, expected):
+            raise ValueError("mac")
+        cursor_scope, offset = orjson.loads(body)
+        if cursor_scope != scope or not isinstance(offset, int) or offset < 0:
+            raise ValueError("scope")
+        return offset
+    except Exception:
+        detail = "The cursor is malformed or belongs to another search; use the `next` URL as given."
+        raise Problem(400, detail, type=INVALID_CURSOR, title="Invalid cursor",
+                      errors=[{"in": "query", "name": "cursor", "detail": detail}]) from None
+
+
+def _hits_json(request: Request, session: SessionDep, hits: list[Hit]) -> list[dict[str, Any]]:
+    """Hits with their document and (statements) speaker, two queries for the page."""
+    statement_ids = [h.id for h in hits if h.type == "statement"]
+    clause_ids = [h.id for h in hits if h.type == "clause"]
+    facts: dict[tuple[str, int], tuple[int, dict[str, Any] | None]] = {}
+    if statement_ids:
+        rows = session.execute(
+            select(Statement.id, Statement.document_id, Speaker.id, Speaker.slug, Speaker.name)
+            .outerjoin(Speaker, Speaker.id == Statement.speaker_id)  # type: ignore[arg-type]
+            .where(Statement.id.in_(statement_ids))  # type: ignore[union-attr]
+        )
+        for sid, doc, spk, slug, name in rows:
+            facts["statement", sid] = (doc, {"id": spk, "slug": slug, "name": name} if spk else None)
+    if clause_ids:
+        rows = session.execute(select(Clause.id, Clause.document_id).where(Clause.id.in_(clause_ids)))  # type: ignore[union-attr]
+        for cid, doc in rows:
+            facts["clause", cid] = (doc, None)
+    out = []
+    for hit in hits:
+        document_id, speaker = facts.get((hit.type, hit.id), (0, None))
+        out.append({"type": hit.type, "id": hit.id, "url": item_url(request, f"{hit.type}s", hit.id),
+                    "document_id": document_id, "speaker": speaker, "snippet": hit.snippet})
+    return out
+
+
+@router.get("/search", response_model=SearchPage, summary="Full-text search",
+            responses={304: {"description": "Not modified."}, **problems(400, 422)})
+def search_endpoint(request: Request, session: SessionDep,
+                    params: Annotated[SearchParams, Query()]) -> Response:
+    """Statements and clauses matching `q`, best first, each with a `<mark>`ed snippet.
+
+    `"territorial integrity"` is a phrase, `sovereign*` a prefix; every other character
+    (operators, `:`, `(`, a lone `*` or `"`) is a separator. A query without any word is a 400.
+    """
+    query = parse(params.q)
+    limit = params.limit or request.app.state.settings.default_page_size
+    types = (params.type,) if params.type else SEARCHABLE
+    scope = f"{query}|{params.type or ''}"
+    offset = _offset(scope, params.cursor) if params.cursor else 0
+    hits, total = search(session, query, types=types, limit=limit, offset=offset)
+    next_url = None
+    headers = {}
+    if offset + len(hits) < total:
+        next_url = str(request.url.include_query_params(cursor=_cursor(scope, offset + len(hits))))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    page = {"items": _hits_json(request, session, hits), "total": total, "limit": limit, "next": next_url}
+    return formats.json_response(request, page, headers)

@@ -1,0 +1,169 @@
+"""Full-text search (``/search`` and the ``q`` filter of lists) on SQLite and PostgreSQL:
+ranking, phrases, prefixes, snippets that are safe HTML, hostile query syntax, and an index
+the database keeps in step with inserts, re-extraction and deletes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from app.models import Statement
+from app.search import fts5_expression, parse, tsquery_expression
+from app.store import delete_document, ingest_text
+
+SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+
+
+def test_done_when_territorial_integrity(client: TestClient, ids: dict[str, int]) -> None:
+    page = client.get("/search", params={"q": "territorial integrity"}).json()
+    found = {(hit["type"], hit["id"]): hit for hit in page["items"]}
+    assert ("clause", ids["clause"]) in found
+    statements = [h for h in page["items"] if h["type"] == "statement"]
+    assert len(statements) == 1 and statements[0]["speaker"]["slug"] == "ilham-aliyev"
+    assert page["total"] == 2 and page["next"] is None
+    for hit in page["items"]:
+        assert "<mark>territorial integrity</mark>" in hit["snippet"]
+        assert hit["url"].endswith(f"/{hit['type']}s/{hit['id']}")
+        assert client.get(hit["url"]).status_code == 200
+    assert found["clause", ids["clause"]]["speaker"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "total", "marked"),
+    [
+        ('"territorial integrity"', 2, "<mark>territorial integrity</mark>"),
+        ("sovereign*", 2, "<mark>sovereignty</mark>"),
+        ("SOVEREIGNTY", 2, "<mark>sovereignty</mark>"),
+        ('"integrity territorial"', 0, None),  # a phrase keeps its order
+        ("peace", 3, "<mark>peace"),  # stemmed: peace, peaceful
+        ("armed forces", 1, "<mark>armed forces</mark>"),
+        ("no such words anywhere", 0, None),
+    ],
+)
+def test_phrases_prefixes_and_stemming(client: TestClient, query: str, total: int, marked: str | None) -> None:
+    page = client.get("/search", params={"q": query}).json()
+    assert page["total"] == total
+    if marked:
+        assert all(marked in hit["snippet"] for hit in page["items"]), page["items"]
+
+
+def test_type_filter_and_paging(client: TestClient) -> None:
+    only = client.get("/search", params={"q": "territorial integrity", "type": "clause"}).json()
+    assert [hit["type"] for hit in only["items"]] == ["clause"]
+    first = client.get("/search", params={"q": "peace", "limit": 2})
+    assert first.status_code == 200 and first.headers["Link"].endswith('rel="next"')
+    page = first.json()
+    second = client.get(page["next"]).json()
+    seen = [h["id"] for h in page["items"]] + [h["id"] for h in second["items"]]
+    assert len(seen) == len(set(seen)) == 3 and second["next"] is None
+    other = client.get("/search", params={"q": "cooperation", "cursor": page["next"].split("cursor=")[1]})
+    assert other.status_code == 400 and other.json()["type"] == "/problems/invalid-cursor"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"territorial integrity', "*", '"', "-", "AND OR", "NEAR(", "NEAR(peace, 2)", "text:peace", "peace^2",
+     "'", "(", ")", "peace OR", "{peace}", "\\", "a*b*c", "!!!", "—", "*peace", "\"\"\"", "NOT", "peace -war",
+     "rank:1", "statement_fts", "x" * 500, "é ü ß 你好", "a" + " b" * 40],
+)
+def test_hostile_syntax_is_words_or_a_400(client: TestClient, query: str) -> None:
+    for url in ("/search", "/statements", "/quotes", "/clauses", "/documents"):
+        response = client.get(url, params={"q": query})
+        assert response.status_code in (200, 400), (url, query, response.text)
+        if response.status_code == 400:
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["errors"][0]["name"] == "q"
+
+
+def test_unbalanced_quote_is_plain_words(client: TestClient) -> None:
+    assert client.get("/search", params={"q": '"territorial integrity'}).json()["total"] == 2
+    assert client.get("/search", params={"q": "territorial:integrity"}).json()["total"] == 2
+    assert client.get("/search", params={"q": '"'}).status_code == 400
+    assert client.get("/search").status_code == 422
+
+
+def test_query_translation_never_passes_syntax() -> None:
+    query = parse('NEAR(a b) "c d" e* text:f OR "unclosed g')
+    assert fts5_expression(query) == '"near" "a" "b" "c d" "e"* "text" "f" "or" "unclosed" "g"'
+    assert tsquery_expression(parse('"c d" e*')) == "('c' <-> 'd') & ('e':*)"
+
+
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [
+        ('/statements?q="territorial integrity"', 1),
+        ("/statements?q=sovereign*&speaker=ilham-aliyev", 1),
+        ("/quotes?q=companies", 1),
+        ("/clauses?q=territorial integrity", 1),
+        ("/clauses?q=inviol*", 1),
+        ("/documents?q=Caucasus", 1),
+        ("/documents?q=allied cooperation", 1),
+        ("/statements?q=kremlin", 0),
+    ],
+)
+def test_q_filter_of_lists_uses_the_index(client: TestClient, url: str, count: int) -> None:
+    assert client.get(url).json()["total"] == count
+
+
+def test_q_filter_garbage_is_a_400(client: TestClient) -> None:
+    response = client.get("/statements", params={"q": "*"})
+    assert response.status_code == 400 and response.json()["errors"][0]["name"] == "q"
+
+
+# --- the index follows writes (its own database per test) ------------------------------------
+
+
+def _total(client: TestClient, query: str) -> int:
+    return int(client.get("/search", params={"q": query}).json()["total"])
+
+
+def test_index_follows_insert_update_reextract_delete(database_url: str) -> None:
+    from app.migrate import migrate
+
+    migrate(database_url)
+    engine = make_engine(database_url)
+    app = create_app(Settings(database_url=database_url))
+    try:
+        with Session(engine) as session, TestClient(app) as client:
+            document_id = ingest_text(session, SEED, title="Seed").document_id
+            assert _total(client, "territorial integrity") == 2
+
+            row = Statement(document_id=document_id, kind="direct", start_char=0, end_char=5,
+                            text="Zanzibar <b>tea</b> & biscuits")
+            session.add(row)
+            session.commit()
+            hit = client.get("/search", params={"q": "zanzibar tea"}).json()["items"][0]
+            assert hit["id"] == row.id
+            assert hit["snippet"] == "<mark>Zanzibar</mark> &lt;b&gt;<mark>tea</mark>&lt;/b&gt; &amp; biscuits"
+            assert client.get("/statements", params={"q": "biscuits"}).json()["total"] == 1
+
+            row.text = "Lighthouse keepers"
+            session.add(row)
+            session.commit()
+            assert _total(client, "zanzibar") == 0 and _total(client, "lighthouse") == 1
+
+            before = {h["id"] for h in client.get("/search", params={"q": "peace"}).json()["items"]}
+            ingest_text(session, SEED, reextract=True)  # statements deleted and inserted again
+            after = {h["id"] for h in client.get("/search", params={"q": "peace"}).json()["items"]}
+            listed = {s["id"] for s in client.get("/statements", params={"q": "peace"}).json()["items"]}
+            assert len(after) == len(before) == 3 and after == listed
+            assert _total(client, "lighthouse") == 0  # re-extraction replaced the extra row too
+
+            assert delete_document(session, document_id)
+            assert _total(client, "territorial integrity") == 0 and _total(client, "peace") == 0
+            assert client.get("/documents", params={"q": "Caucasus"}).json()["total"] == 0
+
+            ingest_text(session, SEED)  # a plain SQL delete cascades and still unindexes
+            assert _total(client, "peace") == 3
+            session.execute(text("DELETE FROM document"))
+            session.commit()
+            assert _total(client, "peace") == 0
+    finally:
+        engine.dispose()
