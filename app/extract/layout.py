@@ -85,7 +85,7 @@ def find_dateline(text: str) -> tuple[Span | None, dict[str, str | None]]:
                 "date": m.group("date"), "year": m.group("year")}
     m = _WIRE.match(line)
     if m and (m.group("date") or m.group("src")) and m.group("loc").strip().upper() == m.group("loc").strip():
-        return Span(line_start, line_start + m.end()), {
+        return Span(line_start, line_start + len(m.group(0).rstrip())), {
             "date": m.group("date"), "year": _year_of(m.group("date")),
             "location": m.group("loc").strip().title(), "source": m.group("src")}
     return None, {}

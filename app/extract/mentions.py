@@ -174,3 +174,33 @@ def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
     if len(candidates) == 1:
         return candidates[0]
     return None
+
+
+def rescan_names(text: str, speakers: list[Speaker], known: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """Further mentions of known people that NER missed ("Beridze said …" after the full name).
+
+    Surnames shared by two speakers are skipped: an ambiguous variant resolves to nobody.
+    """
+    forms: dict[str, set[str]] = {}
+    for sp in speakers:
+        if sp.kind != "person":
+            continue
+        tokens = sp.name.split()
+        variants = {sp.name}
+        if len(tokens) >= 2 and len(tokens[-1]) > 2 and tokens[-1][0].isupper():
+            variants.add(tokens[-1])
+        for v in variants:
+            forms.setdefault(v, set()).add(sp.slug)
+    found: list[tuple[Span, str]] = []
+    taken = [span for span, _ in known]
+    for form, slugs in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        if len(slugs) != 1:
+            continue
+        slug = next(iter(slugs))
+        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+            span = Span(m.start(), m.end())
+            if any(t.start < span.end and span.start < t.end for t in taken):
+                continue
+            taken.append(span)
+            found.append((span, slug))
+    return found

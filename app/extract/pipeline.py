@@ -17,16 +17,13 @@ from app.extract.cues import CUE_HINT
 from app.extract.direct import DirectQuote, direct_quotes, interruption
 from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
-from app.extract.mentions import PersonMention, merge_people, person_from_entity
+from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
 from app.extract.nlp import load_nlp
 from app.extract.quotes import QUOTE_CHARS, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
 from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
-try:  # the declarations stage is written separately; extraction works without it
-    from app.extract.declarations import find_declarations
-except ImportError:  # pragma: no cover - until the module lands
-    find_declarations = None  # type: ignore[assignment]
+from app.extract.declarations import find_declarations
 
 MAX_UNIT_CHARS = 20_000  # longer "sentences" (tables, lists with no stops) are not parsed
 _NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
@@ -200,6 +197,7 @@ def run(text: str) -> Extraction:
     speakers, assignment = merge_people(people, text)
     name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]
     name_spans += [(people[i].surface, slug) for i, slug in assignment.items()]
+    name_spans += rescan_names(text, speakers, name_spans)
     infer_genders(text, speakers, name_spans, layout.sentences)
     para_starts = [p.start for p in layout.paragraphs]
 
@@ -244,8 +242,6 @@ def run(text: str) -> Extraction:
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}
     all_speakers = [s for s in all_speakers if s.kind == "person" or s.slug in used]
-    declarations: list[Declaration] = []
-    if find_declarations is not None:
-        declarations = find_declarations(text, layout.sentences, all_speakers)
+    declarations: list[Declaration] = find_declarations(text, layout.sentences, all_speakers)
     info = document_info(text, layout, places)
     return Extraction(document=info, statements=statements, speakers=all_speakers, declarations=declarations)
