@@ -171,6 +171,25 @@ class FilterSpec:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """A field a list can be counted by (``?facet=name``), Datasette-style.
+
+    ``value`` is grouped and counted over the rows the current filters select. A child
+    table (a clause's principles) names its ``link`` back to the resource's id; ``join``
+    reaches a ``label`` in another table (a speaker's name); ``param`` is the filter that
+    selects one value, so each count can carry the URL that applies it.
+    """
+
+    name: str
+    value: Any
+    label: Any = None
+    join: tuple[Any, Any] | None = None
+    link: Any = None
+    param: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Resource:
     """A listable table: the single source for its filters, sorts and cursor scope."""
 
@@ -180,12 +199,19 @@ class Resource:
     sorts: Mapping[str, str]  # public sort name -> model attribute
     base: tuple[ColumnElement[bool], ...] = ()  # always applied (quotes: kind = direct)
     default_sort: str = "id"
+    facets: tuple[Facet, ...] = ()
     filter_by_name: dict[str, FilterSpec] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for spec in self.filters:
             assert spec.op in OPERATORS, f"unknown operator {spec.op!r} for {spec.name}"
         object.__setattr__(self, "filter_by_name", {f.name: f for f in self.filters})
+        for facet in self.facets:
+            assert facet.param is None or facet.param in self.filter_by_name, facet.name
+
+    @property
+    def facet_by_name(self) -> dict[str, Facet]:
+        return {f.name: f for f in self.facets}
 
     @property
     def id_column(self) -> Any:
@@ -420,3 +446,29 @@ def count_rows(
     inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
     n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
     return n if n <= cap else None
+
+
+FACET_SIZE = 30  # values per facet, most frequent first
+
+
+def facet_counts(
+    session: Session,
+    resource: Resource,
+    facet: Facet,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    size: int = FACET_SIZE,
+) -> list[tuple[Any, Any, int]]:
+    """``(value, label, count)`` of the rows matching ``conditions``, most frequent first."""
+    count = func.count().label("n")
+    label = func.min(facet.label) if facet.label is not None else facet.value  # one per value
+    stmt = select(facet.value, label, count)
+    if facet.link is not None:
+        matching = select(resource.id_column).where(*conditions)
+        stmt = stmt.where(facet.link.in_(matching))
+    else:
+        stmt = stmt.select_from(resource.model).where(*conditions)
+    if facet.join is not None:
+        stmt = stmt.outerjoin(*facet.join)
+    stmt = stmt.group_by(facet.value).order_by(count.desc(), facet.value.asc().nulls_last()).limit(size)
+    return [(value, lab, int(n)) for value, lab, n in session.execute(stmt)]

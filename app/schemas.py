@@ -180,6 +180,18 @@ class DocumentDetail(DocumentOut):
     text: str
 
 
+class FacetValue(BaseModel):
+    """One value of a facet and how many matching rows have it."""
+
+    model_config = _example({"value": "ilham-aliyev", "label": "Ilham Aliyev", "count": 8,
+                             "url": "http://127.0.0.1:8000/statements?facet=speaker&speaker=ilham-aliyev"})
+
+    value: Any = Field(description="The value (what the filter in `url` selects); null counts rows without one.")
+    label: Any = Field(description="A readable name for the value (a speaker's name, a document's title).")
+    count: int
+    url: str | None = Field(description="This list with the value applied as a filter, when a filter exists.")
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list; follow ``next`` (or the ``Link: rel="next"`` header) for more."""
 
@@ -189,6 +201,9 @@ class Page(BaseModel, Generic[T]):
     )
     limit: int = Field(description="Page size used.", examples=[50])
     next: str | None = Field(description="Full URL of the next page, or null on the last one.")
+    facets: dict[str, list[FacetValue]] | None = Field(
+        default=None, description="Only with `?facet=`: counts per value over all matching rows, top first."
+    )
 
 
 class ProblemOut(BaseModel):

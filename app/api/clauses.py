@@ -14,7 +14,7 @@ from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, 
 from app.api.declarations import DeclarationId
 from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
-from app.queries import MAX_ID, DbId, FilterSpec, Resource, Via, normalize
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via, normalize
 from app.schemas import ClauseOut, Page
 
 router = APIRouter(tags=["clauses"])
@@ -36,6 +36,12 @@ RESOURCE = Resource(
                    description="Only clauses described in this document.", example=1),
     ),
     sorts={"id": "id", "ordinal": "ordinal", "start_char": "start_char", "declaration_id": "declaration_id"},
+    facets=(
+        Facet("principle", ClausePrinciple.principle_norm, ClausePrinciple.principle,
+              link=ClausePrinciple.clause_id, param="principle"),
+        Facet("declaration", Clause.declaration_id, Declaration.title,
+              join=(Declaration, Declaration.id == Clause.declaration_id), param="declaration_id"),
+    ),
 )
 
 ClauseParams = list_params("ClauseParams", RESOURCE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -19,14 +19,16 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app import formats
-from app.problems import VALIDATION_ERROR, Problem, not_found
+from app.problems import VALIDATION_ERROR, Problem, invalid_parameter, not_found
 from app.queries import (
+    FACET_SIZE,
     Key,
     Resource,
     Sort,
     count_rows,
     decode_cursor,
     encode_cursor,
+    facet_counts,
     fetch_page,
     iter_rows,
     key_of,
@@ -64,6 +66,21 @@ def list_params(name: str, resource: Resource) -> type[BaseModel]:
             Field(default=None, description=spec.description, examples=[spec.example], **limits),
         )
     choices = resource.sort_choices()
+    if resource.facets:
+        names = [f.name for f in resource.facets]
+        fields["facet"] = (
+            list[Annotated[str, Field(max_length=100)]] | None,
+            Field(
+                default=None,
+                max_length=len(names),
+                description=(
+                    "Count the matching rows by a field (repeatable; JSON only): `facets` in the "
+                    f"response lists the top {FACET_SIZE} values with counts. One of: {', '.join(names)}."
+                ),
+                examples=[[names[0]]],
+                json_schema_extra={"items": {"enum": names}},
+            ),
+        )
     fields.update(
         sort=(
             str | None,
@@ -143,6 +160,7 @@ def list_response(
     start = decode_cursor(resource, sort, cursor) if cursor else None
     limit = values.pop("limit")
     _check_limit(request, limit)
+    facet_names = _facet_names(resource, values.pop("facet", None))
     conditions = [*resource.conditions(values), *scope]
 
     if fmt != "json":
@@ -163,7 +181,41 @@ def list_response(
         "limit": limit,
         "next": next_url,
     }
+    if facet_names:
+        page["facets"] = _facets(request, session, resource, facet_names, conditions)
     return formats.json_response(request, page, headers)
+
+
+def _facet_names(resource: Resource, requested: list[str] | None) -> list[str]:
+    """The requested facets in order, once each; an unknown name is a 400 naming the choices."""
+    names = list(dict.fromkeys(name.strip() for name in requested or []))
+    allowed = list(resource.facet_by_name)
+    unknown = [name for name in names if name not in resource.facet_by_name]
+    if unknown:
+        raise invalid_parameter(
+            "facet", f"Cannot facet {resource.key} by {unknown[0]!r}; allowed: {', '.join(allowed) or 'none'}.",
+            allowed=allowed,
+        )
+    return names
+
+
+def _facets(
+    request: Request, session: Session, resource: Resource, names: list[str],
+    conditions: Sequence[ColumnElement[bool]],
+) -> dict[str, list[dict[str, Any]]]:
+    """``{name: [{value, label, count, url}]}``; ``url`` applies that value as a filter."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    base = request.url.remove_query_params(["cursor"])
+    for name in names:
+        facet = resource.facet_by_name[name]
+        values = []
+        for value, label, count in facet_counts(session, resource, facet, conditions):
+            url = None
+            if facet.param and value is not None:
+                url = str(base.remove_query_params([facet.param]).include_query_params(**{facet.param: value}))
+            values.append({"value": value, "label": label, "count": count, "url": url})
+        out[name] = values
+    return out
 
 
 def _export(

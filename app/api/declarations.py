@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
 from app.db import SessionDep
 from app.models import Declaration, DeclarationParty
-from app.queries import MAX_ID, DbId, FilterSpec, Resource, Via
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
 from app.schemas import DeclarationOut, Page
 
 router = APIRouter(tags=["declarations"])
@@ -32,6 +32,8 @@ RESOURCE = Resource(
                    description="Only declarations described in this document.", example=1),
     ),
     sorts={"id": "id", "title": "title", "clause_count": "clause_count"},
+    facets=(Facet("party", DeclarationParty.party_norm, DeclarationParty.party,
+                  link=DeclarationParty.declaration_id, param="party"),),
 )
 
 DeclarationParams = list_params("DeclarationParams", RESOURCE)

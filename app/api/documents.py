@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
 from app.db import SessionDep
 from app.models import Document
-from app.queries import MAX_ID, FilterSpec, Resource
+from app.queries import MAX_ID, Facet, FilterSpec, Resource
 from app.schemas import DocumentDetail, DocumentOut, Page
 
 router = APIRouter(tags=["documents"])
@@ -34,6 +34,7 @@ RESOURCE = Resource(
     ),
     sorts={"id": "id", "published_at": "published_at", "title": "title",
            "word_count": "word_count", "statement_count": "statement_count"},
+    facets=(Facet("location", Document.location),),
 )
 
 DocumentParams = list_params("DocumentParams", RESOURCE)

@@ -40,7 +40,8 @@ class SearchParams(BaseModel):
     type: Literal["statement", "clause"] | None = Field(
         default=None, description="Only hits of this type.", examples=["statement"])
     limit: int | None = Field(default=None, ge=1, le=1000, description="Page size (default 50).", examples=[20])
-    cursor: str | None = Field(default=None, description="Opaque position from a previous `next` URL.")
+    cursor: str | None = Field(default=None, description="Opaque position from a previous `next` URL.",
+                               examples=["WyJwZWFjZXwiLDJd.3q2-7w8BAAA"])
 
 
 class SearchHit(BaseModel):
@@ -61,6 +62,10 @@ class SearchHit(BaseModel):
 
 class SearchPage(BaseModel):
     """Hits, best first (bm25 on SQLite, ts_rank on PostgreSQL)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "items": SearchHit.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+        "total": 1, "limit": 50, "next": None}]})
 
     items: list[SearchHit]
     total: int

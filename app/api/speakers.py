@@ -14,7 +14,7 @@ from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, item_respons
 from app.db import SessionDep
 from app.models import Speaker, SpeakerAlias
 from app.problems import not_found
-from app.queries import FilterSpec, Resource, Via, as_id
+from app.queries import Facet, FilterSpec, Resource, Via, as_id
 from app.schemas import Page, SpeakerOut
 
 router = APIRouter(tags=["speakers"])
@@ -34,6 +34,8 @@ RESOURCE = Resource(
     ),
     sorts={"id": "id", "name": "name_norm", "slug": "slug", "country": "country",
            "statement_count": "statement_count", "quote_count": "quote_count"},
+    facets=(Facet("country", Speaker.country, param="country"), Facet("title", Speaker.title, param="title"),
+            Facet("kind", Speaker.kind)),
 )
 
 SpeakerParams = list_params("SpeakerParams", RESOURCE)

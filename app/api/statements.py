@@ -26,7 +26,7 @@ from app.api.speakers import SpeakerRef, find_speaker
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
 from app.problems import not_found
-from app.queries import MAX_ID, DbId, FilterSpec, Resource
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource
 from app.schemas import Page, StatementOut
 
 router = APIRouter(tags=["statements"])
@@ -57,8 +57,17 @@ FILTERS = (
 SORTS = {"id": "id", "published_at": "published_at", "confidence": "confidence",
          "document_id": "document_id", "start_char": "start_char"}
 
-STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=SORTS)
-QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS,
+FACETS = (
+    Facet("speaker", Speaker.slug, Speaker.name, join=(Speaker, Speaker.id == Statement.speaker_id),
+          param="speaker"),
+    Facet("kind", Statement.kind, param="kind"),
+    Facet("cue", Statement.cue_norm, Statement.cue, param="cue"),
+    Facet("document", Statement.document_id, Document.title,
+          join=(Document, Document.id == Statement.document_id), param="document_id"),
+)
+
+STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS)
+QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS,
                   base=(Statement.kind == "direct",))
 
 StatementParams = list_params("StatementParams", STATEMENTS)

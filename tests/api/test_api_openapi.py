@@ -34,7 +34,7 @@ def test_openapi_documents_everything(client: TestClient) -> None:
         assert schema.get("examples"), f"schema {name} has no example"
     statements = {p["name"] for p in spec["paths"]["/statements"]["get"]["parameters"]}
     assert statements == {"speaker", "document_id", "kind", "cue", "q", "published_after", "published_before",
-                          "sort", "limit", "cursor", "format"}
+                          "sort", "limit", "cursor", "format", "facet"}
 
 
 def test_docs_page(client: TestClient) -> None:
