@@ -21,3 +21,11 @@ def writable(database_url: str) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=database_url, api_keys=["another-key", KEY], access_log=False))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def seeded_client(seeded_database_url: str) -> Iterator[TestClient]:
+    """A read-only client of the shared seeded database of the current backend."""
+    app = create_app(Settings(database_url=seeded_database_url, access_log=False))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
