@@ -101,7 +101,6 @@ def test_extract_jsonl_all_good_exits_zero(runner: CliRunner) -> None:
 
 
 def test_evaluate_prints_a_report(runner: CliRunner, tmp_path: Path) -> None:
-    pytest.importorskip("app.evaluate")
     start = SAMPLE.index("We will")
     end = SAMPLE.index(',"')
     gold = tmp_path / "gold.jsonl"
@@ -116,12 +115,12 @@ def test_evaluate_prints_a_report(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_evaluate_on_the_seed_gold(runner: CliRunner) -> None:
-    pytest.importorskip("app.evaluate")
-    if not GOLD.exists():
-        pytest.skip(f"{GOLD} not present")
     result = runner.invoke(app, ["evaluate", str(GOLD), "--json"])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    assert report["documents"] == 1 and 0.0 <= report["lenient"]["f1"] <= 1.0
+    text = runner.invoke(app, ["evaluate", str(GOLD), "--speech-only"])
+    assert text.exit_code == 0 and "lenient" in text.stdout
 
 
 @pytest.mark.parametrize("content", ["{broken\n", '{"id": 1}\n', "", '{"id": 1, "text": "x", "quotes": 3}\n'])
