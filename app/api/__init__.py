@@ -1,6 +1,8 @@
 """HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
 
-from app.api import clauses, declarations, documents, extract, health, search, speakers, statements, writes
+from app.api import clauses, declarations, documents, embed, extract, health, search, speakers, statements, writes
+
+from app import web  # noqa: E402  (after the API modules it reads from)
 
 ROUTERS = [
     documents.router,
@@ -12,4 +14,6 @@ ROUTERS = [
     extract.router,
     health.router,
     search.router,
+    embed.router,
+    web.router,  # HTML pages: / and /browse/… (not in the OpenAPI schema)
 ]
