@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.extract.quotes import Quote
+from app.extract.cues import CUE_HINT
+from app.extract.quotes import DOUBLE_MARKS, Quote
 from app.extract.types import Span
 
 _NAMING_BEFORE = re.compile(r"(?:so-called|dubbed|titled|entitled|named|called|nicknamed|known as|labell?ed|termed|headlined|the word|the term|the phrase)\s*$", re.I)
@@ -76,15 +77,38 @@ def direct_quotes(text: str, quotes: list[Quote]) -> list[DirectQuote]:
 
 
 def interruption(text: str, first: DirectQuote, second: DirectQuote) -> bool:
-    """Whether ``second`` continues ``first`` across a short attribution: "X," he said, "Y."."""
+    """Whether ``second`` continues ``first`` across a short attribution.
+
+    Both ``"X," he said, "Y."`` and ``"X," he said. "Y."`` (the quote resumes in the next
+    sentence of the same paragraph) are one statement interrupted by its attribution.
+    """
     if first.paragraph != second.paragraph or first.outer.end >= second.outer.start:
         return False
     between = text[first.outer.end:second.outer.start]
-    if len(between) > 80 or "\n" in between:
+    if len(between) > 140 or "\n" in between or any(ch in DOUBLE_MARKS for ch in between):
         return False
     end_of_first = text[first.parts[-1].end:first.outer.end + 1]
     if not re.search(r"[,—–-]", end_of_first + between[:2]):
         return False
-    if not re.search(r",\s*$|:\s*$", between):
-        return False
-    return len(_WORD.findall(between)) <= 8
+    words = len(_WORD.findall(between))
+    if re.search(r",\s*$|:\s*$", between):
+        return words <= 8
+    # the quote resumes after the attribution sentence ends
+    return bool(re.search(r"\.\s+$", between)) and words <= 16 and CUE_HINT.search(between) is not None
+
+
+def weak_fragment(text: str, parts: list[Span], attributed: bool, floating: bool) -> bool:
+    """Quoted fragments too weak to stand as statements on their own.
+
+    A quote with no attribution at all, or a short lower-case fragment ("choked like a
+    dog") that reads as words borrowed inside a sentence, is not a statement; a floating
+    quote (attributed only from context) must look like a full sentence.
+    """
+    body = " ".join(text[p.start:p.end] for p in parts)
+    words = len(_WORD.findall(body))
+    fragment = body[:1].islower() or words < 6
+    if not attributed and not floating:
+        return True
+    if floating and not attributed:
+        return fragment
+    return body[:1].islower() and words < 6

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from app.extract.coref import CONF_FLOATING, Resolver, infer_genders
 from app.extract.cues import CUE_HINT
-from app.extract.direct import DirectQuote, direct_quotes, interruption
+from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fragment
 from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
@@ -186,7 +186,8 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
                 c.floating_from = last
         if c.attribution is not None and c.attribution.mention is not None:
             last = c
-    return out
+    return [c for c in out if c.kind != "direct" or not weak_fragment(
+        text, c.parts, c.attribution is not None and c.attribution.mention is not None, c.floating_from is not None)]
 
 
 def run(text: str) -> Extraction:
