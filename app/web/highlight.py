@@ -97,7 +97,7 @@ def timeline(dates: list[datetime | None]) -> Timeline:
     peak = max((n for _, n in labelled), default=1) or 1
     bars = []
     for i, (label, count) in enumerate(labelled):
-        h = round(count / peak * (CHART_HEIGHT - 30))
+        h = round(count / peak * (CHART_HEIGHT - 40))  # room for the count above the bar
         bars.append(Bar(label, count, i * (BAR_WIDTH + BAR_GAP) + BAR_GAP, CHART_HEIGHT - 20 - h, h))
     width = max(len(bars) * (BAR_WIDTH + BAR_GAP) + BAR_GAP, 120)
     return Timeline(bars, width, CHART_HEIGHT, len(dates))

@@ -48,6 +48,9 @@ class Site:
     base: str
     direct_id: int
     hostile_id: int
+    hostile_text: str = HOSTILE
+    hostile_name: str = HOSTILE_NAME
+    artifacts: Path = ARTIFACTS
 
 
 def free_port() -> int:
