@@ -138,6 +138,8 @@ def ingest(
             on_file=on_file,
             on_error=on_error,
         )
+    except KeyboardInterrupt:  # the document in progress was rolled back; earlier ones stay
+        fail("interrupted; documents stored before the interruption are kept", 130)
     except Exception as exc:  # migration or connection failure: nothing to ingest into
         fail(f"cannot use database {safe_url(url)}: {first_line(exc)}", 2)
     finally:
