@@ -206,3 +206,12 @@ def test_reextract_keeps_the_id_and_refreshes(writable: TestClient, database_url
     assert_problem(writable.post("/documents/999999/reextract", headers=AUTH), 404)
     assert_problem(writable.post("/documents/0/reextract", headers=AUTH), 422)
     assert_problem(writable.delete("/documents/abc", headers=AUTH), 422)
+
+
+def test_concurrent_posts_of_the_same_text_store_it_once(writable: TestClient, database_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(lambda _: post(writable, {"text": BOTH}).status_code, range(6)))
+    assert statuses.count(201) == 1 and set(statuses) <= {200, 201}, statuses
+    assert table_counts(database_url)["document"] == 1 and not violations(database_url)
