@@ -196,7 +196,8 @@ def serve(
             run_migrations(url)
         except Exception as exc:
             fail(f"cannot migrate {safe_url(url)}: {first_line(exc)}", 2)
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # our JSON access log (app.middleware.AccessLog) replaces uvicorn's plain-text one
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
 
 
 # -- extract -----------------------------------------------------------------------------
