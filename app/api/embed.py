@@ -24,6 +24,7 @@ from app.db import SessionDep
 from app.models import Document, Speaker, Statement
 from app.problems import NOT_FOUND, Problem, not_found
 from app.queries import as_id
+from app.schemas import ProblemOut
 from app.web.render import render
 
 router = APIRouter(tags=["embedding"])
@@ -115,7 +116,9 @@ def _size(text: str, maxwidth: int | None, maxheight: int | None) -> tuple[int, 
 
 
 @router.get("/oembed", response_model=OEmbedOut, summary="oEmbed 1.0 provider",
-            responses={**problems(404, 422), 501: {"description": "Only format=json is implemented."}})
+            responses={**problems(404, 422), 501: {
+                "model": ProblemOut, "description": "Only format=json is implemented.",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemOut"}}}}})
 def oembed(request: Request, session: SessionDep,
            url: Annotated[str, Query(max_length=2000, description="A statement or quote URL of this server.",
                                      examples=["http://127.0.0.1:8000/statements/3"])],
