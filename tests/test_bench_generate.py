@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,37 +20,14 @@ generate_module = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = generate_module  # dataclasses look their module up here
 _spec.loader.exec_module(generate_module)
 
-PG_ADMIN_URL = os.environ.get("VERBATIM_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1/postgres")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def bench_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database per backend; PostgreSQL is skipped when no server answers."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bench.db'}"
-        return
-    name = f"bench_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "no server here"
-        pytest.skip(f"PostgreSQL not available: {error}")
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_generator_writes_requested_counts_and_consistent_rows(bench_database_url: str) -> None:
+def test_generator_writes_requested_counts_and_consistent_rows(database_url: str, backend: str) -> None:
+    """On each backend (fixtures from conftest): an empty database, migrated by the generator."""
     counts = generate_module.generate(
-        bench_database_url, 600, seed=7, chunk_docs=20, batch=100, analyze=False
+        database_url, 600, seed=7, chunk_docs=20, batch=100, analyze=False
     )
     assert counts["statement"] == 600
 
-    engine = create_engine(bench_database_url)
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         scalar = lambda sql: connection.execute(text(sql)).scalar()  # noqa: E731
         assert scalar("SELECT COUNT(*) FROM statement") == 600
@@ -74,7 +47,7 @@ def test_generator_writes_requested_counts_and_consistent_rows(bench_database_ur
         assert scalar("""SELECT COUNT(*) FROM declaration x WHERE
             clause_count != (SELECT COUNT(*) FROM clause WHERE declaration_id = x.id)""") == 0
         assert scalar("""SELECT COUNT(*) FROM statement s JOIN document d ON d.id = s.document_id
-            WHERE s.published_at IS DISTINCT FROM d.published_at""" if "postgresql" in bench_database_url
+            WHERE s.published_at IS DISTINCT FROM d.published_at""" if backend == "postgresql"
             else """SELECT COUNT(*) FROM statement s JOIN document d ON d.id = s.document_id
             WHERE s.published_at IS NOT d.published_at""") == 0
 
@@ -99,7 +72,7 @@ def test_generator_writes_requested_counts_and_consistent_rows(bench_database_ur
             assert texts[doc_id][start:end] == mention_text
 
         # Ids continue from the rows written (PostgreSQL sequences were moved past them).
-        if "postgresql" in bench_database_url:
+        if backend == "postgresql":
             next_id = scalar("SELECT nextval(pg_get_serial_sequence('statement', 'id'))")
             assert next_id == scalar("SELECT MAX(id) FROM statement") + 1
     engine.dispose()
