@@ -61,11 +61,52 @@ MULTIWORD: Final[re.Pattern[str]] = re.compile(
 
 ACCORDING_TO: Final[re.Pattern[str]] = re.compile(r"\b(?:according to|as quoted by|quoting)\b", re.I)
 
-# a cheap pre-filter: sentences without any of these need no parse for speech
-_STEMS = sorted({v[:5] if len(v) > 5 else v for v in SPEECH_VERBS} | {"said", "told", "wrote", "sum", "drew"})
+_IRREGULAR: Final[dict[str, tuple[str, ...]]] = {
+    "say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "go": ("went", "gone"),
+    "speak": ("spoke", "spoken"), "lay": ("laid",), "forecast": ("forecast",), "sum": ("summed", "summing"),
+    "spell": ("spelt",), "make": ("made",), "draw": ("drew", "drawn"),
+}
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Regular English inflections of a verb lemma (overgenerating is harmless here)."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms |= {lemma[:-1] + "ing"}
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", lemma):  # "admit" -> "admitted"
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    forms |= set(_IRREGULAR.get(lemma, ()))
+    return forms
+
+
+# every inflected form of a cue verb -> its lemma: no lemmatizer needed at run time
+VERB_FORMS: Final[dict[str, str]] = {
+    form: lemma
+    for lemma in sorted(SPEECH_VERBS | set(PARTICLE_CUES))
+    for form in _inflections(lemma)
+}
+# forms that are mostly nouns or other verbs in news ("United States", "a post", "went"):
+# they still count as cues in a parsed sentence, but do not make a sentence worth parsing
+_WEAK_HINTS = frozenset({"state", "states", "post", "posts", "go", "goes", "went", "gone", "going",
+                         "point", "points", "lay", "laid", "protest", "protests", "charge", "charges",
+                         "object", "objects", "counter", "sum", "spell", "signal", "signals",
+                         "forecast", "estimate", "demand", "demands", "answer", "answers"})
+_HINT_FORMS = sorted((f for f in VERB_FORMS if f not in _WEAK_HINTS), key=len, reverse=True)
+
+# a cheap pre-filter: a sentence with none of these (lower-case) words holds no speech cue
 CUE_HINT: Final[re.Pattern[str]] = re.compile(
-    r"\b(?:" + "|".join(re.escape(s) for s in _STEMS) + r")|according to|quoting", re.I
+    r"\b(?:" + "|".join(re.escape(f) for f in _HINT_FORMS)
+    + r"|[Aa]ccording to|quoting|quoted|(?:drew|draws|draw|drawing) attention"
+    + r"|(?:made|makes|make) (?:it )?clear|(?:went|goes|go) on to|(?:pointed|points|point) (?:out|to)"
+    + r"|(?:summed|sums|sum) up|(?:laid|lays|lay) out|(?:spelled|spelt|spells) out)\b"
 )
+
+
+def verb_lemma(form: str) -> str | None:
+    """The lemma of a cue verb form ("said" -> "say"), None for any other word."""
+    return VERB_FORMS.get(form.lower())
 
 
 def is_speech_lemma(lemma: str) -> bool:

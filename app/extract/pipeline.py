@@ -19,7 +19,7 @@ from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
 from app.extract.nlp import load_nlp
-from app.extract.quotes import QUOTE_CHARS, find_quotes
+from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
 from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
@@ -27,6 +27,8 @@ from app.extract.declarations import find_declarations
 
 MAX_UNIT_CHARS = 20_000  # longer "sentences" (tables, lists with no stops) are not parsed
 _NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
+_PARSE = ["attribute_ruler", "lemmatizer"]  # cue lemmas come from our own verb-form table
+LEAD_UNITS = 4  # the lead names the people and the place of the story
 
 
 @dataclass(slots=True)
@@ -51,20 +53,29 @@ class Candidate:
 
 
 def needs_parse(unit_text: str) -> bool:
-    """A sentence can only hold speech if it has a quote mark, a speech verb or a cue phrase."""
-    return any(ch in QUOTE_CHARS for ch in unit_text) or CUE_HINT.search(unit_text) is not None
+    """Without a speech verb or a cue phrase, a sentence holds no reported speech."""
+    return CUE_HINT.search(unit_text) is not None
 
 
-def _analyse_units(text: str, layout: Layout) -> list[Unit]:
+def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]:
     nlp = load_nlp()
     units = [Unit(s, p, None, False) for s, p in zip(layout.sentences, layout.sentence_paragraph)]
-    parse_idx, ner_idx = [], []
+    parse_idx: list[int] = []
+    quoted = sorted(q.outer.start for q in quotes)
     for i, u in enumerate(units):
         chunk = text[u.span.start:u.span.end]
-        if len(chunk) > MAX_UNIT_CHARS:
-            continue
-        (parse_idx if needs_parse(chunk) else ner_idx).append(i)
-    for i, doc in zip(parse_idx, nlp.pipe(text[units[i].span.start:units[i].span.end] for i in parse_idx)):
+        k = bisect.bisect_left(quoted, u.span.start)
+        has_quote = k < len(quoted) and quoted[k] < u.span.end or any(
+            q.outer.start < u.span.start < q.outer.end for q in quotes if q.parts)
+        if len(chunk) <= MAX_UNIT_CHARS and (has_quote or needs_parse(chunk)):
+            parse_idx.append(i)
+    # names only where they can matter: the lead, and the sentence before a parsed one
+    # (the antecedent of "he said"); later mentions of known names are found by rescanning
+    wanted = set(range(min(LEAD_UNITS, len(units)))) | {i - 1 for i in parse_idx if i > 0}
+    ner_idx = sorted(i for i in wanted - set(parse_idx)
+                     if units[i].span.end - units[i].span.start <= MAX_UNIT_CHARS)
+    for i, doc in zip(parse_idx, nlp.pipe((text[units[i].span.start:units[i].span.end] for i in parse_idx),
+                                           disable=_PARSE)):
         units[i].doc, units[i].parsed = doc, True
     for i, doc in zip(ner_idx, nlp.pipe((text[units[i].span.start:units[i].span.end] for i in ner_idx),
                                          disable=_NER_ONLY)):
@@ -193,7 +204,7 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
 def run(text: str) -> Extraction:
     """Extract everything from one document (the total wrapper is ``extract``)."""
     layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
-    units = _analyse_units(text, layout)
+    units = _analyse_units(text, layout, quotes)
     people, orgs, places = _people(text, units)
     speakers, assignment = merge_people(people, text)
     name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from app.extract.cues import ACCORDING_TO, CONTENT_NOUNS, MULTIWORD, NEEDS_CLAUSE, PARTICLE_CUES, SPEECH_VERBS
+from app.extract.cues import ACCORDING_TO, CONTENT_NOUNS, MULTIWORD, NEEDS_CLAUSE, PARTICLE_CUES, verb_lemma
 from app.extract.types import Span
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
-_TRIM_CHARS = " \t\n,;:—–-"
+_NOMINAL = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
 
 
 @dataclass(slots=True)
@@ -34,16 +34,14 @@ class Attribution:
 
 def cue_of(token: Token) -> tuple[int, int] | None:
     """(start, end) token range of the speech cue headed by ``token``, or None."""
-    lemma = token.lemma_.lower()
-    if token.pos_ not in ("VERB", "AUX") and not (token.tag_.startswith("VB")):
+    lemma = verb_lemma(token.text)
+    if lemma is None or not token.tag_.startswith("VB"):
         return None
     if lemma in PARTICLE_CUES:
         prts = [c for c in token.children if c.dep_ == "prt" and c.lower_ in PARTICLE_CUES[lemma]]
         if not prts:
             return None
         return token.i, prts[-1].i + 1
-    if lemma not in SPEECH_VERBS and token.lower_ not in SPEECH_VERBS:
-        return None
     end = token.i + 1
     for c in token.children:
         if c.dep_ == "prt" and c.i == end:
@@ -115,7 +113,7 @@ def _complement(verb: Token) -> list[Token]:
     for c in verb.children:
         if c.dep_ in ("dobj", "prep", "attr"):
             for node in [c, *[g for g in c.children if g.dep_ == "pobj"]]:
-                if node.lemma_.lower() in CONTENT_NOUNS or c.dep_ == "prep":
+                if node.lower_ in CONTENT_NOUNS or c.dep_ == "prep":
                     inner = [g for g in node.children if g.dep_ in ("ccomp", "acl", "relcl")
                              and any(m.lower_ == "that" and m.dep_ == "mark" for m in g.children)]
                     if inner:
@@ -143,11 +141,11 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         window = doc[first.i:first.i + 3]
         pobj = next((g for t in window for g in t.children if g.dep_ == "pobj"), None)
         if pobj is None:  # a misparse: take the head noun of the words after the frame
-            nouns = [t for t in doc[first.i + 1:first.i + 8] if t.pos_ in ("PROPN", "NOUN", "PRON")
+            nouns = [t for t in doc[first.i + 1:first.i + 8] if t.tag_ in _NOMINAL
                      and t.idx >= m.end()]
             for t in nouns:
                 pobj = t
-                if t.i + 1 >= len(doc) or doc[t.i + 1].pos_ not in ("PROPN", "NOUN"):
+                if t.i + 1 >= len(doc) or doc[t.i + 1].tag_ not in _NOMINAL:
                     break
         phrase_end = first.i + 1
         if pobj is not None:
@@ -197,7 +195,7 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             continue
         if any(a.cue_token == tok.i for a in found):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = verb_lemma(tok.text) or ""
         cue_span = Span(base + doc[rng[0]].idx, base + doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text))
         cue_text = text[doc[rng[0]].idx: doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)]
         multi = MULTIWORD.match(text, tok.idx)

@@ -1,0 +1,88 @@
+"""Extraction speed and memory: Verbatim's extractor against spaCy's full pipeline.
+
+Usage: python bench/extract.py [--corpus PATH.jsonl] [--docs N] [--processes 1 2]
+
+The corpus is the PolNeAR train texts (/tmp/polnear/polnear_train.jsonl) when present,
+else the seeds repeated. Each configuration runs in a fresh child process so peak RSS
+(ru_maxrss of that child) is its own; words are counted once with the same rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+POLNEAR_TRAIN = Path("/tmp/polnear/polnear_train.jsonl")
+
+
+def load_corpus(path: Path | None, docs: int) -> list[str]:
+    if path is None and POLNEAR_TRAIN.exists():
+        path = POLNEAR_TRAIN
+    if path is not None:
+        with path.open(encoding="utf-8") as fh:
+            texts = [json.loads(line)["text"] for line in fh if line.strip()]
+    else:
+        seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+        texts = (seeds * (docs // max(1, len(seeds)) + 1)) if seeds else []
+    return texts[:docs]
+
+
+def _run(kind: str, texts: list[str], processes: int, out: mp.Queue) -> None:
+    from app.extract import extract_many
+    from app.extract.nlp import load_nlp
+
+    nlp = load_nlp()
+    start = time.perf_counter()
+    if kind == "verbatim":
+        n = sum(1 for _ in extract_many(texts, n_process=processes, batch_size=8))
+    else:
+        n = sum(1 for _ in nlp.pipe(texts, n_process=processes, batch_size=32))
+    seconds = time.perf_counter() - start
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out.put({"docs": n, "seconds": seconds, "peak_rss_mb": round(max(self_kb, child_kb) / 1024, 1)})
+
+
+def measure(kind: str, texts: list[str], processes: int) -> dict[str, float]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_run, args=(kind, texts, processes, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    args = ap.parse_args()
+    texts = load_corpus(args.corpus, args.docs)
+    words = sum(len(t.split()) for t in texts)
+    print(f"corpus: {len(texts)} documents, {words} words")
+    print(f"{'pipeline':28}{'procs':>6}{'seconds':>9}{'words/s':>10}{'peak RSS MB':>13}")
+    rows = []
+    for processes in args.processes:
+        for kind, label in (("spacy", "spaCy full (nlp.pipe)"), ("verbatim", "verbatim extract_many")):
+            r = measure(kind, texts, processes)
+            wps = words / r["seconds"]
+            rows.append((label, processes, r["seconds"], wps, r["peak_rss_mb"]))
+            print(f"{label:28}{processes:>6}{r['seconds']:>9.1f}{wps:>10.0f}{r['peak_rss_mb']:>13.1f}", flush=True)
+    for processes in args.processes:
+        base = next(r for r in rows if r[1] == processes and r[0].startswith("spaCy"))
+        ours = next(r for r in rows if r[1] == processes and r[0].startswith("verbatim"))
+        print(f"speed-up at {processes} process(es): {ours[3] / base[3]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
