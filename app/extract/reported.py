@@ -224,6 +224,10 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             content = _span_of(doc, lo, hi, base)
             if content is not None and not _adjacent(text, content.end - base, doc[hi].idx if hi < len(doc) else len(text)):
                 content = None
+        elif tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and lemma not in NEEDS_CLAUSE \
+                and subj is not None and subj.i < tok.i and _parenthetical(doc, subj.left_edge.i, rng[1] - 1):
+            # "African-Americans, he said, can …": the sentence around the aside is the content
+            content = _span_of(doc, 0, len(doc), base)
         elif tok.dep_ == "ROOT" and lemma not in NEEDS_CLAUSE:
             # "X said Russia is …" misparsed: clause after the cue (with optional "that")
             right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
@@ -268,6 +272,12 @@ def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         out.append(Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None,
                                cue_token=tok.i))
     return out
+
+
+def _parenthetical(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether tokens ``lo..hi`` are an aside set off by commas inside the sentence."""
+    return 0 < lo and hi + 1 < len(doc) - 1 and doc[lo - 1].text in (",", "—") and doc[hi + 1].text in (",", "—") \
+        and hi - lo <= 8
 
 
 def _adjacent(text: str, end: int, nxt: int) -> bool:

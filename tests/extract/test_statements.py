@@ -103,3 +103,10 @@ def test_never_raises(run_extract, text: str) -> None:
     for st in result.statements:
         if st.fragments is None:
             assert text[st.start_char:st.end_char] == st.text
+
+
+def test_parenthetical_attribution(run_extract) -> None:
+    text = "The new budget, Anna Berg said, will be balanced for the first time in a decade."
+    [st] = run_extract(text).statements
+    assert st.kind == "indirect" and st.speaker_mention == "Anna Berg"
+    assert st.text.startswith("The new budget") and st.text.endswith("in a decade")
