@@ -388,9 +388,13 @@ def uvicorn_env(url: str) -> dict[str, str]:
     return env
 
 
-def verbatim_command(port: int, workers: int) -> list[str]:
-    """``verbatim serve`` as users run it (uvicorn on the app factory until the CLI exists)."""
+def verbatim_command(port: int, workers: int, factory: str | None = None) -> list[str]:
+    """``verbatim serve`` as users run it, or uvicorn on another app factory (a variant)."""
     verbatim = VENV_BIN / "verbatim"
+    if factory:
+        module_path, _, name = factory.rpartition("/")
+        return [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", name, "--app-dir", module_path or ".",
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if verbatim.exists() and (ROOT / "app" / "cli.py").exists():
         return [str(verbatim), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     return [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
@@ -457,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=1000, help="page number of the deep-page scenario")
     parser.add_argument("--q", default="pipeline", help="the full-text filter term")
     parser.add_argument("--scenarios", default="", help="comma-separated name prefixes to keep")
+    parser.add_argument("--factory", default=None,
+                        help="measure a variant: DIR/module:create_app instead of `verbatim serve`")
     parser.add_argument("--label", default="", help="title of the table (default: the database)")
     args = parser.parse_args(argv)
     if not args.database_url:
@@ -488,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if "verbatim" in targets:
                 port = free_port()
                 base = f"http://127.0.0.1:{port}"
-                with server(verbatim_command(port, workers), uvicorn_env(url),
+                with server(verbatim_command(port, workers, args.factory), uvicorn_env(url),
                             base + "/statements?limit=1", OUT / "verbatim-server.log") as proc:
                     time.sleep(1.0)  # every worker up, not just the first
                     scenarios = chosen(verbatim_scenarios(base, fx, args.pages))
