@@ -19,7 +19,8 @@ from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from app.extract.types import Extraction
+from app.extract.layout import split_sentences
+from app.extract.types import Extraction, Span
 from app.extract.types import Speaker as ExtractedSpeaker
 from app.models import (
     Clause,
@@ -89,19 +90,28 @@ def text_sha256(text: str) -> str:
 
 
 def fallback_title(text: str, dateline: str | None) -> str:
-    """The first sentence after the dateline, shortened at a word boundary."""
+    """The first sentence after the dateline, made to read as a title.
+
+    The sentence's closing period goes (a card shows "…in Moscow, 22 Feb.", not "Moscow.,");
+    a long one is shortened at a word boundary with an ellipsis.
+    """
     body = text
     if dateline and body.startswith(dateline):
         body = body[len(dateline) :]
     body = " ".join(body.split())
-    for i, ch in enumerate(body):
-        if ch in ".!?" and (i + 1 == len(body) or body[i + 1] == " ") and i > 20:
-            body = body[: i + 1]
+    end = len(body)
+    for sentence in split_sentences(body, Span(0, len(body))):  # knows "U.S.", "Mr.", initials
+        if sentence.end > 20:
+            end = sentence.end
             break
-    if len(body) <= TITLE_MAX:
-        return body
-    cut = body[: TITLE_MAX - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    title = body[:end]
+    if len(title) > TITLE_MAX:
+        cut = title[: TITLE_MAX - 1].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:.-–— ") + "…"
+    last_word = title.rsplit(" ", 1)[-1]
+    if title.endswith(".") and not title.endswith("..") and "." not in last_word[:-1] and not last_word[-2:-1].isupper():
+        title = title[:-1]  # a sentence period, not "U.S." or "Gen. J. Smith Jr." style initials
+    return title
 
 
 def parse_published_at(value: str | datetime | None) -> datetime | None:
@@ -135,11 +145,14 @@ def ingest_text(
     source: str | None = None,
     source_url: str | None = None,
     reextract: bool = False,
+    extraction: Extraction | None = None,
 ) -> IngestResult:
     """Store ``text`` and everything extracted from it; idempotent by content hash.
 
     A document already stored by the current extractor is left alone (``unchanged``)
     unless ``reextract``; a stale one is re-extracted in place (its id is kept).
+    ``extraction`` of ``normalise_text(text)`` may be given when it was computed
+    elsewhere (``verbatim ingest --workers`` extracts in worker processes).
     """
     text = normalise_text(text)
     if not text:
@@ -163,7 +176,8 @@ def ingest_text(
         return result
     session.rollback()  # do not hold a snapshot (or a lock) while extracting
 
-    extraction = run_extraction(text)
+    if extraction is None:
+        extraction = run_extraction(text)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             result = _store(session, text, sha, version, extraction, meta, reextract=reextract)
@@ -180,6 +194,17 @@ def ingest_text(
     raise AssertionError("unreachable")
 
 
+def is_current(session: Session, text: str) -> bool:
+    """True when ``text`` is stored by the running extractor, so ingesting it again would
+    not extract it (a parallel ingest need not send it to a worker). Ends the read."""
+    sha = text_sha256(normalise_text(text))
+    try:
+        version = session.exec(select(Document.extractor_version).where(Document.sha256 == sha)).first()
+    finally:
+        session.rollback()
+    return version == extractor_version()
+
+
 def delete_document(session: Session, document_id: int) -> bool:
     """Delete a document with its statements, declarations, clauses and mentions.
 
@@ -187,6 +212,7 @@ def delete_document(session: Session, document_id: int) -> bool:
     counters of the others are recomputed. Returns False when there is no such document.
     """
     try:
+        _lock_writers(session)
         document = session.get(Document, document_id)
         if document is None:
             session.rollback()
@@ -212,6 +238,24 @@ class _Meta:
     published_at: datetime | None
     source: str | None
     source_url: str | None
+
+
+WRITER_LOCK_KEY = 0x76657262  # "verb": the advisory lock every document write takes
+
+
+def _lock_writers(session: Session) -> None:
+    """Make concurrent document writes apply one at a time, across processes and machines.
+
+    On PostgreSQL this takes a transaction-level advisory lock, released at commit or
+    rollback. Unique constraints alone would stop two "jane-doe" rows, but not
+    "Aliyev" and "Ilham Aliyev" created side by side as two people, nor a lost update of
+    a speaker's recomputed counters (each writer counts without the other's rows). Only
+    the short write is serialised; extraction, the expensive part, runs outside it.
+    SQLite needs nothing: its first write takes the database's single write lock, and
+    ``_store`` writes the document row before it reads any speaker.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(func.pg_advisory_xact_lock(WRITER_LOCK_KEY)))  # type: ignore[call-overload]
 
 
 def _retryable(exc: Exception) -> bool:
@@ -273,6 +317,7 @@ def _store(
     reextract: bool,
 ) -> IngestResult:
     """Write one document inside the caller's transaction (no commit here)."""
+    _lock_writers(session)
     info = extraction.document
     document = session.exec(select(Document).where(Document.sha256 == sha)).first()
     if document is not None and document.extractor_version == version and not reextract:
@@ -500,4 +545,4 @@ def _drop_orphans(session: Session, speaker_ids: set[int]) -> None:
         session.flush()
 
 
-__all__ = ["IngestResult", "delete_document", "ingest_text", "normalise_text", "text_sha256"]
+__all__ = ["IngestResult", "delete_document", "ingest_text", "is_current", "normalise_text", "text_sha256"]
