@@ -105,7 +105,7 @@ def _cell(value: Any) -> str:
 
 
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row: ``speaker`` becomes ``speaker_id`` / ``speaker_name``."""
+    """One export row (CSV or NDJSON): ``speaker`` becomes ``speaker_id`` / ``speaker_name``."""
     out = {}
     for name, value in item.items():
         if name == "speaker":
@@ -143,8 +143,9 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]]) -> I
 
 
 def _ndjson_lines(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
+    """One JSON object a line, ``speaker`` flattened as in CSV (DESIGN §1)."""
     for batch in batches:
-        yield b"".join(dumps(item) + b"\n" for item in batch)
+        yield b"".join(dumps(flatten(item)) + b"\n" for item in batch)
 
 
 def stream_response(

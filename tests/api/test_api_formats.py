@@ -9,6 +9,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from app.formats import flatten
 from app.schemas import StatementOut
 
 EXPORTS = ["/documents", "/speakers", "/statements", "/quotes", "/declarations", "/clauses",
@@ -40,7 +41,13 @@ def test_ndjson_has_every_row(client: TestClient, ids: dict[str, int], path: str
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/x-ndjson")
     lines = [json.loads(line) for line in response.text.splitlines()]
-    assert lines == page["items"]  # the same objects as the JSON list, one per line
+    assert lines == [flatten(item) for item in page["items"]]  # the JSON list's objects, speaker flattened
+
+
+def test_ndjson_flattens_speaker(client: TestClient) -> None:
+    lines = [json.loads(line) for line in client.get("/statements?format=ndjson&speaker=ilham-aliyev").text.splitlines()]
+    assert lines and all("speaker" not in line for line in lines)
+    assert {(line["speaker_id"] > 0, line["speaker_name"]) for line in lines} == {(True, "Ilham Aliyev")}
 
 
 def test_csv_flattens_speaker_and_joins_lists(client: TestClient) -> None:
