@@ -69,9 +69,11 @@ class Problem(Exception):
         return data
 
 
-def not_found(what: str, key: object) -> Problem:
-    """404 for an unknown id or slug, naming what was looked up."""
-    return Problem(404, f"No {what} with id or slug {key!r}.", type=NOT_FOUND, title="Not Found")
+def not_found(what: str, key: object, hint: str = "") -> Problem:
+    """404 for an unknown id (or speaker id or slug), naming what was looked up."""
+    looked_up = f"id {key}" if isinstance(key, int) else f"id or slug {key!r}"
+    detail = f"No {what} with {looked_up}." + (f" {hint}" if hint else "")
+    return Problem(404, detail, type=NOT_FOUND, title="Not Found")
 
 
 def invalid_parameter(name: str, detail: str, **extensions: Any) -> Problem:

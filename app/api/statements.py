@@ -145,7 +145,8 @@ def get_quote(request: Request, session: SessionDep, statement_id: StatementId) 
     """One direct quote; an indirect statement's id is a 404 here."""
     st = session.get(Statement, statement_id)
     if st is None or st.kind != "direct":
-        raise not_found("quote", statement_id)
+        hint = f"Statement {statement_id} is reported speech: see /statements/{statement_id}." if st else ""
+        raise not_found("quote", statement_id, hint)
     return item_response(request, serialize(session, [st], request)[0])
 
 

@@ -68,6 +68,20 @@ def test_problem(client: TestClient, ids: dict[str, int], method: str, url: str,
     assert "Traceback" not in response.text
 
 
+NOT_FOUND_DETAILS = [
+    ("/statements/999999", "No statement with id 999999."),
+    ("/documents/999999/statements", "No document with id 999999."),
+    ("/speakers/no-such-person", "No speaker with id or slug 'no-such-person'."),
+    ("/quotes/{indirect}", "No quote with id {indirect}. Statement {indirect} is reported speech: "
+                           "see /statements/{indirect}."),
+]
+
+
+@pytest.mark.parametrize(("url", "detail"), NOT_FOUND_DETAILS)
+def test_not_found_names_what_was_looked_up(client: TestClient, ids: dict[str, int], url: str, detail: str) -> None:
+    assert client.get(url.format(**ids)).json()["detail"] == detail.format(**ids)
+
+
 def test_unknown_sort_lists_the_allowed_fields(client: TestClient) -> None:
     body = client.get("/statements?sort=colour").json()
     assert "published_at" in body["detail"] and "-confidence" in body["allowed"]
