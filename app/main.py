@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import problems
+from app import formats, problems
 from app.problems import VALIDATION_ERROR, Problem
 from app.api import ROUTERS
 from app.config import Settings, get_settings
@@ -109,6 +110,15 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return build
 
 
+def _openapi_with_etag(app: FastAPI) -> None:
+    """Serve ``/openapi.json`` with an ETag and 304 like every other GET (FastAPI's own has none)."""
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != app.openapi_url]
+
+    @app.get(app.openapi_url or "/openapi.json", include_in_schema=False)
+    def openapi_json(request: Request) -> Response:
+        return formats.json_response(request, app.openapi())
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -150,4 +160,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
+    _openapi_with_etag(app)
     return app

@@ -41,3 +41,11 @@ def test_openapi_documents_everything(client: TestClient) -> None:
 def test_docs_page(client: TestClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200 and "swagger" in response.text.lower()
+
+
+def test_openapi_json_is_cacheable_like_every_get(client: TestClient) -> None:
+    first = client.get("/openapi.json")
+    assert first.status_code == 200 and first.headers["content-type"] == "application/json"
+    again = client.get("/openapi.json", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get("/docs").status_code == 200
