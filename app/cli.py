@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 
 from app.config import get_settings
-from app.ingest import BadFileError, IngestSummary, decode_text, ingest_paths, read_document
+from app.ingest import BadFileError, IngestSummary, Shard, decode_text, ingest_paths, read_document
 
 app = typer.Typer(
     name="verbatim",
@@ -93,8 +93,19 @@ def ingest(
     ] = None,
     reextract: Annotated[bool, typer.Option("--reextract", help="Extract again even if up to date.")] = False,
     database_url: DatabaseUrlOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Extraction processes (this process stays the one writer).")
+    ] = 1,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", metavar="I/N", help="Ingest only shard I of N (by file content), for N machines."),
+    ] = None,
 ) -> None:
     """Load documents into the database (migrating it first); idempotent by content hash."""
+    try:
+        part = Shard.parse(shard) if shard is not None else None
+    except ValueError as exc:
+        fail(str(exc), 2)
     url = _set_database_url(database_url)
     console = Console(stderr=True)
     progress = (
@@ -137,6 +148,8 @@ def ingest(
             on_begin=on_begin,
             on_file=on_file,
             on_error=on_error,
+            workers=workers,
+            shard=part,
         )
     except KeyboardInterrupt:  # the document in progress was rolled back; earlier ones stay
         fail("interrupted; documents stored before the interruption are kept", 130)
@@ -167,6 +180,8 @@ def summary_table(summary: IngestSummary) -> Table:
         ("clauses", summary.clauses),
         ("skipped (failed)", len(summary.failed)),
     ]
+    if summary.other_shard is not None:
+        rows.append(("other shard", summary.other_shard))
     for label, count in rows:
         table.add_row(label, str(count))
     return table

@@ -3,23 +3,36 @@
 Each file is read strictly (a bad file is reported by name with a one-line reason and
 skipped), then stored through ``app.store.ingest_text`` in its own transaction, so one
 bad or failing document never affects the others.
+
+With ``workers > 1`` extraction runs in that many forked processes while this process
+stays the single writer: it reads files a few ahead, sends their texts to the workers
+and stores the results in file order, so the summary, the error reports and the rows
+are those of a one-process run. ``shard`` keeps only this machine's part of a corpus.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
+import multiprocessing
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app import store
 from app.db import make_engine
+from app.extract.types import Extraction
 from app.migrate import migrate
 from app.models import Mention
-from app.store import IngestResult, delete_document, ingest_text, parse_published_at
+from app.store import IngestResult, delete_document, ingest_text, is_current, parse_published_at
 
 __all__ = [
     "BadFileError",
@@ -32,6 +45,7 @@ __all__ = [
     "migrate",
     "read_document",
     "read_meta",
+    "Shard",
 ]
 
 META_KEYS = {"published_at", "source_url", "title", "source"}
@@ -133,6 +147,39 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
+class Shard(NamedTuple):
+    """Part ``index`` of ``count``: the files this machine ingests when several split a corpus.
+
+    A file belongs to the shard ``sha256(its bytes) mod count``. Content, not the path:
+    every machine computes the same split whatever the mount point or the way the files
+    were named on the command line, and copies of one text land on one machine, so no
+    two machines extract the same text. The price is reading every file's bytes once.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, value: str) -> Shard:
+        """``"I/N"`` with ``0 <= I < N``; ValueError with a one-line reason otherwise."""
+        index, slash, count = value.partition("/")
+        if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+            raise ValueError(f"--shard must be I/N with 0 <= I < N (e.g. 0/4), not {value!r}")
+        shard = cls(int(index), int(count))
+        if not 0 <= shard.index < shard.count:
+            raise ValueError(f"--shard {value}: need 0 <= I < N")
+        return shard
+
+    def owns(self, path: Path) -> bool:
+        """True for this shard's files; an unreadable file is everyone's, so it is reported."""
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").digest()
+        except OSError:
+            return True
+        return int.from_bytes(digest[:8], "big") % self.count == self.index
+
+
 @dataclass
 class IngestSummary:
     """Totals for the summary table and the exit code."""
@@ -147,6 +194,7 @@ class IngestSummary:
     clauses: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     results: list[tuple[str, IngestResult]] = field(default_factory=list)
+    other_shard: int | None = None  # files left to other machines; None when not sharding
 
     @property
     def documents(self) -> int:
@@ -173,43 +221,50 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     on_error: Callable[[str, str], None] | None = None,
     max_bytes: int | None = None,
+    workers: int = 1,
+    shard: Shard | None = None,
 ) -> IngestSummary:
     """Migrate, then ingest every file; failures are collected, never raised.
 
     Callbacks drive a progress display: ``on_start(total)``, then ``on_begin(path)`` and
     ``on_file(path)`` around each file, ``on_error(name, reason)`` for each failure.
     Files over ``max_bytes`` (default: the ``max_document_bytes`` setting) are skipped.
+    ``workers`` > 1 extracts in that many processes; ``shard`` skips other shards' files.
     """
     if max_bytes is None:
         from app.config import get_settings
 
         max_bytes = get_settings().max_document_bytes
-    migrate(database_url)
+    pool = _worker_pool(workers)  # forked before any database connection or thread exists
     own_engine = engine is None
-    engine = engine or make_engine(database_url)
-    summary = IngestSummary()
-    files = list(discover(paths))
-    if on_start:
-        on_start(len(files))
     try:
+        migrate(database_url)
+        engine = engine or make_engine(database_url)
+        summary = IngestSummary(other_shard=0 if shard else None)
+        files = list(discover(paths))
+        if on_start:
+            on_start(len(files))
         with Session(engine) as session:
-            for path, problem in files:
-                name = str(path)
+            ahead = 4 * workers if pool else 0
+            for item in _read_ahead(files, session, pool, ahead, shard=shard, reextract=reextract, max_bytes=max_bytes):
+                name = str(item.path)
                 if on_begin:
-                    on_begin(path)
+                    on_begin(item.path)
                 try:
-                    if problem:
-                        raise BadFileError(problem)
-                    text = read_document(path, max_bytes)
-                    meta = read_meta(path)
+                    if item.error is not None:
+                        raise item.error
+                    if item.text is None:
+                        summary.other_shard = (summary.other_shard or 0) + 1
+                        continue
                     result = ingest_text(
                         session,
-                        text,
-                        title=meta.get("title"),
-                        published_at=meta.get("published_at"),
-                        source=meta.get("source") or path.name,
-                        source_url=meta.get("source_url"),
+                        item.text,
+                        title=item.meta.get("title"),
+                        published_at=item.meta.get("published_at"),
+                        source=item.meta.get("source") or item.path.name,
+                        source_url=item.meta.get("source_url"),
                         reextract=reextract,
+                        extraction=item.extraction.result() if item.extraction else None,
                     )
                     summary.add(name, result, _speaker_ids(session, result.document_id))
                 except Exception as exc:  # one document's failure must not stop the batch
@@ -221,11 +276,97 @@ def ingest_paths(
                         on_error(name, reason)
                 finally:
                     if on_file:
-                        on_file(path)
+                        on_file(item.path)
     finally:
-        if own_engine:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if own_engine and engine is not None:
             engine.dispose()
     return summary
+
+
+# -- parallel extraction -----------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """A file made ready for storing: an error, another shard's file (no text), or a text
+    with its sidecar and, in a parallel run, the pending extraction."""
+
+    path: Path
+    error: Exception | None = None
+    text: str | None = None
+    meta: dict[str, str | None] = field(default_factory=dict)
+    extraction: Future[Extraction] | None = None
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor | None:
+    """``workers`` extraction processes, or None to extract in this process.
+
+    Forked, like ``app.extract.extract_many``: workers share the imported code (and any
+    test's stand-in extractor). With fork the executor starts every worker on its first
+    task, so one is sent now, while this process has no thread and no connection yet.
+    """
+    if workers <= 1:
+        return None
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_ignore_sigint)
+    pool.submit(int)
+    return pool
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is for the parent, which stops the pool and reports what was stored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _extract(text: str) -> Extraction:
+    """Worker side: extract the text exactly as ``ingest_text`` would have."""
+    return store.run_extraction(store.normalise_text(text))
+
+
+def _read_ahead(
+    files: list[tuple[Path, str | None]],
+    session: Session,
+    pool: ProcessPoolExecutor | None,
+    ahead: int,
+    *,
+    shard: Shard | None,
+    reextract: bool,
+    max_bytes: int | None,
+) -> Iterator[_Item]:
+    """The files in order, each prepared up to ``ahead`` files before it is stored."""
+    pending: deque[_Item] = deque()
+    for path, problem in files:
+        pending.append(_prepare(path, problem, session, pool, shard=shard, reextract=reextract, max_bytes=max_bytes))
+        if len(pending) > ahead:
+            yield pending.popleft()
+    yield from pending
+
+
+def _prepare(
+    path: Path,
+    problem: str | None,
+    session: Session,
+    pool: ProcessPoolExecutor | None,
+    *,
+    shard: Shard | None,
+    reextract: bool,
+    max_bytes: int | None,
+) -> _Item:
+    item = _Item(path)
+    try:
+        if problem:
+            raise BadFileError(problem)
+        if shard is not None and not shard.owns(path):
+            return item
+        item.text = read_document(path, max_bytes)
+        item.meta = read_meta(path)
+        if pool is not None and (reextract or not is_current(session, item.text)):
+            item.extraction = pool.submit(_extract, item.text)
+    except Exception as exc:  # reported when the item's turn comes, in file order
+        item.error = exc
+    return item
 
 
 def _speaker_ids(session: Session, document_id: int) -> set[int]:

@@ -14,6 +14,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from app.config import get_settings
 
@@ -58,6 +60,29 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+MIGRATION_LOCK_KEY = 0x76626D67  # "vbmg"
+
+
 def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (idempotent)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at ``url`` up to ``revision`` (idempotent).
+
+    On PostgreSQL an advisory lock makes concurrent callers (N machines starting
+    ``verbatim ingest --shard`` on a fresh database) migrate one after the other: the
+    first upgrades, the others then find the schema at head. SQLite's own write lock
+    already does this.
+    """
+    config = alembic_config(url)
+    database_url = config.get_main_option("sqlalchemy.url", "").replace("%%", "%")
+    if not database_url.startswith("postgresql"):
+        command.upgrade(config, revision)
+        return
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(config, revision)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    finally:
+        engine.dispose()
