@@ -92,6 +92,12 @@ def data_version(session: Session) -> str:
 # --- exports -------------------------------------------------------------------------------
 
 
+def export_etag(session: Session, request: Request, fmt: Format) -> str:
+    """A weak tag for a streamed export: its URL and format with the data version."""
+    version = f"{data_version(session)}|{fmt}|{request.url}"
+    return 'W/"' + hashlib.blake2b(version.encode(), digest_size=16).hexdigest() + '"'
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -7,7 +7,6 @@ schema and bulk serialiser) and calls :func:`list_response`; paging, formats, to
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -229,8 +228,7 @@ def _export(
     limit: int | None,
 ) -> Response:
     """Stream every matching row (or ``limit`` of them) in batches, with a weak ETag."""
-    version = f"{formats.data_version(session)}|{fmt}|{request.url}"
-    etag = 'W/"' + hashlib.blake2b(version.encode(), digest_size=16).hexdigest() + '"'
+    etag = formats.export_etag(session, request, fmt)
     if formats.not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
     engine = request.app.state.engine

@@ -9,12 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
+from sqlmodel import Session, select
 from starlette.responses import Response
 
 from app import formats
@@ -23,7 +24,7 @@ from app.db import SessionDep
 from app.models import Clause, Speaker, Statement
 from app.problems import INVALID_CURSOR, Problem
 from app.schemas import SpeakerRef
-from app.search import SEARCHABLE, Hit, parse, search
+from app.search import SEARCHABLE, Hit, SearchQuery, parse, search
 
 router = APIRouter(tags=["search"])
 
@@ -42,6 +43,10 @@ class SearchParams(BaseModel):
     limit: int | None = Field(default=None, ge=1, le=1000, description="Page size (default 50).", examples=[20])
     cursor: str | None = Field(default=None, description="Opaque position from a previous `next` URL.",
                                examples=["WyJwZWFjZXwiLDJd.3q2-7w8BAAA"])
+    format: Literal["json", "csv", "ndjson"] | None = Field(
+        default=None, examples=["csv"],
+        description="Response format; also chosen by `Accept: text/csv` or `application/x-ndjson`. "
+                    "CSV and NDJSON stream every hit (or `limit` of them), `speaker` flattened.")
 
 
 class SearchHit(BaseModel):
@@ -121,8 +126,39 @@ def _hits_json(request: Request, session: SessionDep, hits: list[Hit]) -> list[d
     return out
 
 
+EXPORT_BATCH = 500
+EXPORT_COLUMNS = formats.csv_columns(SearchHit.model_fields)
+
+
+def _export(request: Request, session: SessionDep, query: SearchQuery, types: tuple[str, ...],
+            fmt: formats.Format, offset: int, limit: int | None) -> Response:
+    """Stream the hits from ``offset`` on (``limit`` of them, or all), best first."""
+    etag = formats.export_etag(session, request, fmt)
+    if formats.not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+    engine = request.app.state.engine
+
+    def batches() -> Iterator[list[dict[str, Any]]]:
+        # its own session: the request's session is closed before the body is streamed
+        with Session(engine) as export_session:
+            start, left = offset, limit
+            while left is None or left > 0:
+                size = EXPORT_BATCH if left is None else min(EXPORT_BATCH, left)
+                hits, _ = search(export_session, query, types=types, limit=size, offset=start)
+                if hits:
+                    yield _hits_json(request, export_session, hits)
+                if len(hits) < size:
+                    return
+                start += size
+                left = None if left is None else left - size
+
+    return formats.stream_response(fmt, batches=batches(), columns=EXPORT_COLUMNS, etag=etag, filename="search")
+
+
 @router.get("/search", response_model=SearchPage, summary="Full-text search",
-            responses={304: {"description": "Not modified."}, **problems(400, 422)})
+            responses={200: {"description": "One page as JSON, or every hit as CSV / NDJSON.",
+                             "content": {"text/csv": {}, "application/x-ndjson": {}}},
+                       304: {"description": "Not modified."}, **problems(400, 422)})
 def search_endpoint(request: Request, session: SessionDep,
                     params: Annotated[SearchParams, Query()]) -> Response:
     """Statements and clauses matching `q`, best first, each with a `<mark>`ed snippet.
@@ -135,6 +171,9 @@ def search_endpoint(request: Request, session: SessionDep,
     types = (params.type,) if params.type else SEARCHABLE
     scope = f"{query}|{params.type or ''}"
     offset = _offset(scope, params.cursor) if params.cursor else 0
+    fmt = formats.negotiate(request, params.format)
+    if fmt != "json":
+        return _export(request, session, query, types, fmt, offset, params.limit)
     hits, total = search(session, query, types=types, limit=limit, offset=offset)
     next_url = None
     headers = {}

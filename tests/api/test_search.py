@@ -4,6 +4,9 @@ the database keeps in step with inserts, re-extraction and deletes."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,23 @@ def test_type_filter_and_paging(client: TestClient) -> None:
     assert len(seen) == len(set(seen)) == 3 and second["next"] is None
     other = client.get("/search", params={"q": "cooperation", "cursor": page["next"].split("cursor=")[1]})
     assert other.status_code == 400 and other.json()["type"] == "/problems/invalid-cursor"
+
+
+def test_search_exports_csv_and_ndjson(client: TestClient) -> None:
+    hits = client.get("/search", params={"q": "peace"}).json()["items"]
+    flat = [{**{k: v for k, v in h.items() if k != "speaker"},
+             "speaker_id": h["speaker"] and h["speaker"]["id"], "speaker_name": h["speaker"] and h["speaker"]["name"]}
+            for h in hits]
+    ndjson = client.get("/search", params={"q": "peace", "format": "ndjson"})
+    assert ndjson.headers["content-type"].startswith("application/x-ndjson")
+    assert [json.loads(line) for line in ndjson.text.splitlines()] == flat
+    response = client.get("/search", params={"q": "peace"}, headers={"Accept": "text/csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["type"], int(r["id"]), r["snippet"]) for r in rows] == [(h["type"], h["id"], h["snippet"]) for h in hits]
+    assert len(client.get("/search", params={"q": "peace", "format": "ndjson", "limit": 1}).text.splitlines()) == 1
+    again = client.get("/search", params={"q": "peace", "format": "ndjson"}, headers={"If-None-Match": ndjson.headers["etag"]})
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize(
