@@ -152,6 +152,7 @@ DOCUMENT_EXAMPLE: dict[str, Any] = {
     "published_at": None,
     "location": "Moscow",
     "source": "000_7dc904b87ea3e2fe.txt",
+    "source_url": None,
     "sha256": "9f2c…",
     "word_count": 512,
     "statement_count": 8,
@@ -168,6 +169,7 @@ class DocumentOut(BaseModel):
     published_at: datetime | None
     location: str | None
     source: str | None
+    source_url: str | None = Field(default=None, description="Where the article was published (sidecar or write API).")
     sha256: str
     word_count: int
     statement_count: int

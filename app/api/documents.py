@@ -50,6 +50,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         "published_at": doc.published_at,
         "location": doc.location,
         "source": doc.source,
+        "source_url": doc.source_url,
         "sha256": doc.sha256,
         "word_count": doc.word_count,
         "statement_count": doc.statement_count,

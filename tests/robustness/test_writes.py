@@ -96,6 +96,7 @@ def test_post_json_stores_once_and_answers_201_then_200(writable: TestClient, da
     assert [s["slug"] for s in doc["speakers"]] == ["ilham-aliyev"]
     stored = writable.get(first.headers["location"]).json()
     assert stored["text"] == ALIYEV and stored["statement_count"] == 2
+    assert stored["source_url"] == doc["source_url"] == "https://example.org/a"  # served back, not only stored
     assert len(writable.get(f"/documents/{doc['id']}/statements").json()["items"]) == 2
 
     again = post(writable, body)
