@@ -1,8 +1,9 @@
 """Runtime settings, read from ``VERBATIM_*`` environment variables."""
 
+import os
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     max_page_size: int = 1000
     request_timeout_seconds: float = 30.0  # no response started by then: 504 (0 disables)
     access_log: bool = True  # JSON lines on the verbatim.access logger (stderr by default)
+    # extractions running at once per API process; others wait this long, then get a 503
+    max_concurrent_extractions: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    extraction_wait_seconds: float = Field(default=2.0, ge=0)
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -11,10 +11,10 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.common import problems
+from app.api.slots import run_extraction
 from app.formats import dumps
 from app.problems import UNAVAILABLE, VALIDATION_ERROR, Problem
 from app.schemas import ExtractIn, ExtractOut
@@ -106,5 +106,5 @@ async def extract_text(request: Request) -> Response:
     found in the posted text: the same objects as `verbatim extract --jsonl`, without ids."""
     limit = request.app.state.settings.max_body_bytes
     text = _text_of(await _read_body(request, limit), request.headers.get("content-type", ""))
-    result = await run_in_threadpool(_run_extraction, text)
+    result = await run_extraction(request.app, _run_extraction, text)
     return Response(dumps(result), media_type="application/json")

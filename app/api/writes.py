@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.common import item_url
+from app.api.slots import run_extraction
 from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
 from app.formats import dumps
@@ -218,7 +219,7 @@ def _json(data: dict[str, Any], status: int, headers: dict[str, str] | None = No
         **AUTH_PROBLEMS,
         **_problems(e400="The body is not UTF-8 or not JSON.", e413="Request body too large.",
                     e415="Unsupported media type or charset.", e422="Missing or empty text, bad field.",
-                    e503="The language model is not installed."),
+                    e503="The language model is not installed, or every extraction slot is busy (`Retry-After`)."),
     },
 )
 async def create_document(request: Request) -> Response:
@@ -228,8 +229,8 @@ async def create_document(request: Request) -> Response:
     body = await request.body()  # the body-size middleware caps what this can read
     document = parse_document(body, request.headers.get("content-type", ""))
     engine = request.app.state.engine
-    document_id, status = await run_in_threadpool(
-        _ingest, engine, text=document.text, title=document.title, published_at=document.published_at,
+    document_id, status = await run_extraction(
+        request.app, _ingest, engine, text=document.text, title=document.title, published_at=document.published_at,
         source="api", source_url=document.source_url,
     )
     data = await run_in_threadpool(_written, request, engine, document_id, status)
@@ -264,7 +265,7 @@ def remove_document(request: Request, document_id: DocumentId) -> Response:
     summary="Run extraction again on a stored document",
     responses={200: {"description": "Re-extracted; the refreshed document."}, **AUTH_PROBLEMS,
                **_problems(e404="No such document.", e422="The id is not a valid document id.",
-                           e503="The language model is not installed.")},
+                           e503="The language model is not installed, or every extraction slot is busy (`Retry-After`).")},
 )
 async def reextract_document(request: Request, document_id: DocumentId) -> Response:
     """Replaces what was extracted from the document by a fresh extraction (same id, same
@@ -278,8 +279,8 @@ async def reextract_document(request: Request, document_id: DocumentId) -> Respo
     doc = await run_in_threadpool(stored)
     if doc is None:
         raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
-    new_id, status = await run_in_threadpool(
-        _ingest, engine, text=doc.text, title=doc.title, published_at=doc.published_at,
+    new_id, status = await run_extraction(
+        request.app, _ingest, engine, text=doc.text, title=doc.title, published_at=doc.published_at,
         source=doc.source, source_url=doc.source_url, reextract=True,
     )
     data = await run_in_threadpool(_written, request, engine, new_id, status)
