@@ -15,6 +15,11 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text,
 from sqlmodel import Field, SQLModel
 
 
+# Public ids appear in URLs that clients store and embed (cards, oEmbed): SQLite must never
+# hand a deleted row's id to a new one (AUTOINCREMENT); PostgreSQL sequences never do.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -26,6 +31,7 @@ def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Col
 
 class Document(SQLModel, table=True):
     __tablename__ = "document"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, unique=True)
@@ -49,6 +55,7 @@ class Document(SQLModel, table=True):
 
 class Speaker(SQLModel, table=True):
     __tablename__ = "speaker"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200, unique=True)
@@ -94,6 +101,7 @@ class Statement(SQLModel, table=True):
         Index("ix_statement_kind_id", "kind", "id"),
         Index("ix_statement_cue_norm_id", "cue_norm", "id"),
         Index("ix_statement_published_at_id", "published_at", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -123,6 +131,7 @@ class Statement(SQLModel, table=True):
 
 class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=fk("document.id"))
@@ -145,7 +154,7 @@ class DeclarationParty(SQLModel, table=True):
 
 class Clause(SQLModel, table=True):
     __tablename__ = "clause"
-    __table_args__ = (Index("ix_clause_declaration_id_id", "declaration_id", "id"),)
+    __table_args__ = (Index("ix_clause_declaration_id_id", "declaration_id", "id"), NEVER_REUSE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     declaration_id: int = Field(

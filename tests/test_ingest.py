@@ -381,3 +381,18 @@ def test_tables_are_all_covered() -> None:
     """TABLES must list every table, or counts() would miss leftovers."""
     assert {m.__tablename__ for m in TABLES} == set(SQLModel.metadata.tables) - {"alembic_version"}  # type: ignore[attr-defined]
 
+
+
+def test_ids_of_deleted_rows_are_never_reused(database_url: str, engine, scripted: dict[str, Extraction]) -> None:
+    """URLs with ids are stored and embedded by clients: a new row must not take a deleted one's id."""
+    add_ab(scripted)
+    with Session(engine) as session:
+        first = ingest_text(session, DOC_A)
+    with Session(engine) as session:
+        old_statements = {s.id for s in session.exec(select(StatementRow)).all()}
+        assert delete_document(session, first.document_id) is True
+    with Session(engine) as session:
+        second = ingest_text(session, DOC_B)
+        new_statements = {s.id for s in session.exec(select(StatementRow)).all()}
+    assert second.document_id > first.document_id
+    assert new_statements and min(new_statements) > max(old_statements)

@@ -36,7 +36,8 @@ def upgrade() -> None:
     sa.Column('extractor_version', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('sha256')
+    sa.UniqueConstraint('sha256'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_created_at'), ['created_at'], unique=False)
@@ -53,7 +54,8 @@ def upgrade() -> None:
     sa.Column('statement_count', sa.Integer(), nullable=False),
     sa.Column('quote_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('slug')
+    sa.UniqueConstraint('slug'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('speaker', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_speaker_country'), ['country'], unique=False)
@@ -71,7 +73,8 @@ def upgrade() -> None:
     sa.Column('end_char', sa.Integer(), nullable=False),
     sa.Column('clause_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_declaration_document_id'), ['document_id'], unique=False)
@@ -126,7 +129,8 @@ def upgrade() -> None:
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['speaker_id'], ['speaker.id'], ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('statement', schema=None) as batch_op:
         batch_op.create_index('ix_statement_cue_norm_id', ['cue_norm', 'id'], unique=False)
@@ -145,7 +149,8 @@ def upgrade() -> None:
     sa.Column('end_char', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('clause', schema=None) as batch_op:
         batch_op.create_index('ix_clause_declaration_id_id', ['declaration_id', 'id'], unique=False)
