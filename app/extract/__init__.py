@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from app.extract.pipeline import run
 from app.extract.types import DocumentInfo, Extraction
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.2.1"
 
 log = logging.getLogger(__name__)
 

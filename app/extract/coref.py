@@ -113,7 +113,7 @@ class Resolver:
         if desc:
             res = self._description(mention.start, para, desc)
             if res.slug:
-                alias = clean_alias(surface)
+                alias = description_alias(surface)
                 sp = self.speakers[res.slug]
                 if alias not in sp.aliases:
                     sp.aliases.append(alias)
@@ -190,6 +190,14 @@ class Resolver:
         if alias not in sp.aliases:
             sp.aliases.append(alias)
         return slug
+
+
+def description_alias(surface: str) -> str:
+    """A description as an alias reads mid-sentence: "The Azerbaijani leader" → "the Azerbaijani leader".
+
+    Only the article is lowered; the rest keeps its capitals (demonyms, titles).
+    """
+    return re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), clean_alias(surface))
 
 
 def infer_genders(text: str, speakers: list[Speaker], name_spans: list[tuple[Span, str]],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.extract.coref import description_alias
+
 
 @pytest.mark.parametrize(
     ("text", "speaker", "how_low", "how_high"),
@@ -53,3 +55,17 @@ def test_organisation_speaker(run_extract) -> None:
     [st] = result.statements
     sp = result.speaker_by_slug()[st.speaker]
     assert sp.kind == "organization" and sp.name == "Kremlin"
+
+
+@pytest.mark.parametrize(
+    ("surface", "alias"),
+    [
+        ("The Azerbaijani leader", "the Azerbaijani leader"),
+        ("the republican leader", "the republican leader"),
+        ("A senior official", "a senior official"),
+        ("The minister’s", "the minister"),
+        ("Another official", "Another official"),  # only a leading article is lowered
+    ],
+)
+def test_description_alias_reads_mid_sentence(surface: str, alias: str) -> None:
+    assert description_alias(surface) == alias

@@ -36,6 +36,7 @@ def test_seed_speakers_and_document(run_extract) -> None:
     assert got == want
     aliases = {a.lower() for s in result["speakers"] for a in s["aliases"]}
     assert "the republican leader" in aliases and "the azerbaijani leader" in aliases
+    assert "the Azerbaijani leader" in {a for s in result["speakers"] for a in s["aliases"]}
     assert not aliases & {"he", "she", "him", "they"}
     doc = result["document"]
     assert doc["dateline"] == expected["document"]["dateline"]
