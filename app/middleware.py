@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.problems import PROBLEM_MEDIA_TYPE, UNAVAILABLE
+from app.problems import PROBLEM_MEDIA_TYPE
 
 access_log = logging.getLogger("verbatim.access")
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.responses import Response
 
-from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
+from app.api.common import (
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    Listing,
+    get_or_404,
+    item_response,
+    list_params,
+    list_response,
+    values_by_parent,
+)
 from app.api.declarations import DeclarationId
 from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
@@ -50,15 +58,8 @@ ClauseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Clause id.", exampl
 
 def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list[str]]:
     """Principles for a page in one query, in the order the clause text names them."""
-    found: dict[int, list[str]] = defaultdict(list)
     ids = [c.id for c in clauses if c.id is not None]
-    if ids:
-        rows = session.execute(
-            select(ClausePrinciple.clause_id, ClausePrinciple.principle)
-            .where(ClausePrinciple.clause_id.in_(ids))  # type: ignore[attr-defined]
-        )
-        for clause_id, principle in rows:
-            found[clause_id].append(principle)
+    found = values_by_parent(session, ClausePrinciple.clause_id, ClausePrinciple.principle, ids)
     texts = {c.id: normalize(c.text) for c in clauses}
 
     def position(clause_id: int, principle: str) -> tuple[int, str]:

@@ -7,6 +7,7 @@ schema and bulk serialiser) and calls :func:`list_response`; paging, formats, to
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -14,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.responses import Response
 
 from app import formats
@@ -292,3 +293,21 @@ ITEM_RESPONSES = {
     304: {"description": "Not modified: the `ETag` matches `If-None-Match`."},
     **problems(404, 422),
 }
+
+
+def values_by_parent(
+    session: Session, parent: Any, value: Any, ids: Sequence[int], *, order_by: Any = None
+) -> dict[int, list[Any]]:
+    """A child table's values grouped by parent id, for a whole page in one query (no N+1).
+
+    ``parent`` and ``value`` are columns of the child table (e.g. ``SpeakerAlias.speaker_id``
+    and ``SpeakerAlias.alias``); parents with no rows are simply absent from the result.
+    """
+    found: dict[int, list[Any]] = defaultdict(list)
+    if ids:
+        query = select(parent, value).where(parent.in_(list(ids)))
+        if order_by is not None:
+            query = query.order_by(order_by)
+        for parent_id, item in session.execute(query):
+            found[parent_id].append(item)
+    return found

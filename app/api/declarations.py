@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.responses import Response
 
-from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
+from app.api.common import (
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    Listing,
+    get_or_404,
+    item_response,
+    list_params,
+    list_response,
+    values_by_parent,
+)
 from app.db import SessionDep
 from app.models import Declaration, DeclarationParty
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
@@ -41,16 +49,10 @@ DeclarationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Declaration id
 
 
 def parties_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        rows = session.execute(
-            select(DeclarationParty.declaration_id, DeclarationParty.party)
-            .where(DeclarationParty.declaration_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(DeclarationParty.party_norm)
-        )
-        for declaration_id, party in rows:
-            out[declaration_id].append(party)
-    return out
+    """Parties for a whole page, alphabetically."""
+    return values_by_parent(
+        session, DeclarationParty.declaration_id, DeclarationParty.party, ids, order_by=DeclarationParty.party_norm
+    )
 
 
 def serialize(session: Session, rows: Sequence[Declaration], _request: Request) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -10,7 +9,15 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
-from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, item_response, list_params, list_response
+from app.api.common import (
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    Listing,
+    item_response,
+    list_params,
+    list_response,
+    values_by_parent,
+)
 from app.db import SessionDep
 from app.models import Speaker, SpeakerAlias
 from app.problems import not_found
@@ -59,17 +66,8 @@ def find_speaker(session: Session, ref: str) -> Speaker:
 
 
 def aliases_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Aliases for a whole page in one query (no N+1)."""
-    out: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        rows = session.execute(
-            select(SpeakerAlias.speaker_id, SpeakerAlias.alias)
-            .where(SpeakerAlias.speaker_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(SpeakerAlias.id)
-        )
-        for speaker_id, alias in rows:
-            out[speaker_id].append(alias)
-    return out
+    """Aliases for a whole page, in the order they were first seen."""
+    return values_by_parent(session, SpeakerAlias.speaker_id, SpeakerAlias.alias, ids, order_by=SpeakerAlias.id)
 
 
 def serialize(session: Session, rows: Sequence[Speaker], _request: Request) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from app.extract.mentions import PersonMention, merge_people, person_from_entity
 from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
-from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
+from app.extract.types import Declaration, Extraction, Span, Statement
 
 from app.extract.declarations import find_declarations
 
