@@ -9,6 +9,8 @@
   from ``seeds/`` with the real extractor. Shared: treat it as read-only.
 - ``override_env``: set ``VERBATIM_*`` variables for one test, with the settings and
   engine caches cleared before and after.
+- ``verbatim_server``: a context manager that runs a real ``verbatim serve`` process on a
+  free port against a database and yields its base URL (end-to-end and browser tests).
 
 PostgreSQL is ``VERBATIM_TEST_POSTGRES_URL`` (default: postgres@127.0.0.1:5432/test,
 used only as the maintenance database). Without a server its tests are skipped with the
@@ -17,17 +19,26 @@ reason, unless ``CI`` is set: in CI an unreachable server is an error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+VERBATIM = Path(sys.executable).with_name("verbatim")
+SERVER_STARTUP_SECONDS = 60
 BACKENDS = ["sqlite", "postgresql"]
 POSTGRES_URL = os.environ.get(
     "VERBATIM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -164,3 +175,54 @@ def override_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None
 
     yield apply
     clear_caches()
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(database_url: str, log: Path, **env: str) -> Iterator[str]:
+    """Run ``verbatim serve`` (a real uvicorn process) until the block ends; yield its base URL.
+
+    Waits for ``/healthz`` so tests never race the start-up, fails with the server's log
+    when it exits or does not answer, and stops it with Ctrl-C (graceful) then SIGKILL.
+    """
+    port = free_port()
+    environment = {**os.environ, "VERBATIM_DATABASE_URL": database_url, **env}
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(VERBATIM), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"verbatim serve exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"verbatim serve did not answer /healthz in {SERVER_STARTUP_SECONDS}s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def verbatim_server() -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """``with verbatim_server(url, log_path, VERBATIM_X="y") as base_url: ...``"""
+    return running_server

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,49 +16,12 @@ VERBATIM = Path(sys.executable).with_name("verbatim")
 STARTUP_SECONDS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory, verbatim_server) -> Iterator[str]:
     """Base URL of a running server on the seeded database of the current backend."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "VERBATIM_DATABASE_URL": seeded_database_url}
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(VERBATIM), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"verbatim serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"verbatim serve did not answer /healthz in {STARTUP_SECONDS}s:\n{log.read_text()}")
-            time.sleep(0.2)
+    with verbatim_server(seeded_database_url, log) as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGINT)  # uvicorn shuts down gracefully on Ctrl-C
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_healthz(server: str) -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -27,7 +21,6 @@ from app.models import Document, Speaker, Statement
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 ARTIFACTS = ROOT / "test-artifacts"
-VERBATIM = Path(sys.executable).with_name("verbatim")
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = ("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2;alert(1)\">"
            " &amp; Supercalifragilisticexpialidocious" + "A" * 160)
@@ -51,12 +44,6 @@ class Site:
     hostile_text: str = HOSTILE
     hostile_name: str = HOSTILE_NAME
     artifacts: Path = ARTIFACTS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _hostile_database(path: Path) -> tuple[str, int, int]:
@@ -86,38 +73,12 @@ def _hostile_database(path: Path) -> tuple[str, int, int]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, verbatim_server) -> Iterator[Site]:
     """``verbatim serve`` on a free port (a real uvicorn process), stopped at the end."""
     folder = tmp_path_factory.mktemp("web")
     url, direct_id, hostile_id = _hostile_database(folder / "web.db")
-    port = free_port()
-    log = folder / "serve.log"
-    env = {**os.environ, "VERBATIM_DATABASE_URL": url, "VERBATIM_ACCESS_LOG": "false"}
-    with log.open("w") as output:
-        process = subprocess.Popen([str(VERBATIM), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"verbatim serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"verbatim serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    with verbatim_server(url, folder / "serve.log", VERBATIM_ACCESS_LOG="false") as base:
         yield Site(base, direct_id, hostile_id)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _in_ci() -> bool:
