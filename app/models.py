@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -36,6 +36,10 @@ class Document(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, unique=True)
     title: str | None = Field(default=None, sa_column=Column(Text))
+    # False: the title was derived from the text, and re-extraction derives it afresh.
+    title_given: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     dateline: str | None = Field(default=None, max_length=200)
     published_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), index=True)

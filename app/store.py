@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from app.extract.layout import split_sentences
+from app.extract.types import Clause as ExtractedClause
 from app.extract.types import Extraction, Span
 from app.extract.types import Speaker as ExtractedSpeaker
 from app.models import (
@@ -150,7 +151,9 @@ def ingest_text(
     """Store ``text`` and everything extracted from it; idempotent by content hash.
 
     A document already stored by the current extractor is left alone (``unchanged``)
-    unless ``reextract``; a stale one is re-extracted in place (its id is kept).
+    unless ``reextract``; a stale one is re-extracted in place: its id is kept, and so
+    are the ids of the statements, declarations and clauses found again (see
+    ``_store_statements``). A ``title`` given here is kept by later re-extractions.
     ``extraction`` of ``normalise_text(text)`` may be given when it was computed
     elsewhere (``verbatim ingest --workers`` extracts in worker processes).
     """
@@ -268,8 +271,8 @@ def _retryable(exc: Exception) -> bool:
 def _update_metadata(session: Session, document: Document, meta: _Meta) -> bool:
     """Apply explicitly given title / URL / date to an already stored text; True if changed."""
     changed = False
-    if meta.title and meta.title != document.title:
-        document.title, changed = meta.title, True
+    if meta.title and (meta.title != document.title or not document.title_given):
+        document.title, document.title_given, changed = meta.title, True, True
     if meta.source_url and meta.source_url != document.source_url:
         document.source_url, changed = meta.source_url, True
     stored = as_utc(document.published_at) if document.published_at else None
@@ -331,8 +334,11 @@ def _store(
     else:
         assert document.id is not None
         touched = _speakers_of(session, document.id)
-        _clear_children(session, document.id)
-    document.title = meta.title or info.title or fallback_title(text, info.dateline) or document.title
+        _clear_details(session, document.id)  # statements, declarations, clauses are synced below
+    if meta.title:
+        document.title, document.title_given = meta.title, True
+    elif not document.title_given:  # a derived title follows the extractor; a given one stays
+        document.title = info.title or fallback_title(text, info.dateline) or document.title
     document.dateline = info.dateline
     document.location = info.location
     document.published_at = published if published is not None else document.published_at
@@ -415,63 +421,134 @@ def _add_aliases(session: Session, row: Speaker, aliases: Iterable[str]) -> None
 def _store_statements(
     session: Session, document: Document, extraction: Extraction, speaker_ids: dict[str, int]
 ) -> None:
+    """Sync the document's statements with ``extraction``.
+
+    Public ids live on in URLs, embedded cards and oEmbed iframes, so a statement whose
+    identity (kind and span) is unchanged keeps its row and id and is updated in place;
+    statements that disappeared are deleted and new ones inserted.
+    """
+    stored = _Stored(
+        session.exec(select(Statement).where(Statement.document_id == document.id).order_by(Statement.id)).all(),  # type: ignore[arg-type]
+        lambda row: (row.kind, row.start_char, row.end_char),
+    )
     for st in extraction.statements:
-        session.add(
-            Statement(
-                document_id=document.id,  # type: ignore[arg-type]
-                speaker_id=speaker_ids.get(st.speaker) if st.speaker else None,
-                kind=st.kind,
-                text=st.text,
-                start_char=st.start_char,
-                end_char=st.end_char,
-                fragments=[list(f) for f in st.fragments] if st.fragments else None,
-                cue=st.cue,
-                cue_norm=norm(st.cue) if st.cue else None,
-                cue_start=st.cue_start,
-                cue_end=st.cue_end,
-                speaker_mention=st.speaker_mention[:300] if st.speaker_mention else None,
-                speaker_mention_start=st.speaker_mention_start,
-                speaker_mention_end=st.speaker_mention_end,
-                confidence=st.confidence,
-                paragraph=st.paragraph,
-                published_at=document.published_at,
-            )
-        )
+        values = {
+            "speaker_id": speaker_ids.get(st.speaker) if st.speaker else None,
+            "kind": st.kind,
+            "text": st.text,
+            "start_char": st.start_char,
+            "end_char": st.end_char,
+            "fragments": [list(f) for f in st.fragments] if st.fragments else None,
+            "cue": st.cue,
+            "cue_norm": norm(st.cue) if st.cue else None,
+            "cue_start": st.cue_start,
+            "cue_end": st.cue_end,
+            "speaker_mention": st.speaker_mention[:300] if st.speaker_mention else None,
+            "speaker_mention_start": st.speaker_mention_start,
+            "speaker_mention_end": st.speaker_mention_end,
+            "confidence": st.confidence,
+            "paragraph": st.paragraph,
+            "published_at": document.published_at,
+        }
+        row = stored.take((st.kind, st.start_char, st.end_char))
+        session.add(_assign(row, values) if row else Statement(document_id=document.id, **values))  # type: ignore[arg-type]
+    stored.delete_rest(session, Statement)
     session.flush()
 
 
 def _store_declarations(session: Session, document_id: int, extraction: Extraction) -> int:
-    """Declarations with their parties, clauses and principles; returns the clause count."""
+    """Sync the document's declarations with ``extraction``; returns the clause count.
+
+    As for statements, ids are kept: a declaration is the same while its normalised title
+    is, a clause while its declaration and span are. Parties and principles (no ids of
+    their own) were cleared by ``_clear_details`` and are written afresh.
+    """
+    stored = _Stored(
+        session.exec(select(Declaration).where(Declaration.document_id == document_id).order_by(Declaration.id)).all(),  # type: ignore[arg-type]
+        lambda row: norm(row.title),
+    )
     clause_total = 0
     for extracted in extraction.declarations:
-        declaration = Declaration(
-            document_id=document_id,
-            title=extracted.title[:500],
-            kind=extracted.kind[:40],
-            start_char=extracted.start_char,
-            end_char=extracted.end_char,
-            clause_count=len(extracted.clauses),
-        )
+        values = {
+            "title": extracted.title[:500],
+            "kind": extracted.kind[:40],
+            "start_char": extracted.start_char,
+            "end_char": extracted.end_char,
+            "clause_count": len(extracted.clauses),
+        }
+        declaration = stored.take(norm(values["title"]))
+        declaration = _assign(declaration, values) if declaration else Declaration(document_id=document_id, **values)  # type: ignore[arg-type]
         session.add(declaration)
         session.flush()
+        assert declaration.id is not None
         for party, key in _unique(extracted.parties):
-            session.add(DeclarationParty(declaration_id=declaration.id, party=party, party_norm=key))  # type: ignore[arg-type]
-        for item in extracted.clauses:
-            clause = Clause(
-                declaration_id=declaration.id,  # type: ignore[arg-type]
-                document_id=document_id,
-                ordinal=item.ordinal,
-                text=item.text,
-                start_char=item.start_char,
-                end_char=item.end_char,
-            )
-            session.add(clause)
-            session.flush()
-            for principle, key in _unique(item.principles):
-                session.add(ClausePrinciple(clause_id=clause.id, principle=principle, principle_norm=key))  # type: ignore[arg-type]
+            session.add(DeclarationParty(declaration_id=declaration.id, party=party, party_norm=key))
+        _store_clauses(session, declaration.id, document_id, extracted.clauses)
         clause_total += len(extracted.clauses)
+    gone = stored.rest_ids()
+    if gone:
+        session.exec(delete(Clause).where(Clause.declaration_id.in_(gone)))  # type: ignore[call-overload,attr-defined]
+    stored.delete_rest(session, Declaration)
     session.flush()
     return clause_total
+
+
+def _store_clauses(
+    session: Session, declaration_id: int, document_id: int, clauses: Iterable[ExtractedClause]
+) -> None:
+    """Sync one declaration's clauses, keeping the id of each clause whose span is unchanged."""
+    stored = _Stored(
+        session.exec(select(Clause).where(Clause.declaration_id == declaration_id).order_by(Clause.id)).all(),  # type: ignore[arg-type]
+        lambda row: (row.start_char, row.end_char),
+    )
+    for item in clauses:
+        values = {"ordinal": item.ordinal, "text": item.text, "start_char": item.start_char, "end_char": item.end_char}
+        clause = stored.take((item.start_char, item.end_char))
+        clause = _assign(clause, values) if clause else Clause(declaration_id=declaration_id, document_id=document_id, **values)  # type: ignore[arg-type]
+        session.add(clause)
+        session.flush()
+        for principle, key in _unique(item.principles):
+            session.add(ClausePrinciple(clause_id=clause.id, principle=principle, principle_norm=key))  # type: ignore[arg-type]
+    stored.delete_rest(session, Clause)
+
+
+Row = TypeVar("Row", Statement, Declaration, Clause)
+
+
+class _Stored(Generic[Row]):
+    """A document's stored rows by identity: ``take`` hands each row out at most once (the
+    oldest first when several share an identity); the rows never taken are stale."""
+
+    def __init__(self, rows: Iterable[Row], identity: Callable[[Row], Hashable]) -> None:
+        self._rows = list(rows)
+        self._free: dict[Hashable, list[Row]] = {}
+        for row in self._rows:
+            self._free.setdefault(identity(row), []).append(row)
+        self._taken: set[int] = set()
+
+    def take(self, key: Hashable) -> Row | None:
+        candidates = self._free.get(key)
+        if not candidates:
+            return None
+        row = candidates.pop(0)
+        assert row.id is not None
+        self._taken.add(row.id)
+        return row
+
+    def rest_ids(self) -> list[int]:
+        return [row.id for row in self._rows if row.id is not None and row.id not in self._taken]
+
+    def delete_rest(self, session: Session, model: type[Row]) -> None:
+        gone = self.rest_ids()
+        if gone:
+            session.exec(delete(model).where(model.id.in_(gone)))  # type: ignore[call-overload,union-attr]
+
+
+def _assign(row: Row, values: dict[str, Any]) -> Row:
+    """Update a kept row in place (the ORM writes only the columns whose value changed)."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    return row
 
 
 def _unique(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -495,14 +572,24 @@ def _speakers_of(session: Session, document_id: int) -> set[int]:
 
 def _clear_children(session: Session, document_id: int) -> None:
     """Delete everything derived from a document, children first (no reliance on cascades)."""
+    _clear_details(session, document_id)
+    for stmt in (
+        delete(Clause).where(Clause.document_id == document_id),
+        delete(Declaration).where(Declaration.document_id == document_id),
+        delete(Statement).where(Statement.document_id == document_id),
+    ):
+        session.exec(stmt)  # type: ignore[call-overload]
+    session.flush()
+
+
+def _clear_details(session: Session, document_id: int) -> None:
+    """Delete a document's mentions, declaration parties and clause principles: the rows
+    with no public id, which re-extraction writes afresh instead of syncing."""
     clause_ids = select(Clause.id).where(Clause.document_id == document_id)
     declaration_ids = select(Declaration.id).where(Declaration.document_id == document_id)
     for stmt in (
         delete(ClausePrinciple).where(ClausePrinciple.clause_id.in_(clause_ids)),  # type: ignore[attr-defined]
-        delete(Clause).where(Clause.document_id == document_id),
         delete(DeclarationParty).where(DeclarationParty.declaration_id.in_(declaration_ids)),  # type: ignore[attr-defined]
-        delete(Declaration).where(Declaration.document_id == document_id),
-        delete(Statement).where(Statement.document_id == document_id),
         delete(Mention).where(Mention.document_id == document_id),
     ):
         session.exec(stmt)  # type: ignore[call-overload]

@@ -18,6 +18,8 @@ from sqlmodel import Session, SQLModel, select
 import app.store as store
 from app.db import make_engine
 from app.extract.types import DocumentInfo, Extraction, Span, Statement
+from app.extract.types import Clause as XClause
+from app.extract.types import Declaration as XDeclaration
 from app.extract.types import Speaker as XSpeaker
 from app.ingest import BadFileError, decode_text, ingest_paths
 from app.migrate import migrate
@@ -396,3 +398,76 @@ def test_ids_of_deleted_rows_are_never_reused(database_url: str, engine, scripte
         new_statements = {s.id for s in session.exec(select(StatementRow)).all()}
     assert second.document_id > first.document_id
     assert new_statements and min(new_statements) > max(old_statements)
+
+
+# -- re-extraction keeps public ids ----------------------------------------------------------
+
+DOC_R = ('Ilham Aliyev spoke in Baku. "Peace is near," Ilham Aliyev said. He noted that talks went well. '
+         "The Declaration on Allied Cooperation provides for trade. It also provides for mutual security.")
+
+
+def scripted_r(statements: list[tuple[str, str, str]], title: str, clauses: list[str]) -> Extraction:
+    """DOC_R's extraction: statements are (span, stored text, kind); one declaration."""
+    result = script(DOC_R, [("ilham-aliyev", "Ilham Aliyev", "Azerbaijan", ["Ilham Aliyev"])], [])
+    for span, text, kind in statements:
+        start = DOC_R.index(span)
+        result.statements.append(Statement(kind=kind, text=text, start_char=start, end_char=start + len(span),  # type: ignore[arg-type]
+                                           cue="said", speaker="ilham-aliyev", confidence=0.9))
+    found = [XClause(text=c, start_char=DOC_R.index(c), end_char=DOC_R.index(c) + len(c), principles=["trade"])
+             for c in clauses]
+    start = DOC_R.index("Declaration on Allied Cooperation")
+    result.declarations.append(XDeclaration(title=title, kind="declaration", start_char=start, end_char=start + 33,
+                                            parties=["Azerbaijan"], clauses=found))
+    return result
+
+
+def test_reextraction_keeps_the_ids_of_unchanged_items(engine, database_url: str, scripted: dict[str, Extraction],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are in stored URLs and embeds: re-extraction keeps a statement's id while its kind
+    and span are unchanged (updating the rest in place), a declaration's while its normalised
+    title is, a clause's while its declaration and span are; the rest is deleted or new."""
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    scripted[DOC_R] = scripted_r([("Peace is near,", "Peace is near,", "direct"), ("talks went well", "talks went well", "indirect")],
+                                 "Declaration on Allied Cooperation", ["trade", "mutual security"])
+    with Session(engine) as session:
+        doc_id = ingest_text(session, DOC_R).document_id
+    client = TestClient(create_app(Settings(database_url=database_url, access_log=False)))
+    before = client.get(f"/documents/{doc_id}/statements").json()["items"]
+    (quote, indirect) = sorted(before, key=lambda s: s["start_char"])
+    declaration = client.get("/declarations").json()["items"][0]
+    trade, security = sorted(client.get("/clauses").json()["items"], key=lambda c: c["start_char"])
+
+    # Same quote span with a changed text (as when fragments are re-joined), a wider indirect
+    # span, the title in other case, one clause kept and one replaced by a wider span.
+    scripted[DOC_R] = scripted_r([("Peace is near,", "Peace is near, verily", "direct"),
+                                  ("that talks went well", "that talks went well", "indirect"),
+                                  ("spoke in Baku", "spoke in Baku", "indirect")],
+                                 "declaration on allied cooperation", ["trade", "It also provides for mutual security"])
+    monkeypatch.setattr(store, "extractor_version", lambda: "test-next")
+    with Session(engine) as session:
+        assert ingest_text(session, DOC_R).status == "reextracted"
+
+    after = {s["id"]: s for s in client.get(f"/documents/{doc_id}/statements").json()["items"]}
+    assert after[quote["id"]]["text"] == "Peace is near, verily"  # updated in place
+    assert indirect["id"] not in after and len(after) == 3
+    assert client.get(f"/statements/{indirect['id']}").status_code == 404
+    assert client.get(f"/embed/statements/{quote['id']}").status_code == 200
+    assert client.get(f"/declarations/{declaration['id']}").json()["clause_count"] == 2
+    clauses = {c["id"]: c for c in client.get("/clauses").json()["items"]}
+    assert trade["id"] in clauses and security["id"] not in clauses and len(clauses) == 2
+    assert client.get(f"/clauses/{security['id']}").status_code == 404
+    assert min(set(after) - {quote["id"]}) > indirect["id"]  # new rows take new ids
+
+    # Counters and the full-text index follow the inserts, updates and deletes.
+    speaker = client.get("/speakers/ilham-aliyev").json()
+    assert (speaker["statement_count"], speaker["quote_count"]) == (3, 1)
+    assert client.get(f"/documents/{doc_id}").json()["statement_count"] == 3
+    assert [h["id"] for h in client.get("/search?q=verily").json()["items"]] == [quote["id"]]
+    wider = next(i for i, s in after.items() if s["text"] == "that talks went well")
+    assert [h["id"] for h in client.get("/search?q=talks&type=statement").json()["items"]] == [wider]
+    assert {h["id"] for h in client.get("/search?q=security&type=clause").json()["items"]} == set(clauses) - {trade["id"]}
+    client.close()

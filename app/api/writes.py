@@ -269,7 +269,8 @@ def remove_document(request: Request, document_id: DocumentId) -> Response:
 )
 async def reextract_document(request: Request, document_id: DocumentId) -> Response:
     """Replaces what was extracted from the document by a fresh extraction (same id, same
-    text); use it after upgrading the extractor."""
+    text); use it after upgrading the extractor. Statements, declarations and clauses that
+    are found again keep their ids."""
     engine = request.app.state.engine
 
     def stored() -> Document | None:
@@ -279,8 +280,9 @@ async def reextract_document(request: Request, document_id: DocumentId) -> Respo
     doc = await run_in_threadpool(stored)
     if doc is None:
         raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
+    # No title: a given one is kept by the store, a derived one is derived afresh.
     new_id, status = await run_extraction(
-        request.app, _ingest, engine, text=doc.text, title=doc.title, published_at=doc.published_at,
+        request.app, _ingest, engine, text=doc.text, published_at=doc.published_at,
         source=doc.source, source_url=doc.source_url, reextract=True,
     )
     data = await run_in_threadpool(_written, request, engine, new_id, status)

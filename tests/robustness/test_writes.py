@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from app.auth import key_matches
 from app.config import Settings
@@ -207,6 +208,26 @@ def test_reextract_keeps_the_id_and_refreshes(writable: TestClient, database_url
     assert_problem(writable.post("/documents/999999/reextract", headers=AUTH), 404)
     assert_problem(writable.post("/documents/0/reextract", headers=AUTH), 422)
     assert_problem(writable.delete("/documents/abc", headers=AUTH), 422)
+
+
+TITLES = [  # body posted, title a re-extraction must leave
+    ("derived title", BOTH, "Ilham Aliyev met Vladimir Putin"),
+    ("given title", {"text": ALIYEV, "title": "Talks"}, "Talks"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in TITLES], ids=[c[0] for c in TITLES])
+def test_reextract_derives_a_derived_title_afresh_and_keeps_a_given_one(
+        writable: TestClient, database_url: str, body: object, expected: str) -> None:
+    doc = post(writable, body).json()
+    engine = create_engine(database_url)
+    with engine.begin() as connection:  # as an older extractor's fallback title would be
+        connection.execute(text("UPDATE document SET title = 'Ilham Aliyev met.' WHERE id = :id AND NOT title_given"),
+                           {"id": doc["id"]})
+    engine.dispose()
+    response = writable.post(f"/documents/{doc['id']}/reextract", headers=AUTH)
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == expected == writable.get(f"/documents/{doc['id']}").json()["title"]
 
 
 def test_concurrent_posts_of_the_same_text_store_it_once(writable: TestClient, database_url: str) -> None:
