@@ -29,6 +29,7 @@ INVALID_CURSOR = "/problems/invalid-cursor"
 VALIDATION_ERROR = "/problems/validation-error"
 NOT_FOUND = "/problems/not-found"
 UNAVAILABLE = "/problems/unavailable"
+MALFORMED_BODY = "/problems/malformed-body"
 
 
 class Problem(Exception):

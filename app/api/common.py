@@ -263,7 +263,7 @@ def item_url(request: Request, collection: str, item_id: int) -> str:
 
 
 _PROBLEM_TEXT = {
-    400: "Invalid parameter or cursor.",
+    400: "Invalid parameter or cursor, or a malformed body (not UTF-8, not JSON).",
     404: "Unknown id, slug or route.",
     413: "Request body too large.",
     415: "Unsupported request media type.",

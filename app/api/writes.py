@@ -11,27 +11,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from app.api.bodies import invalid, parse_text_body
 from app.api.common import item_url
 from app.api.slots import run_extraction
 from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
 from app.formats import dumps
 from app.models import Document, Mention, Speaker
-from app.problems import NOT_FOUND, UNAVAILABLE, VALIDATION_ERROR, Problem, not_found
+from app.problems import NOT_FOUND, UNAVAILABLE, Problem, not_found
 from app.schemas import DocumentOut, ProblemOut, SpeakerRef
 
 router = APIRouter(tags=["documents"])
-
-MALFORMED_BODY = "/problems/malformed-body"
-
 
 class DocumentIn(BaseModel):
     """A document to store; only ``text`` is required (the rest is taken from the text)."""
@@ -97,47 +94,13 @@ _BODY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
 # -- request bodies --------------------------------------------------------------------
 
 
-def _invalid(detail: str, name: str = "text") -> Problem:
-    return Problem(422, detail, type=VALIDATION_ERROR, title="Validation error",
-                   errors=[{"in": "body", "name": name, "detail": detail}])
-
-
-def _malformed(detail: str) -> Problem:
-    return Problem(400, detail, type=MALFORMED_BODY, title="Malformed body")
-
-
 def parse_document(body: bytes, content_type: str) -> DocumentIn:
-    """The posted document: 415 for other media types, 400 for bytes that are not UTF-8
-    (or not JSON), 422 for a missing, blank or NUL-containing text."""
-    media, _, params = content_type.partition(";")
-    media = media.strip().lower()
-    charset = params.partition("charset=")[2].split(";")[0].strip().strip('"').lower()
-    if media not in ("application/json", "text/plain") and not media.endswith("+json"):
-        raise Problem(415, f"Send application/json or text/plain, not {media or 'no content type'!r}.")
-    if charset and charset not in ("utf-8", "utf8"):
-        raise Problem(415, f"Only UTF-8 text is accepted, not charset {charset!r}.")
-    try:
-        decoded = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _malformed(f"The body is not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start}).") from None
-    if media == "text/plain":
-        document = DocumentIn.model_construct(text=decoded, title=None, published_at=None, source_url=None)
-    else:
-        try:
-            payload = orjson.loads(decoded) if decoded.strip() else None
-        except orjson.JSONDecodeError:
-            raise _malformed("The body is not valid JSON.") from None
-        try:
-            document = DocumentIn.model_validate(payload)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            name = ".".join(str(p) for p in first.get("loc", ())) or "body"
-            raise _invalid(f"{name}: {first['msg']}.", name) from None
+    """The posted document (the shared body rules of :mod:`app.api.bodies`), refusing NUL
+    characters, which PostgreSQL text cannot store (422)."""
+    document = parse_text_body(body, content_type, DocumentIn)
     for name in ("text", "title", "source_url"):
         if "\x00" in (getattr(document, name) or ""):
-            raise _invalid(f"{name} may not contain NUL characters.", name)
-    if not document.text.strip():
-        raise _invalid("The text is empty.")
+            raise invalid(f"{name} may not contain NUL characters.", name)
     return document
 
 

@@ -153,6 +153,21 @@ def test_bad_bodies_are_problems(writable: TestClient, database_url: str, body: 
     assert table_counts(database_url)["document"] == 0
 
 
+SHARED_BODY_RULES = [c for c in BAD_BODIES if c[3] != 413 and "NUL" not in c[0]]  # NUL: a storage rule
+
+
+@pytest.mark.parametrize(("body", "headers", "status"), [c[1:] for c in SHARED_BODY_RULES],
+                         ids=[c[0] for c in SHARED_BODY_RULES])
+def test_extract_answers_a_bad_body_like_documents(writable: TestClient, body: bytes, headers: dict[str, str],
+                                                   status: int) -> None:
+    """POST /extract and POST /documents read bodies by the same rules: same status, same type."""
+    stored = assert_problem(writable.post("/documents", content=body, headers={**AUTH, **headers}), status)
+    extracted = assert_problem(writable.post("/extract", content=body, headers=headers), status)
+    assert extracted["type"] == stored["type"]
+    if status == 400:
+        assert extracted["type"] == "/problems/malformed-body"
+
+
 def test_limit_holds_for_chunked_bodies_without_content_length(writable: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(40):
