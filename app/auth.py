@@ -15,10 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.problems import Problem
+from app.problems import UNAUTHORIZED, WRITES_DISABLED, Problem
 
-WRITES_DISABLED = "/problems/writes-disabled"
-UNAUTHORIZED = "/problems/unauthorized"
 
 # auto_error=False: we answer with our own problem+json instead of FastAPI's 403 JSON.
 bearer = HTTPBearer(

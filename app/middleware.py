@@ -26,12 +26,9 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.problems import PROBLEM_MEDIA_TYPE
+from app.problems import BODY_TOO_LARGE, PROBLEM_MEDIA_TYPE, TIMEOUT
 
 access_log = logging.getLogger("verbatim.access")
-
-TIMEOUT = "/problems/timeout"
-BODY_TOO_LARGE = "/problems/body-too-large"
 
 
 def _problem_messages(status: int, title: str, detail: str, path: str, type_: str,

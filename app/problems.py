@@ -8,6 +8,7 @@ so clients parse a single error format and never see a stack trace.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -16,20 +17,94 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 log = logging.getLogger("verbatim.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # Problem types (RFC 9457 §3.1.1). Generic HTTP errors use "about:blank" so their title is
-# the status phrase; our own types are stable relative URIs documented in the README.
+# the status phrase; our own types are stable relative URIs, and each one resolves: the
+# registry below is what ``GET /problems/{name}`` serves, for people who follow the link.
 ABOUT_BLANK = "about:blank"
-INVALID_PARAMETER = "/problems/invalid-parameter"
-INVALID_CURSOR = "/problems/invalid-cursor"
-VALIDATION_ERROR = "/problems/validation-error"
-NOT_FOUND = "/problems/not-found"
-UNAVAILABLE = "/problems/unavailable"
-MALFORMED_BODY = "/problems/malformed-body"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemType:
+    """One problem type, described for the people who meet it."""
+
+    name: str
+    status: int
+    title: str
+    cause: str
+    fix: str
+
+    @property
+    def uri(self) -> str:
+        return f"/problems/{self.name}"
+
+
+PROBLEM_TYPES: dict[str, ProblemType] = {}
+
+
+def _problem_type(name: str, status: int, title: str, *, cause: str, fix: str) -> str:
+    """Register a problem type; returns its URI (the ``type`` member of its problems)."""
+    PROBLEM_TYPES[name] = ProblemType(name, status, title, cause, fix)
+    return PROBLEM_TYPES[name].uri
+
+
+VALIDATION_ERROR = _problem_type(
+    "validation-error", 422, "Validation error",
+    cause="A path or query parameter, or a field of the posted body, could not be parsed or is out "
+          "of range (a limit over 1000, a date that is not ISO 8601, a blank text), or a query "
+          "parameter the endpoint does not know was sent.",
+    fix="Read errors[]: each entry names the parameter or field (in, name) and what is wrong with "
+        "it. The accepted parameters of every endpoint are in /openapi.json and on /docs.")
+INVALID_PARAMETER = _problem_type(
+    "invalid-parameter", 400, "Invalid parameter",
+    cause="A parameter parsed but cannot be used, such as a sort field the list does not have.",
+    fix="Use one of the values listed in the allowed member of the problem, when it has one.")
+INVALID_CURSOR = _problem_type(
+    "invalid-cursor", 400, "Invalid cursor",
+    cause="The cursor was not issued by this server for this list and sort: it was edited, "
+          "truncated, or taken from another list.",
+    fix="Follow the next URL of a page (or its Link header) exactly as given; after changing "
+        "the filters or the sort, start again from the first page.")
+NOT_FOUND = _problem_type(
+    "not-found", 404, "Not Found",
+    cause="No item has that id or slug: it never existed, or its document was deleted. Ids are "
+          "never reused, and re-extraction keeps the id of every item it finds again.",
+    fix="Look the item up in its list (for example /statements?document_id=… or /speakers?q=…).")
+MALFORMED_BODY = _problem_type(
+    "malformed-body", 400, "Malformed body",
+    cause="The request body could not be read: it is not UTF-8, or it is sent as JSON but is "
+          "not valid JSON.",
+    fix='Send UTF-8, either as JSON ({"text": "…"}, Content-Type: application/json) or as the '
+        "raw text (Content-Type: text/plain).")
+UNAVAILABLE = _problem_type(
+    "unavailable", 503, "Service unavailable",
+    cause="Something the request needs is not available: the database, the language model "
+          "used for extraction, or a free extraction slot (every one is busy).",
+    fix="Retry after the number of seconds in Retry-After, when given. If it lasts, the "
+        "server's operator must check the database or install the language model.")
+UNAUTHORIZED = _problem_type(
+    "unauthorized", 401, "Unauthorized",
+    cause="Writing (adding, deleting or re-extracting documents) needs an API key, and the "
+          "request sent none or one that is not valid.",
+    fix="Send Authorization: Bearer <key> with a key the server's operator gave you.")
+WRITES_DISABLED = _problem_type(
+    "writes-disabled", 403, "Writes disabled",
+    cause="This server has no API keys configured, so its write endpoints are off.",
+    fix="The server's operator can enable writes by setting VERBATIM_API_KEYS.")
+BODY_TOO_LARGE = _problem_type(
+    "body-too-large", 413, "Content Too Large",
+    cause="The request body is larger than the server accepts (VERBATIM_MAX_BODY_BYTES).",
+    fix="Send a shorter text; split a very long document into parts.")
+TIMEOUT = _problem_type(
+    "timeout", 504, "Gateway Timeout",
+    cause="The request took longer than the server's time limit and was abandoned.",
+    fix="Narrow the request (filters, a smaller limit) or post a shorter text; large exports "
+        "stream (format=csv or ndjson) and are not cut off once started.")
 
 
 class Problem(Exception):
@@ -125,11 +200,34 @@ async def _handle_http(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
     if exc.status_code == 404 and detail is None:
         detail = f"Nothing is served at {request.url.path!r}."
-    elif exc.status_code == 405 and detail is None:
-        allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
-        detail = f"{request.method} is not allowed here" + (f"; use {allowed}." if allowed else ".")
-    problem = Problem(exc.status_code, detail or phrase, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        headers = {**{k: v for k, v in (exc.headers or {}).items() if k.lower() != "allow"}, "Allow": allowed}
+        detail = detail or f"{request.method} is not allowed here" + (f"; use {allowed}." if allowed else ".")
+    problem = Problem(exc.status_code, detail or phrase, headers=headers)
     return problem_response(problem, request)
+
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` value of a 405: every method some route answers at this path (Starlette
+    names only the first matching route's, so ``PUT /documents`` would omit POST), with HEAD
+    wherever GET is allowed, since :class:`app.main.HeadAsGet` answers it.
+
+    Each method is probed through the routes' public ``matches`` (routers included with
+    ``include_router`` are routes too), so nested routers need no special case.
+    """
+    routes = request.app.router.routes
+    allowed = [
+        method for method in METHOD_ORDER
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")
+    return ", ".join(allowed)
 
 
 async def _handle_validation(request: Request, exc: Exception) -> Response:

@@ -1,6 +1,18 @@
 """HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
 
-from app.api import clauses, declarations, documents, embed, extract, health, search, speakers, statements, writes
+from app.api import (
+    clauses,
+    declarations,
+    documents,
+    embed,
+    extract,
+    health,
+    problem_types,
+    search,
+    speakers,
+    statements,
+    writes,
+)
 
 from app import web  # noqa: E402  (after the API modules it reads from)
 
@@ -15,5 +27,6 @@ ROUTERS = [
     health.router,
     search.router,
     embed.router,
+    problem_types.router,  # /problems/{name}: what each problem type means (not in OpenAPI)
     web.router,  # HTML pages: / and /browse/… (not in the OpenAPI schema)
 ]

@@ -68,6 +68,29 @@ def test_problem(client: TestClient, ids: dict[str, int], method: str, url: str,
     assert "Traceback" not in response.text
 
 
+ALLOW = [  # method, url, Allow: every method of every route at the path, HEAD wherever GET
+    ("POST", "/statements", "GET, HEAD"),
+    ("PUT", "/documents", "GET, HEAD, POST"),
+    ("PUT", "/documents/{doc}", "GET, HEAD, DELETE"),
+    ("PATCH", "/documents/{doc}/reextract", "POST"),
+    ("GET", "/extract", "POST"),
+    ("DELETE", "/speakers/ilham-aliyev/quotes", "GET, HEAD"),
+    ("PUT", "/healthz", "GET, HEAD"),
+    ("POST", "/openapi.json", "GET, HEAD"),
+    ("POST", "/", "GET, HEAD"),
+    ("POST", "/problems/not-found", "GET, HEAD"),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "allow"), ALLOW, ids=[f"{m} {u}" for m, u, _ in ALLOW])
+def test_405_allow_lists_every_method(client: TestClient, ids: dict[str, int], method: str, url: str,
+                                      allow: str) -> None:
+    response = client.request(method, url.format(**ids))
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json()["detail"] == f"{method} is not allowed here; use {allow}."
+
+
 NOT_FOUND_DETAILS = [
     ("/statements/999999", "No statement with id 999999."),
     ("/documents/999999/statements", "No document with id 999999."),
@@ -108,3 +131,45 @@ def test_unreachable_database_is_a_503_health(tmp_path: object) -> None:
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
+
+
+# -- problem types resolve ---------------------------------------------------------------------
+
+PROBLEM_CASES = [  # a request answered with a problem of our own type
+    "/statements?cursor=garbage",
+    "/statements?sort=colour",
+    "/statements?limit=0",
+    "/statements/999999",
+]
+
+
+@pytest.mark.parametrize("url", PROBLEM_CASES)
+def test_a_problem_type_can_be_followed(client: TestClient, url: str) -> None:
+    problem = client.get(url).json()
+    page = client.get(problem["type"])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert problem["title"] in page.text
+    described = client.get(problem["type"], headers={"Accept": "application/json"}).json()
+    assert (described["type"], described["status"], described["title"]) == (problem["type"], problem["status"], problem["title"])
+    assert described["cause"] and described["fix"]
+
+
+def test_every_problem_type_in_the_code_is_described(client: TestClient) -> None:
+    import re
+    from pathlib import Path
+
+    from app.problems import PROBLEM_TYPES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "app").rglob("*.py"))
+    used = set(re.findall(r'"/problems/([a-z-]+)"', source))
+    assert used <= set(PROBLEM_TYPES)  # literals outside the registry would 404 when followed
+    listed = client.get("/problems", headers={"Accept": "application/json"}).json()["items"]
+    assert {p["name"] for p in listed} == set(PROBLEM_TYPES)
+    for name in PROBLEM_TYPES:
+        assert client.get(f"/problems/{name}").status_code == 200
+
+
+def test_an_unknown_problem_type_is_a_404_problem(client: TestClient) -> None:
+    response = client.get("/problems/no-such-problem")
+    assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/not-found"
