@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from app.extract.pipeline import run
 from app.extract.types import DocumentInfo, Extraction
 
 EXTRACTOR_VERSION = "1.2.1"
@@ -24,6 +23,10 @@ def extract(text: str) -> Extraction:
     """Extract statements, speakers and declarations from one document; never raises."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    # imported here, not at module level: the pipeline loads spaCy (~57 MB), and reading
+    # workers import app.extract (via app.speakers) without ever extracting
+    from app.extract.pipeline import run
+
     try:
         return run(text)
     except Exception:  # one bad document must not stop ingestion of the others
