@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     max_document_bytes: int = 2 * 1024 * 1024  # `verbatim ingest` skips larger files, with the reason
     default_page_size: int = 50
+    # a list's `total` is exact up to this many matching rows, else null (counting a million
+    # rows costs more than the page itself); 0 means always exact
+    total_cap: int = Field(default=10_000, ge=0)
     max_page_size: int = 1000
     request_timeout_seconds: float = 30.0  # no response started by then: 504 (0 disables)
     access_log: bool = True  # JSON lines on the verbatim.access logger (stderr by default)

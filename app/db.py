@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from app.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_POOL_SIZE = 40
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +33,14 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-unt
 def make_engine(url: str) -> Engine:
     """Build an engine for ``url``, with the SQLite pragmas applied where relevant."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # one connection per threadpool thread (anyio's default limit is 40): a request or an
+        # export stream never waits for a connection another thread cannot give back
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=0,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

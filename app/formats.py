@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from starlette.responses import Response, StreamingResponse
 
-from app.models import Clause, Declaration, Document, Speaker, Statement
+from app.models import Clause, Declaration, Document, Mention, Speaker, Statement
 
 Format = Literal["json", "csv", "ndjson"]
 
@@ -81,12 +81,18 @@ def json_response(request: Request, data: Any, headers: dict[str, str] | None = 
 
 
 def data_version(session: Session) -> str:
-    """Changes whenever rows are added, removed or re-extracted (ids only ever grow)."""
-    parts = []
-    for model in (Document, Speaker, Statement, Declaration, Clause):
-        count, top = session.execute(select(func.count(), func.max(model.id))).one()  # type: ignore[attr-defined]
-        parts.append(f"{count}:{top}")
-    return ",".join(parts)
+    """Changes whenever rows are added, removed or re-extracted, at index cost (~1 ms at 1M).
+
+    Ids only ever grow, so an insert raises some ``MAX(id)``; re-extraction rewrites the
+    document's mentions (new ids); deleting a document lowers the document count (the one
+    table small enough to count: counting all five tables cost 67-136 ms per export at 1M).
+    """
+    tops = [select(func.max(model.id)).scalar_subquery() for model in _VERSIONED]  # type: ignore[attr-defined]
+    documents = select(func.count()).select_from(Document).scalar_subquery()
+    return ",".join(str(value) for value in session.execute(select(*tops, documents)).one())
+
+
+_VERSIONED = (Document, Speaker, Statement, Declaration, Clause, Mention)
 
 
 # --- exports -------------------------------------------------------------------------------

@@ -199,7 +199,10 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     total: int | None = Field(
-        description="Rows matching the filters (across all pages); null if counting was skipped."
+        description=(
+            "Rows matching the filters (across all pages), exact up to a cap (`VERBATIM_TOTAL_CAP`, "
+            "default 10000); null when more rows than that match: follow `next`."
+        )
     )
     limit: int = Field(description="Page size used.", examples=[50])
     next: str | None = Field(description="Full URL of the next page, or null on the last one.")

@@ -161,7 +161,7 @@ def list_response(
     limit = values.pop("limit")
     _check_limit(request, limit)
     facet_names = _facet_names(resource, values.pop("facet", None))
-    conditions = [*resource.conditions(values), *scope]
+    conditions = [*resource.conditions(values, session), *scope]
 
     if fmt != "json":
         return _export(request, session, listing, fmt, conditions, sort, start, limit)
@@ -177,7 +177,7 @@ def list_response(
         headers["Link"] = f'<{next_url}>; rel="next"'
     page = {
         "items": listing.serialize(session, rows, request),
-        "total": count_rows(session, resource, conditions, cap=request.app.state.total_cap),
+        "total": count_rows(session, resource, conditions, cap=request.app.state.settings.total_cap or None),
         "limit": limit,
         "next": next_url,
     }
@@ -233,6 +233,10 @@ def _export(
     if formats.not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
     engine = request.app.state.engine
+    # give the request's connection back now: FastAPI closes the session only after the body
+    # is streamed, and the stream takes a second connection; with both held, a handful of
+    # concurrent exports exhausted the pool and deadlocked the worker
+    session.close()
 
     def batches() -> Iterator[list[dict[str, Any]]]:
         # its own session: the request's session is closed before the body is streamed

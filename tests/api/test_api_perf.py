@@ -2,11 +2,163 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from app.config import Settings
+from app.main import create_app
+from app.migrate import migrate
 
 
 def test_reading_workers_do_not_import_spacy() -> None:
     """spaCy costs ~57 MB per worker; only extraction needs it, so app.main must not load it."""
     code = "import app.main, sys; assert 'spacy' not in sys.modules, 'spacy imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "perf-key-0123456789abcdef"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+BOTH = ("Ilham Aliyev met Vladimir Putin. Vladimir Putin said that the meeting was useful. "
+        '"We agreed on everything," Ilham Aliyev told reporters.')
+THIRD = '"Talks will continue next week," Vladimir Putin said.'
+OTHER = '"The bridge opens in May," Ilham Aliyev said. Vladimir Putin said that he would come.'
+
+
+@pytest.fixture
+def writable(database_url: str) -> Iterator[TestClient]:
+    """A client with an API key on an empty migrated database of this test."""
+    migrate(database_url)
+    app = create_app(Settings(database_url=database_url, api_keys=[KEY], access_log=False))
+    with TestClient(app) as client:
+        yield client
+
+
+def _post(client: TestClient, text: str) -> dict:  # type: ignore[type-arg]
+    response = client.post("/documents", content=text, headers={**AUTH, "content-type": "text/plain"})
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def test_export_etag_changes_on_insert_delete_and_reextract(writable: TestClient, database_url: str) -> None:
+    """The cheap data version (max ids + document count) must still see every change.
+
+    Ids are never reused, so an insert raises a max id; deleting a document lowers the
+    document count; re-extraction rewrites the document's mentions under new ids.
+    """
+    url = "/statements?format=csv"
+    seen: list[tuple[str, bytes]] = []
+
+    def snapshot() -> str:
+        response = writable.get(url)
+        seen.append((response.headers["etag"], response.content))
+        return response.headers["etag"]
+
+    first = _post(writable, BOTH)
+    second = _post(writable, OTHER)
+    tags = [snapshot()]
+    engine = create_engine(database_url)
+    with engine.begin() as connection:  # what an older extractor might have stored for the first
+        connection.execute(text("UPDATE statement SET speaker_id = NULL WHERE document_id = :id"), {"id": first["id"]})
+    engine.dispose()
+    assert writable.post(f"/documents/{first['id']}/reextract", headers=AUTH).status_code == 200
+    tags.append(snapshot())
+    _post(writable, THIRD)
+    tags.append(snapshot())
+    assert writable.delete(f"/documents/{second['id']}", headers=AUTH).status_code in (200, 204)
+    tags.append(snapshot())
+    assert len(set(tags)) == len(tags), tags
+    assert snapshot() == tags[-1]  # and it stays put while nothing changes
+    for tag, body in seen:  # never one tag for two different bodies
+        assert all(body == other for other_tag, other in seen if other_tag == tag)
+
+
+def test_total_is_capped(writable: TestClient) -> None:
+    """Above VERBATIM_TOTAL_CAP matching rows, ``total`` is null; at or below, exact."""
+    _post(writable, BOTH)
+    exact = writable.get("/statements").json()["total"]
+    assert exact and exact >= 2
+    writable.app.state.settings.total_cap = exact  # type: ignore[attr-defined]
+    assert writable.get("/statements").json()["total"] == exact
+    writable.app.state.settings.total_cap = exact - 1  # type: ignore[attr-defined]
+    page = writable.get("/statements?limit=1").json()
+    assert page["total"] is None and page["next"]
+    writable.app.state.settings.total_cap = 0  # type: ignore[attr-defined]  # 0: always exact
+    assert writable.get("/statements").json()["total"] == exact
+
+
+def test_speaker_filter_resolves_names_slugs_and_aliases(client: TestClient, ids: dict[str, int]) -> None:
+    """Literal-id resolution finds the same rows as the nested list, by every kind of reference."""
+    nested = client.get(f"/speakers/{ids['aliyev']}/statements?limit=1000").json()["items"]
+    assert nested
+    for ref in (str(ids["aliyev"]), "ilham-aliyev", "Ilham Aliyev", "ILHAM ALIYEV"):
+        page = client.get("/statements", params={"speaker": ref, "limit": 1000}).json()
+        assert [s["id"] for s in page["items"]] == [s["id"] for s in nested], ref
+    nobody = client.get("/statements", params={"speaker": "nobody at all"}).json()
+    assert nobody["items"] == [] and nobody["total"] == 0
+
+
+def test_speaker_filter_is_a_literal_id_list() -> None:
+    """The statement query names the ids, not a subquery the planner cannot see through."""
+    from sqlalchemy.dialects import postgresql
+
+    from app.api.statements import STATEMENTS as resource
+
+    class FakeSession:
+        def scalars(self, _stmt: object) -> list[int]:
+            return [7]
+
+    (condition,) = resource.conditions({"speaker": "anyone"}, FakeSession())  # type: ignore[arg-type]
+    sql = str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    assert sql == "statement.speaker_id = 7"
+
+
+def _generate(database_url: str, statements: int) -> None:
+    """Fill ``database_url`` with bench/generate.py's synthetic corpus."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    module.generate(database_url, statements, seed=3, chunk_docs=50, batch=500, analyze=False)
+
+
+def test_concurrent_exports_all_complete(database_url: str, tmp_path: Path, verbatim_server) -> None:
+    """16 concurrent CSV exports on one worker used to exhaust the pool and hang it: each held
+    its request's connection while its stream waited for a second one."""
+    _generate(database_url, 5000)
+    with verbatim_server(database_url, tmp_path / "serve.log", VERBATIM_ACCESS_LOG="false") as base:
+
+        def export(_: int) -> tuple[int, int]:
+            response = httpx.get(f"{base}/statements?format=csv", timeout=25)
+            return response.status_code, response.text.count("\n")
+
+        with ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(export, range(16)))
+    assert results == [(200, 5001)] * 16
+
+
+def test_an_export_needs_one_connection_at_a_time(seeded_database_url: str) -> None:
+    """With a pool of one, an export that kept its request's connection while streaming on
+    a second would wait for itself (the deadlock behind hung workers under 8+ exports)."""
+    app = create_app(Settings(database_url=seeded_database_url, access_log=False))
+    app.state.engine.dispose()
+    app.state.engine = create_engine(seeded_database_url, pool_size=1, max_overflow=0, pool_timeout=3,
+                                     **_connect_args(seeded_database_url))
+    with TestClient(app) as client:
+        response = client.get("/statements?format=csv")
+    app.state.engine.dispose()
+    assert response.status_code == 200 and response.text.count("\n") > 1
+
+
+def _connect_args(url: str) -> dict:  # type: ignore[type-arg]
+    return {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
