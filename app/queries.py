@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import orjson
 from pydantic import Field
-from sqlalchemy import Column, ColumnElement, and_, false, func, or_, select
+from sqlalchemy import Column, ColumnElement, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
@@ -417,11 +417,44 @@ def fetch_page(
     limit: int,
 ) -> list[Any]:
     """Up to ``limit`` rows after ``start`` in sort order."""
+    if start is not None and start.value is not None and sort.nullable and sort.name != "id":
+        return _page_after_value(session, resource, conditions, sort, start, limit)
     stmt = select(resource.model).where(*conditions)
     if start is not None:
         stmt = stmt.where(after(resource, sort, start))
     stmt = stmt.order_by(*order_by(resource, sort)).limit(limit)
     return list(session.scalars(stmt))
+
+
+def _page_after_value(
+    session: Session,
+    resource: Resource,
+    conditions: Sequence[ColumnElement[bool]],
+    sort: Sort,
+    start: Key,
+    limit: int,
+) -> list[Any]:
+    """Rows after a non-null key of a nullable sort: the rest of the non-null rows, then nulls.
+
+    ``after``'s one-query form (``... OR col IS NULL``) cannot seek an index, so a page at
+    row 50,000 re-read the 50,000 rows before it (36-51 ms on SQLite, 229 ms on PostgreSQL
+    at 1M). The row value ``(col, id) > (v, k)`` is a range on the ``(col, id)`` index (a
+    NULL ``col`` never satisfies it), and the trailing nulls are read only if the page is
+    not full yet. Same rows, same order.
+    """
+    value = as_utc(start.value) if isinstance(start.value, datetime) else start.value
+    position = tuple_(sort.column, resource.id_column)
+    later = position < tuple_(value, start.id) if sort.descending else position > tuple_(value, start.id)
+    # no null passes ``later``, so plain ASC/DESC orders these rows exactly as NULLS LAST would,
+    # and (unlike DESC NULLS LAST) is the plain (col, id) index read backwards on PostgreSQL
+    direction = (lambda c: c.desc()) if sort.descending else (lambda c: c.asc())
+    values = select(resource.model).where(*conditions, later)
+    values = values.order_by(direction(sort.column), direction(resource.id_column)).limit(limit)
+    rows = list(session.scalars(values))
+    if len(rows) < limit:
+        nulls = select(resource.model).where(*conditions, sort.column.is_(None))
+        rows += session.scalars(nulls.order_by(direction(resource.id_column)).limit(limit - len(rows)))
+    return rows
 
 
 def iter_rows(

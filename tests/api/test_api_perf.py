@@ -162,3 +162,36 @@ def test_an_export_needs_one_connection_at_a_time(seeded_database_url: str) -> N
 
 def _connect_args(url: str) -> dict:  # type: ignore[type-arg]
     return {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+
+
+@pytest.mark.parametrize("sort", ["published_at", "-published_at"])
+def test_keyset_pages_of_a_nullable_sort_match_one_query(database_url: str, sort: str) -> None:
+    """Walking pages with the index-friendly keyset (values, then the null block) yields the
+    rows of one sorted query, on data with published dates, ties and nulls."""
+    from sqlmodel import Session
+
+    from app.api.statements import STATEMENTS
+    from app.db import make_engine
+    from app.models import Statement
+    from app.queries import fetch_page, key_of, parse_sort
+
+    _generate(database_url, 600)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # ties and a null block big enough to span pages
+        connection.execute(text("UPDATE statement SET published_at = NULL WHERE id % 9 = 0"))
+        connection.execute(text("UPDATE statement SET published_at = (SELECT MIN(published_at) FROM statement) "
+                                "WHERE id % 7 = 0"))
+    order = parse_sort(STATEMENTS, sort)
+    with Session(engine) as session:
+        everything = [s.id for s in fetch_page(session, STATEMENTS, conditions=[], sort=order, start=None, limit=10_000)]
+        walked: list[int] = []
+        start = None
+        while True:
+            rows = fetch_page(session, STATEMENTS, conditions=[Statement.kind != "none"], sort=order,
+                              start=start, limit=13)
+            walked += [row.id for row in rows]
+            if len(rows) < 13:
+                break
+            start = key_of(rows[-1], order)
+    engine.dispose()
+    assert len(everything) == 600 and walked == everything
