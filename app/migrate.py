@@ -20,14 +20,20 @@ from sqlalchemy.pool import NullPool
 from app.config import get_settings
 
 
-# Full-text search objects (app.search) are raw SQL in their own migration, not models:
-# FTS5 tables with their shadow tables on SQLite, GIN expression indexes on PostgreSQL.
+# Full-text search objects (app.search) are raw SQL in their own migrations, not models:
+# FTS5 tables with their shadow tables on SQLite; on PostgreSQL the generated ``text_fts``
+# tsvector columns and the GIN indexes (migrations 0002, 0004).
 SEARCH_OBJECT = re.compile(r"^(ix_)?[a-z0-9_]+_fts(_(data|idx|docsize|config|content))?$")
+# PostgreSQL-only indexes of raw-SQL migrations that a model cannot declare for one backend
+# (SQLite has no NULLS LAST in an index). Migration 0004.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_statement_published_at_desc"})
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Autogenerate hook: compare everything the models own, ignore the search index."""
-    return not (reflected and compare_to is None and name and SEARCH_OBJECT.match(name))
+    if not (reflected and compare_to is None and name):
+        return True
+    return not (SEARCH_OBJECT.match(name) or (type_ == "index" and name in POSTGRES_ONLY_INDEXES))
 
 
 class MigrationsNotFoundError(RuntimeError):

@@ -105,6 +105,8 @@ class Statement(SQLModel, table=True):
         Index("ix_statement_kind_id", "kind", "id"),
         Index("ix_statement_cue_norm_id", "cue_norm", "id"),
         Index("ix_statement_published_at_id", "published_at", "id"),
+        # a speaker's statements by date, read in index order (migration 0004)
+        Index("ix_statement_speaker_id_published_at_id", "speaker_id", "published_at", "id"),
         NEVER_REUSE_IDS,
     )
 

@@ -9,7 +9,9 @@ no words at all is a 400 problem.
 
 The index lives in the database and is kept in step by the database itself, whoever writes
 (ingestion, the write API, bulk loaders): FTS5 external-content tables plus triggers on
-SQLite (migration 0002), expression GIN indexes on PostgreSQL (nothing to keep in step).
+SQLite (migration 0002); on PostgreSQL a stored generated ``tsvector`` column with a GIN
+index for statements and clauses (migration 0004) and an expression GIN index for documents,
+both maintained by PostgreSQL itself.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class TextIndex:
 
     table: str
     columns: tuple[str, ...]
+    # PostgreSQL: a stored generated tsvector column (migration 0004). Stored, the vector is
+    # never re-parsed per row and ANALYZE keeps word statistics, so rare words plan well.
+    stored: str | None = None
 
     @property
     def fts(self) -> str:
@@ -55,10 +60,16 @@ class TextIndex:
     def tsvector(self, alias: str | None = None) -> str:
         return f"to_tsvector({TS_CONFIG}, {self.document(alias)})"
 
+    def vector(self, alias: str | None = None) -> str:
+        """What PostgreSQL queries match: the stored column if there is one, else the expression."""
+        if self.stored:
+            return f'"{alias or self.table}".{self.stored}'
+        return self.tsvector(alias)
+
 
 INDEXES = {
-    "statement": TextIndex("statement", ("text",)),
-    "clause": TextIndex("clause", ("text",)),
+    "statement": TextIndex("statement", ("text",), stored="text_fts"),
+    "clause": TextIndex("clause", ("text",), stored="text_fts"),
     "document": TextIndex("document", ("title", "text")),
 }
 
@@ -141,6 +152,9 @@ class TextMatch(ColumnElement[bool]):
 
     inherit_cache = False
     type = Boolean()
+    # A predicate, not a value: without this SQLAlchemy appends ``= 1`` on SQLite (no native
+    # boolean), and ``id IN (…) = 1`` is a per-row expression that scans the whole table.
+    _is_implicitly_boolean = True
 
     def __init__(self, index: TextIndex, id_column: Any, query: SearchQuery) -> None:
         self.index = index
@@ -160,7 +174,7 @@ def _match_sqlite(element: TextMatch, compiler: Any, **kw: Any) -> str:
 @compiles(TextMatch, "postgresql")
 def _match_postgresql(element: TextMatch, compiler: Any, **kw: Any) -> str:
     query = compiler.process(bindparam("ts_q", tsquery_expression(element.query), unique=True), **kw)
-    return f"{element.index.tsvector()} @@ to_tsquery({TS_CONFIG}, {query})"
+    return f"{element.index.vector()} @@ to_tsquery({TS_CONFIG}, {query})"
 
 
 @compiles(TextMatch)
@@ -219,8 +233,8 @@ def _arms(dialect: str, types: tuple[str, ...]) -> str:
             arms.append(f"SELECT '{name}' AS type, rowid AS id, bm25({index.fts}) AS score "
                         f"FROM {index.fts} WHERE {index.fts} MATCH :q")
         else:
-            arms.append(f"SELECT '{name}' AS type, t.id AS id, ts_rank({index.tsvector('t')}, tq) AS score "
-                        f'FROM "{name}" t, to_tsquery({TS_CONFIG}, :q) tq WHERE {index.tsvector("t")} @@ tq')
+            arms.append(f"SELECT '{name}' AS type, t.id AS id, ts_rank({index.vector('t')}, tq) AS score "
+                        f'FROM "{name}" t, to_tsquery({TS_CONFIG}, :q) tq WHERE {index.vector("t")} @@ tq')
     return " UNION ALL ".join(arms)
 
 
