@@ -173,8 +173,15 @@ def _match_sqlite(element: TextMatch, compiler: Any, **kw: Any) -> str:
 
 @compiles(TextMatch, "postgresql")
 def _match_postgresql(element: TextMatch, compiler: Any, **kw: Any) -> str:
+    """The match, stated twice on purpose: PostgreSQL estimates a word missing from its column
+    statistics at 0.5 % of rows, which makes walking the primary key until a page is full look
+    cheap, and a rare word then visits every row (seconds at 1M). The repeated condition
+    squares the estimate: rare words are read from the GIN index and sorted (0.03 ms at 1M),
+    frequent ones (estimated from statistics) still walk id order and stop at the page size.
+    Both conditions use the same bound value."""
     query = compiler.process(bindparam("ts_q", tsquery_expression(element.query), unique=True), **kw)
-    return f"{element.index.vector()} @@ to_tsquery({TS_CONFIG}, {query})"
+    match = f"{element.index.vector()} @@ to_tsquery({TS_CONFIG}, {query})"
+    return f"({match} AND {match})"
 
 
 @compiles(TextMatch)
