@@ -7,14 +7,17 @@ editable install), or in the working directory (the Docker image copies them to 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from app.config import get_settings
@@ -69,26 +72,52 @@ def alembic_config(url: str | None = None) -> Config:
 MIGRATION_LOCK_KEY = 0x76626D67  # "vbmg"
 
 
-def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (idempotent).
-
-    On PostgreSQL an advisory lock makes concurrent callers (N machines starting
-    ``verbatim ingest --shard`` on a fresh database) migrate one after the other: the
-    first upgrades, the others then find the schema at head. SQLite's own write lock
-    already does this.
-    """
-    config = alembic_config(url)
-    database_url = config.get_main_option("sqlalchemy.url", "").replace("%%", "%")
-    if not database_url.startswith("postgresql"):
-        command.upgrade(config, revision)
-        return
+@contextlib.contextmanager
+def _postgres_lock(database_url: str) -> Iterator[None]:
+    """A session-level advisory lock held for the whole upgrade."""
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             try:
-                command.upgrade(config, revision)
+                yield
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def _sqlite_lock(database: str | None) -> Iterator[None]:
+    """An exclusive lock on ``<database file>.migrate.lock`` held for the whole upgrade.
+
+    SQLite's own write lock is not enough: Python's sqlite3 commits each DDL statement on
+    its own, so two processes creating a fresh file would both try to create the tables.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate.lock")
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database at ``url`` up to ``revision`` (idempotent).
+
+    Concurrent callers (N processes or machines starting ``verbatim ingest`` on a fresh
+    database) migrate one after the other: the first upgrades, the others then find the
+    schema at head. PostgreSQL uses an advisory lock, SQLite a lock file beside the database.
+    """
+    config = alembic_config(url)
+    database_url = config.get_main_option("sqlalchemy.url", "").replace("%%", "%")
+    if database_url.startswith("postgresql"):
+        lock = _postgres_lock(database_url)
+    else:
+        lock = _sqlite_lock(make_url(database_url).database)
+    with lock:
+        command.upgrade(config, revision)

@@ -76,3 +76,15 @@ def test_search_filter_never_hides_a_model_object() -> None:
     names = [table.name for table in SQLModel.metadata.sorted_tables]
     names += [index.name for table in SQLModel.metadata.sorted_tables for index in table.indexes if index.name]
     assert names and not [name for name in names if SEARCH_OBJECT.match(name)]
+
+
+def test_concurrent_migrations_of_a_fresh_sqlite_file_take_turns(tmp_path: Path) -> None:
+    """Several processes starting on one new SQLite file must not all create the tables."""
+    database = tmp_path / "fresh.db"
+    code = f"from app.migrate import migrate; migrate('sqlite:///{database}')"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, errors
