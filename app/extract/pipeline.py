@@ -249,7 +249,7 @@ def run(text: str) -> Extraction:
             speaker_mention_end=mention.end if mention else None,
             speaker=res.slug,
             confidence=round(min(res.confidence, confidence_cap), 2),
-            paragraph=paragraph_of(parts[0].start),
+            paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}

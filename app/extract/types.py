@@ -55,7 +55,7 @@ class Statement:
     speaker_mention_end: int | None = None
     speaker: str | None = None  # slug of a Speaker in the same result
     confidence: float = 0.0
-    paragraph: int = 0
+    paragraph: int = 0  # 1-based number of the body paragraph; the dateline is not one
 
 
 @dataclass(slots=True)

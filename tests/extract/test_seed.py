@@ -52,3 +52,11 @@ def test_seed_confidence_orders_attribution_kinds(run_extract) -> None:
     by_mention = {s["speaker_mention"]: s["confidence"] for s in stmts}
     assert by_mention["Ilham Aliyev"] > by_mention["he"] > by_mention["the republican leader"]
     assert all(0.0 <= s["confidence"] <= 1.0 for s in stmts)
+
+
+def test_seed_paragraph_numbers_match_the_contract(run_extract) -> None:
+    """DESIGN §1's example: the quote starting at 866 is in paragraph 4 (the dateline is not a paragraph)."""
+    gold, _ = _seed()
+    result = run_extract(gold["text"]).to_json()
+    paragraphs = {s["start_char"]: s["paragraph"] for s in result["statements"]}
+    assert paragraphs[309] == 2 and paragraphs[866] == 4 and paragraphs[2266] == 9
