@@ -31,6 +31,7 @@ from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
 from app.extract.instruments import Mention, find_named, find_references, title_key
+from app.extract.mentions import LEADER_TITLES
 from app.extract.principles import find_principles
 from app.extract.types import Clause, Declaration, Span, Speaker
 
@@ -127,12 +128,13 @@ _QUOTES = "\"“”«»"
 # A sentence end inside a span the layout gave us (it may merge sentences around a quote).
 _INNER_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bMrs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bArt)(?<!\bCol)(?<!\bLt)[.!?]\s+(?=[A-Z\"“«])")
 
-_LEADER_TITLES: Final[tuple[str, ...]] = (
-    "president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "amir",
-    "sultan", "crown prince", "prince", "head of state", "head of government", "leader",
-    "foreign minister", "minister of foreign affairs", "secretary of state", "taoiseach",
-    "monarch", "emperor", "shah", "chairman", "grand duke",
-)
+# Who can commit a country to an instrument: its leaders (the mentions stage's table) and
+# the officials who sign on their behalf.
+_SIGNATORY_TITLES: Final[frozenset[str]] = LEADER_TITLES | {
+    "amir", "crown prince", "prince", "head of state", "head of government", "foreign minister",
+    "minister of foreign affairs", "secretary of state", "taoiseach", "monarch", "shah",
+    "chairman", "grand duke",
+}
 _MEETING = re.compile(
     r"\b(?:talks|talked|met|meet|meeting|summit|negotiat\w+|visit\w*|sign(?:s|ed|ing)?|"
     r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
@@ -392,7 +394,7 @@ def _explicit_parties(text: str, s_start: int, s_end: int, m: Mention) -> set[st
 
 def _is_leader(speaker: Speaker) -> bool:
     title = (speaker.title or "").lower()
-    return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _LEADER_TITLES)
+    return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _SIGNATORY_TITLES)
 
 
 def _leader_parties(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker], inst: _Instrument) -> set[str]:
