@@ -139,7 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.total_cap = None  # exact totals; set an int to cap counting on huge tables
     problems.install(app)
     app.add_middleware(
         CORSMiddleware,

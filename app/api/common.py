@@ -149,10 +149,13 @@ def list_response(
     params: BaseModel,
     *,
     scope: Sequence[ColumnElement[bool]] = (),
+    parent: tuple[str, Any] | None = None,
 ) -> Response:
     """A page of JSON (with ``total``, ``next`` and ``Link``) or a streamed export.
 
-    ``scope`` adds the parent condition of a nested list (``/speakers/1/statements``).
+    ``scope`` adds the parent condition of a nested list (``/speakers/1/statements``);
+    ``parent`` names it as the equivalent filter (``("speaker", 1)``) so that the total can
+    come from the parent's counters like the flat ``?speaker=1``.
     """
     resource = listing.resource
     values = params.model_dump()
@@ -179,7 +182,8 @@ def list_response(
         headers["Link"] = f'<{next_url}>; rel="next"'
     page = {
         "items": listing.serialize(session, rows, request),
-        "total": _total(request, session, resource, values, conditions, scoped=bool(scope)),
+        "total": _total(request, session, resource, values, conditions,
+                        scoped=bool(scope), parent=parent),
         "limit": limit,
         "next": next_url,
     }
@@ -190,14 +194,17 @@ def list_response(
 
 def _total(
     request: Request, session: Session, resource: Resource, values: dict[str, Any],
-    conditions: Sequence[ColumnElement[bool]], *, scoped: bool,
+    conditions: Sequence[ColumnElement[bool]], *, scoped: bool, parent: tuple[str, Any] | None = None,
 ) -> int | None:
     """Exact from a denormalised counter when the only filter is a speaker or a document
-    (O(1), even for a speaker quoted 100k times), else counted up to the cap."""
-    given = {name: value for name, value in values.items()
-             if name in resource.filter_by_name and value is not None and str(value).strip()}
-    if resource.model is Statement and not scoped and len(given) == 1:
-        (name, value), = given.items()
+    (O(1), even for a speaker quoted 100k times), else counted up to the cap. A nested list's
+    ``parent`` counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
+    given = [(name, value) for name, value in values.items()
+             if name in resource.filter_by_name and value is not None and str(value).strip()]
+    if parent is not None:
+        given.append(parent)
+    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1:
+        (name, value), = given
         quotes = resource.key == "quotes"
         if name == "speaker":
             column = Speaker.quote_count if quotes else Speaker.statement_count

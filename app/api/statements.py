@@ -158,7 +158,7 @@ def list_speaker_statements(
     """Same as `/statements?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Statement.speaker_id == speaker.id])
+                         scope=[Statement.speaker_id == speaker.id], parent=("speaker", speaker.id))
 
 
 @router.get("/speakers/{id_or_slug}/quotes", response_model=Page[StatementOut],
@@ -169,7 +169,7 @@ def list_speaker_quotes(
     """Same as `/quotes?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, QUOTE_LISTING, params,
-                         scope=[Statement.speaker_id == speaker.id])
+                         scope=[Statement.speaker_id == speaker.id], parent=("speaker", speaker.id))
 
 
 @router.get("/documents/{document_id}/statements", response_model=Page[StatementOut],
@@ -180,4 +180,4 @@ def list_document_statements(
     """Statements of one document; an unknown document is a 404."""
     get_or_404(session, Document, document_id, "document")
     return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Statement.document_id == document_id])
+                         scope=[Statement.document_id == document_id], parent=("document_id", document_id))

@@ -210,3 +210,20 @@ def test_total_of_one_speaker_or_document_is_exact_beyond_the_cap(writable: Test
         assert writable.get(path, params={"document_id": 999_999}).json()["total"] == 0
     both = writable.get("/statements", params={"speaker": "Ilham Aliyev", "kind": "direct"}).json()
     assert both["total"] is None or both["total"] <= 1  # two filters: the capped count
+
+
+@pytest.mark.parametrize("path", [
+    "/speakers/ilham-aliyev/statements", "/speakers/ilham-aliyev/quotes",
+    "/speakers/vladimir-putin/statements", "/speakers/vladimir-putin/quotes",
+    "/documents/{doc}/statements",
+])
+def test_total_of_a_nested_list_is_exact_beyond_the_cap(writable: TestClient, path: str) -> None:
+    """A nested list is its flat filter: ``total`` from the parent's counters, exact beyond the
+    cap; another filter on top falls back to the capped count."""
+    doc = _post(writable, BOTH)
+    writable.app.state.settings.total_cap = 1  # type: ignore[attr-defined]
+    url = path.format(doc=doc["id"])
+    page = writable.get(url, params={"limit": 1000}).json()
+    assert page["total"] == len(page["items"]), url
+    both = writable.get(url, params={"kind": "direct"}).json()
+    assert both["total"] is None or both["total"] <= 1, url
