@@ -24,7 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.models import Speaker, SpeakerAlias
-from app.search import matches
+from app.search import fts_driven, matches
 from app.speakers import norm
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
 
@@ -419,10 +419,17 @@ def fetch_page(
     """Up to ``limit`` rows after ``start`` in sort order."""
     if start is not None and start.value is not None and sort.nullable and sort.name != "id":
         return _page_after_value(session, resource, conditions, sort, start, limit)
-    stmt = select(resource.model).where(*conditions)
+    driven = None
+    if sort.name == "id":
+        driven = fts_driven(session.get_bind().dialect.name, resource.model, conditions,
+                            descending=sort.descending)
+    if driven is not None:
+        stmt = driven
+    else:
+        stmt = select(resource.model).where(*conditions).order_by(*order_by(resource, sort))
     if start is not None:
         stmt = stmt.where(after(resource, sort, start))
-    stmt = stmt.order_by(*order_by(resource, sort)).limit(limit)
+    stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
