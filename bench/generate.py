@@ -524,7 +524,6 @@ def make_speakers(rng: random.Random, plan: Plan, first_id: int) -> tuple[dict[i
     alias_rows: list[dict[str, Any]] = []
     used_names: set[str] = set()
     used_slugs: set[str] = set()
-    alias_id = itertools.count(first_id)
     for planned in range(1, plan.speaker_count + 1):
         country, demonym = rng.choice(COUNTRIES)
         if rng.random() < 0.04:
