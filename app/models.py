@@ -24,6 +24,14 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime: SQLite hands stored values back naive (they are UTC), and
+    filters and cursors may carry any offset."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
     """An indexed integer foreign key column; deletes cascade in the database itself."""
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
@@ -23,7 +23,7 @@ from sqlalchemy import Column, ColumnElement, and_, false, func, or_, select, tu
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
-from app.models import Speaker, SpeakerAlias
+from app.models import Speaker, SpeakerAlias, as_utc
 from app.search import fts_driven, matches
 from app.speakers import norm
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
@@ -41,21 +41,9 @@ def as_id(value: str) -> int | None:
     return None
 
 
-def normalize(value: str) -> str:
-    """The form ingestion stores in ``*_norm`` columns (one definition: ``app.speakers.norm``)."""
-    return norm(value)
-
-
 def _like_pattern(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def as_utc(value: datetime) -> datetime:
-    """Naive datetimes are UTC (SQLite returns them naive); aware ones are converted."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 # --- the operator registry -----------------------------------------------------------------
@@ -82,7 +70,7 @@ def _exact(column: Any, value: Any) -> ColumnElement[bool]:
 @operator("norm")
 def _norm(column: Any, value: str) -> ColumnElement[bool]:
     """Equality against a ``*_norm`` column (already case-folded at write time)."""
-    return column == normalize(value)
+    return column == norm(value)
 
 
 @operator("iexact")
@@ -99,7 +87,7 @@ def _contains(column: Any, value: str) -> ColumnElement[bool]:
 
 @operator("norm_contains")
 def _norm_contains(column: Any, value: str) -> ColumnElement[bool]:
-    return column.like(_like_pattern(normalize(value)), escape="\\")
+    return column.like(_like_pattern(norm(value)), escape="\\")
 
 
 @operator("since")
@@ -123,10 +111,10 @@ def speaker_ids(value: str) -> Any:
     row_id = as_id(value)
     if row_id is not None:
         return select(Speaker.id).where(Speaker.id == row_id)
-    norm = normalize(value)
-    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == norm)
+    key = norm(value)
+    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == key)
     return select(Speaker.id).where(
-        or_(Speaker.slug == norm.replace(" ", "-"), Speaker.name_norm == norm, Speaker.id.in_(aliased))
+        or_(Speaker.slug == key.replace(" ", "-"), Speaker.name_norm == key, Speaker.id.in_(aliased))
     )
 
 

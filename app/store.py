@@ -12,7 +12,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import case, delete, func, update
@@ -33,6 +33,7 @@ from app.models import (
     Speaker,
     SpeakerAlias,
     Statement,
+    as_utc,
 )
 from app.speakers import match_speaker, norm
 
@@ -125,13 +126,6 @@ def parse_published_at(value: str | datetime | None) -> datetime | None:
         return None
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return as_utc(moment)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An aware UTC datetime (SQLite hands stored values back naive, already in UTC)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 # -- public entry points ---------------------------------------------------------------

@@ -22,8 +22,9 @@ from app.api.common import (
 from app.api.declarations import DeclarationId
 from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
-from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via, normalize
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
 from app.schemas import ClauseOut, Page
+from app.speakers import norm
 
 router = APIRouter(tags=["clauses"])
 
@@ -60,10 +61,10 @@ def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list
     """Principles for a page in one query, in the order the clause text names them."""
     ids = [c.id for c in clauses if c.id is not None]
     found = values_by_parent(session, ClausePrinciple.clause_id, ClausePrinciple.principle, ids)
-    texts = {c.id: normalize(c.text) for c in clauses}
+    texts = {c.id: norm(c.text) for c in clauses}
 
     def position(clause_id: int, principle: str) -> tuple[int, str]:
-        at = texts.get(clause_id, "").find(normalize(principle))
+        at = texts.get(clause_id, "").find(norm(principle))
         return (at if at >= 0 else 1 << 30, principle)
 
     return {cid: sorted(ps, key=lambda p: position(cid, p)) for cid, ps in found.items()}
