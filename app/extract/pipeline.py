@@ -250,6 +250,7 @@ def run(text: str) -> Extraction:
             speaker=res.slug,
             confidence=round(min(res.confidence, confidence_cap), 2),
             paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
+            form="quote" if cand.kind == "direct" else "reported",
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}

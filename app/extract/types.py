@@ -10,7 +10,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 StatementKind = Literal["direct", "indirect"]
+# How the text carries the statement: inside quotation marks, as a "Name: text" turn of a
+# transcript, or reported in the writer's words.
+StatementForm = Literal["quote", "transcript", "reported"]
 SpeakerKind = Literal["person", "organization"]
+# An instrument signed or adopted in the reported event, or one only referred to.
+DeclarationStatus = Literal["signed", "referenced"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +58,19 @@ class Statement:
     speaker_mention: str | None = None
     speaker_mention_start: int | None = None
     speaker_mention_end: int | None = None
-    speaker: str | None = None  # slug of a Speaker in the same result
+    speaker: str | None = None  # slug of a Speaker in the same result; the first of ``speakers``
     confidence: float = 0.0
     paragraph: int = 0  # 1-based number of the body paragraph; the dateline is not one
+    form: StatementForm = "reported"
+    via: str | None = None  # the medium that relayed it ("Interfax" in "Interfax quoted X as saying")
+    speakers: list[str] = field(default_factory=list)  # slugs of every speaker, in order of mention
+
+    def __post_init__(self) -> None:
+        # ``speaker`` and ``speakers`` describe one fact: keep them in step whichever is set.
+        if self.speaker and not self.speakers:
+            self.speakers = [self.speaker]
+        elif self.speakers and self.speaker is None:
+            self.speaker = self.speakers[0]
 
 
 @dataclass(slots=True)
@@ -79,6 +94,7 @@ class Declaration:
     end_char: int
     parties: list[str] = field(default_factory=list)  # country names
     clauses: list[Clause] = field(default_factory=list)
+    status: DeclarationStatus = "signed"
 
 
 @dataclass(slots=True)
@@ -89,6 +105,7 @@ class DocumentInfo:
     dateline: str | None = None
     location: str | None = None
     published_at: str | None = None  # ISO 8601, only when the year is known
+    source: str | None = None  # the agency a dateline names ("BAKU, Sept. 11 (AZERTAC) —")
     word_count: int = 0
     paragraphs: list[Span] = field(default_factory=list)
 
@@ -115,14 +132,15 @@ class Extraction:
                 del item["fragments"]
             else:
                 item["fragments"] = [list(f) for f in st.fragments or []]
-            sp = speakers.get(st.speaker) if st.speaker else None
-            item["speaker"] = {"slug": sp.slug, "name": sp.name} if sp else None
+            refs = [{"slug": sp.slug, "name": sp.name} for sp in (speakers.get(s) for s in st.speakers) if sp]
+            item["speaker"] = refs[0] if refs else None
+            item["speakers"] = refs
             statements.append(item)
         counts: dict[str, tuple[int, int]] = {}
         for st in self.statements:
-            if st.speaker:
-                total, quotes = counts.get(st.speaker, (0, 0))
-                counts[st.speaker] = (total + 1, quotes + (st.kind == "direct"))
+            for slug in dict.fromkeys(st.speakers):
+                total, quotes = counts.get(slug, (0, 0))
+                counts[slug] = (total + 1, quotes + (st.kind == "direct"))
         return {
             "document": {
                 "title": self.document.title,
@@ -149,6 +167,7 @@ class Extraction:
                 {
                     "title": d.title,
                     "kind": d.kind,
+                    "status": d.status,
                     "start_char": d.start_char,
                     "end_char": d.end_char,
                     "parties": d.parties,
