@@ -12,10 +12,9 @@ Revises: 0001
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from alembic import op
-
-from app.search import TextIndex
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -23,6 +22,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+class TextIndex(NamedTuple):
+    """A searchable table as this revision defines it (frozen: not app.search's live class)."""
+
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_fts"
+
+    def tsvector(self) -> str:
+        prefix = f'"{self.table}".'
+        if len(self.columns) == 1:
+            document = f"{prefix}{self.columns[0]}"
+        else:
+            document = " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in self.columns)
+        return f"to_tsvector('english'::regconfig, {document})"
+
+
 # Frozen here (not read from app.search.INDEXES) so that a later index is a later revision.
 INDEXES = (
     TextIndex("statement", ("text",)),
