@@ -403,7 +403,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL file (DESIGN.md §4).")],
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL file: one document a line with its annotated quotes (see EVALUATION.md).")],
     speech_only: Annotated[
         bool, typer.Option("--speech-only", help="Score only gold items whose cue is a speech verb.")
     ] = False,

@@ -1,4 +1,4 @@
-"""Scoring extracted statements against gold attributions (DESIGN.md §4).
+"""Scoring extracted statements against gold attributions (format in EVALUATION.md).
 
 Same semantics as the reference scorer (``shared/eval/score.py``): each item is reduced to
 the set of its character positions minus whitespace, quote marks and punctuation; a

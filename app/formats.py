@@ -155,7 +155,7 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]]) -> I
 
 
 def _ndjson_lines(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
-    """One JSON object a line, ``speaker`` flattened as in CSV (DESIGN §1)."""
+    """One JSON object a line, ``speaker`` flattened as in CSV."""
     for batch in batches:
         yield b"".join(dumps(flatten(item)) + b"\n" for item in batch)
 

@@ -1,4 +1,4 @@
-"""Public response schemas: the JSON shapes of DESIGN.md §1, one family per entity.
+"""Public response schemas: the JSON shape of each resource, one family per entity.
 
 Routes serialise rows straight to dicts (see ``app/api/serialize.py``) and encode them with
 orjson for speed; these models document those shapes in OpenAPI and the tests validate

@@ -55,7 +55,7 @@ def test_seed_confidence_orders_attribution_kinds(run_extract) -> None:
 
 
 def test_seed_paragraph_numbers_match_the_contract(run_extract) -> None:
-    """DESIGN §1's example: the quote starting at 866 is in paragraph 4 (the dateline is not a paragraph)."""
+    """The public example: the quote starting at 866 is in paragraph 4 (the dateline is not a paragraph)."""
     gold, _ = _seed()
     result = run_extract(gold["text"]).to_json()
     paragraphs = {s["start_char"]: s["paragraph"] for s in result["statements"]}
