@@ -50,6 +50,7 @@ def read_page(html: str | bytes, url: str | None = None) -> Page:
         include_tables=False,
         include_images=False,
         favor_precision=True,
+        fast=True,  # no fallback extractors: on a page with no article they return its menus
         date_extraction_params=DATE_PARAMS,
     )
     paragraphs = [line.strip() for line in (found.text or "").splitlines() if line.strip()] if found else []
