@@ -8,7 +8,7 @@ import pytest
 from inputs_server import page_server
 
 from app.inputs import fetch_page
-from app.inputs.fetch import FetchError, FetchPolicy, fetch, is_public
+from app.inputs.fetch import FetchError, FetchPolicy, fetch_html, is_public
 
 OPEN = FetchPolicy(timeout=5, max_bytes=1_000_000, max_redirects=3, allow_private=True)
 
@@ -26,7 +26,7 @@ def test_a_page_is_fetched_and_read(base: str) -> None:
 
 
 def test_redirects_are_followed_within_the_bound(base: str) -> None:
-    assert fetch(f"{base}/moved", OPEN).url == f"{base}/page"
+    assert fetch_html(f"{base}/moved", OPEN).url == f"{base}/page"
 
 
 @pytest.mark.parametrize(("path", "kind", "words"), [
@@ -38,7 +38,7 @@ def test_redirects_are_followed_within_the_bound(base: str) -> None:
 ])
 def test_refusals(base: str, path: str, kind: str, words: str) -> None:
     with pytest.raises(FetchError, match=words) as caught:
-        fetch(f"{base}{path}", OPEN)
+        fetch_html(f"{base}{path}", OPEN)
     assert caught.value.kind == kind
 
 
@@ -48,7 +48,7 @@ def test_refusals(base: str, path: str, kind: str, words: str) -> None:
 ])
 def test_private_addresses_are_refused_before_any_connection(url: str) -> None:
     with pytest.raises(FetchError, match="loopback, private or link-local") as caught:
-        fetch(url, FetchPolicy(timeout=2))
+        fetch_html(url, FetchPolicy(timeout=2))
     assert caught.value.kind == "not-allowed"
 
 
@@ -58,17 +58,17 @@ def test_every_redirect_hop_is_checked(base: str, monkeypatch: pytest.MonkeyPatc
     import app.inputs.fetch as fetch_module
 
     monkeypatch.setattr(fetch_module, "is_public", lambda address: address == "127.0.0.1")
-    assert fetch(f"{base}/moved", FetchPolicy(timeout=2)).url == f"{base}/page"
+    assert fetch_html(f"{base}/moved", FetchPolicy(timeout=2)).url == f"{base}/page"
     with pytest.raises(FetchError, match="10.255.255.1, a loopback, private or link-local"):
-        fetch(f"{base}/to-private", FetchPolicy(timeout=2))
+        fetch_html(f"{base}/to-private", FetchPolicy(timeout=2))
     with pytest.raises(FetchError, match="only http and https"):
-        fetch(f"{base}/to-file", FetchPolicy(timeout=2))
+        fetch_html(f"{base}/to-file", FetchPolicy(timeout=2))
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a", "gopher://example.org/"])
 def test_only_http_and_https(url: str) -> None:
     with pytest.raises(FetchError, match="only http and https") as caught:
-        fetch(url, OPEN)
+        fetch_html(url, OPEN)
     assert caught.value.kind == "not-allowed"
 
 

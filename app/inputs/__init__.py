@@ -21,7 +21,7 @@ from typing import Literal
 
 from app.inputs.errors import InputError
 from app.inputs.exports import CSV_SUFFIXES, BadRecord, JSONL_SUFFIXES, FieldMap, count_records, read_export
-from app.inputs.fetch import FetchError, FetchPolicy, fetch, is_url
+from app.inputs.fetch import FetchError, FetchPolicy, fetch_html, is_url
 from app.inputs.html import Page, read_page
 
 __all__ = [
@@ -93,7 +93,7 @@ def fetch_policy() -> FetchPolicy:
 def fetch_page(url: str, policy: FetchPolicy | None = None) -> Page:
     """The page at ``url`` read as a web page; its ``source_url`` is its canonical URL or,
     failing that, the URL it was fetched from (after redirects)."""
-    fetched = fetch(url, policy or fetch_policy())
+    fetched = fetch_html(url, policy or fetch_policy())
     html: str | bytes = fetched.body
     if fetched.charset:
         try:

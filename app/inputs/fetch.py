@@ -60,7 +60,7 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, policy: FetchPolicy) -> Fetched:
+def fetch_html(url: str, policy: FetchPolicy) -> Fetched:
     """GET ``url`` within ``policy``; FetchError with a one-line reason otherwise."""
     deadline = time.monotonic() + policy.timeout
     for _ in range(policy.max_redirects + 1):
