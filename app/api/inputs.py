@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import malformed
-from app.inputs import FetchError, InputError, fetch_page
+from app.inputs import FetchError, InputError, fetch_page, fetch_policy
 from app.inputs.html import Page, read_page
 from app.problems import FETCH_DISABLED, NO_ARTICLE_TEXT, PROBLEM_TYPES, Problem
 
@@ -52,7 +52,8 @@ async def fetched_page(app: FastAPI, url: str) -> Page:
     if not app.state.settings.fetch_enabled:
         raise Problem(403, "This server does not fetch URLs (VERBATIM_FETCH_ENABLED is off); post the page "
                       "as text/html instead.", type=FETCH_DISABLED, title="Fetching disabled")
-    return await run_in_threadpool(_read, lambda: fetch_page(url))
+    policy = fetch_policy(app.state.settings)
+    return await run_in_threadpool(_read, lambda: fetch_page(url, policy))
 
 
 def _read(read: Callable[[], Page]) -> Page:

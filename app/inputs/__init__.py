@@ -17,12 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.inputs.errors import InputError
 from app.inputs.exports import CSV_SUFFIXES, BadRecord, JSONL_SUFFIXES, FieldMap, count_records, read_export
 from app.inputs.fetch import FetchError, FetchPolicy, fetch_html, is_url
 from app.inputs.html import Page, read_page
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 __all__ = [
     "FetchError",
@@ -77,11 +80,11 @@ def kind_of(path: Path) -> InputKind | None:
     return None
 
 
-def fetch_policy() -> FetchPolicy:
-    """The limits of a fetch, from the ``VERBATIM_FETCH_*`` settings."""
+def fetch_policy(settings: Settings | None = None) -> FetchPolicy:
+    """The limits of a fetch, from the ``VERBATIM_FETCH_*`` settings (the process's by default)."""
     from app.config import get_settings
 
-    settings = get_settings()
+    settings = settings or get_settings()
     return FetchPolicy(
         timeout=settings.fetch_timeout_seconds,
         max_bytes=settings.fetch_max_bytes,
