@@ -7,6 +7,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from inputs_server import page_server
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from app.cli import app
 from app.db import make_engine
 from app.ingest import ingest_paths
+from app.inputs import FieldMap
 from app.models import Document
 
 PAGES = Path(__file__).parent / "data" / "inputs"
@@ -114,7 +116,7 @@ def test_cli_a_named_file_of_unknown_type_fails(database_url: str, tmp_path: Pat
     assert documents(database_url) == {}
 
 
-def test_cli_ingests_a_url(database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_ingests_a_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VERBATIM_FETCH_ALLOW_PRIVATE", "true")
     from app.config import get_settings
 
@@ -135,7 +137,21 @@ def test_cli_ingests_a_url(database_url: str, monkeypatch) -> None:  # type: ign
         "(VERBATIM_FETCH_ALLOW_PRIVATE allows them)")
 
 
-def _fields():  # type: ignore[no-untyped-def]
-    from app.inputs import FieldMap
-
+def _fields() -> FieldMap:
     return FieldMap(text="body", title="headline", published_at="date", source_url="link", source="outlet")
+
+
+def test_export_records_with_workers_and_shards_store_what_one_process_stores(database_url: str, tmp_path: Path) -> None:
+    """Records go to the extraction workers like files, in order; shards split them by text."""
+    from app.ingest import Shard
+
+    lines = [json.dumps({"text": f'"Dock {i} opens in June," the harbour master Ada Nyberg said. '
+                                 f"Officials said that berth {i} was ready.", "title": f"Dock {i}"})
+             for i in range(6)]
+    export = tmp_path / "docks.ndjson"
+    export.write_text("\n".join(lines[:3] + ["{broken"] + lines[3:]) + "\n", encoding="utf-8")
+    parallel = ingest_paths([export], database_url=database_url, workers=2)
+    assert parallel.new == 6 and [name for name, _ in parallel.failed] == [f"{export}:4"]
+    assert [name for name, _ in parallel.results] == [f"{export}:{n}" for n in (1, 2, 3, 5, 6, 7)]
+    split = [ingest_paths([export], database_url=database_url, shard=Shard(i, 2)) for i in range(2)]
+    assert sum(s.unchanged for s in split) == 6 and sum(s.other_shard or 0 for s in split) == 6

@@ -53,7 +53,8 @@ def read_page(html: str | bytes, url: str | None = None) -> Page:
         fast=True,  # no fallback extractors: on a page with no article they return its menus
         date_extraction_params=DATE_PARAMS,
     )
-    paragraphs = [line.strip() for line in (found.text or "").splitlines() if line.strip()] if found else []
+    raw = (found.text or "").replace("\x00", "") if found else ""  # NUL: no database stores it
+    paragraphs = [line.strip() for line in raw.splitlines() if line.strip()]
     if not paragraphs:
         raise InputError("no article text found in the page")
     site = _clean(found.sitename) or _clean(found.hostname)
