@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import get_settings
 from app.ingest import BadFileError, IngestSummary, Shard, decode_text, ingest_paths, read_document
+from app.inputs import FieldMap, is_url
 
 app = typer.Typer(
     name="verbatim",
@@ -89,7 +90,12 @@ def migrate(database_url: DatabaseUrlOption = None) -> None:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders of .txt documents (default: seeds/).")
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders or http(s) URLs (default: seeds/): .txt, .html/.htm pages, "
+            ".jsonl/.ndjson/.csv exports (one document per record).",
+            metavar="[PATH|URL]...",
+        ),
     ] = None,
     reextract: Annotated[bool, typer.Option("--reextract", help="Extract again even if up to date.")] = False,
     database_url: DatabaseUrlOption = None,
@@ -100,12 +106,26 @@ def ingest(
         str | None,
         typer.Option("--shard", metavar="I/N", help="Ingest only shard I of N (by file content), for N machines."),
     ] = None,
+    text_field: Annotated[str, typer.Option("--text-field", help="Export field holding the text.")] = "text",
+    title_field: Annotated[str, typer.Option("--title-field", help="Export field holding the title.")] = "title",
+    date_field: Annotated[
+        str, typer.Option("--date-field", help="Export field holding the ISO 8601 publication date.")
+    ] = "published_at",
+    url_field: Annotated[str, typer.Option("--url-field", help="Export field holding the article's URL.")] = "source_url",
+    source_field: Annotated[
+        str, typer.Option("--source-field", help="Export field holding the publisher's name.")
+    ] = "source",
 ) -> None:
-    """Load documents into the database (migrating it first); idempotent by content hash."""
+    """Load documents into the database (migrating it first); idempotent by content hash.
+
+    Each web page, export record or fetched URL is its own document; a bad one is
+    reported (a record by FILE:LINE) and skipped, and the exit status is then 1."""
     try:
         part = Shard.parse(shard) if shard is not None else None
     except ValueError as exc:
         fail(str(exc), 2)
+    fields = FieldMap(text=text_field, title=title_field, published_at=date_field, source_url=url_field,
+                      source=source_field)
     url = _set_database_url(database_url)
     console = Console(stderr=True)
     progress = (
@@ -128,11 +148,11 @@ def ingest(
             progress.start()
             task.append(progress.add_task("", total=total))
 
-    def on_begin(path: Path) -> None:
+    def on_begin(name: str) -> None:
         if progress is not None and task:
-            progress.update(task[0], description=path.name)
+            progress.update(task[0], description=name if is_url(name) else Path(name).name)
 
-    def on_file(path: Path) -> None:
+    def on_file(name: str) -> None:
         if progress is not None and task:
             progress.update(task[0], advance=1)
 
@@ -141,7 +161,7 @@ def ingest(
 
     try:
         summary = ingest_paths(
-            paths or [DEFAULT_SEEDS],
+            [item if is_url(item) else Path(item) for item in paths] if paths else [DEFAULT_SEEDS],
             database_url=url,
             reextract=reextract,
             on_start=on_start,
@@ -150,6 +170,7 @@ def ingest(
             on_error=on_error,
             workers=workers,
             shard=part,
+            fields=fields,
         )
     except KeyboardInterrupt:  # the document in progress was rolled back; earlier ones stay
         fail("interrupted; documents stored before the interruption are kept", 130)
@@ -160,7 +181,10 @@ def ingest(
             progress.stop()
     Console().print(summary_table(summary))
     if summary.failed:
-        fail(f"{len(summary.failed)} file(s) skipped: " + ", ".join(name for name, _ in summary.failed))
+        if len(summary.failed) == 1:
+            name, reason = summary.failed[0]
+            fail(f"{name}: {reason}")
+        fail(f"{len(summary.failed)} inputs skipped: " + ", ".join(name for name, _ in summary.failed))
 
 
 def summary_table(summary: IngestSummary) -> Table:
@@ -179,6 +203,7 @@ def summary_table(summary: IngestSummary) -> Table:
         ("declarations", summary.declarations),
         ("clauses", summary.clauses),
         ("skipped (failed)", len(summary.failed)),
+        ("skipped (unsupported type)", summary.unsupported),
     ]
     if summary.other_shard is not None:
         rows.append(("other shard", summary.other_shard))

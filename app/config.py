@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     # extractions running at once per API process; others wait this long, then get a 503
     max_concurrent_extractions: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     extraction_wait_seconds: float = Field(default=2.0, ge=0)
+    # fetching pages by URL: off on the server (POST /documents {"url"}) unless enabled; never
+    # to loopback, private or link-local addresses unless allowed (the CLI obeys that too)
+    fetch_enabled: bool = False
+    fetch_allow_private: bool = False
+    fetch_timeout_seconds: float = Field(default=10.0, gt=0)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+    fetch_max_redirects: int = Field(default=5, ge=0)
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -2,7 +2,10 @@
 
 Each file is read strictly (a bad file is reported by name with a one-line reason and
 skipped), then stored through ``app.store.ingest_text`` in its own transaction, so one
-bad or failing document never affects the others.
+bad or failing document never affects the others. Besides ``.txt`` files (with their
+``.meta.json`` sidecars) it takes web pages, exports (one document per record) and URLs,
+read by :mod:`app.inputs`; a file of another type is reported when named, and counted as
+skipped when found in a folder.
 
 With ``workers > 1`` extraction runs in that many forked processes while this process
 stays the single writer: it reads files a few ahead, sends their texts to the workers
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -30,6 +33,7 @@ from sqlmodel import Session, select
 from app import store
 from app.db import make_engine
 from app.extract.types import Extraction
+from app.inputs import FetchPolicy, FieldMap, Incoming, InputError, count_documents, is_url, kind_of, read_inputs
 from app.migrate import migrate
 from app.models import Mention
 from app.store import IngestResult, delete_document, ingest_text, is_current, parse_published_at
@@ -58,7 +62,7 @@ BOMS = (
 )
 
 
-class BadFileError(ValueError):
+class BadFileError(InputError):
     """A file that cannot be ingested; the message is the one-line reason."""
 
 
@@ -134,17 +138,32 @@ def read_meta(path: Path) -> dict[str, str | None]:
     return meta
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
-    """Every ``.txt`` file under ``paths`` in a stable order, or (path, reason) when missing."""
-    for path in paths:
+class Found(NamedTuple):
+    """An input named or found in a folder: ``problem`` when it cannot be read at all,
+    ``unsupported`` for a file of another type met in a folder (counted, not reported)."""
+
+    source: Path | str
+    problem: str | None = None
+    unsupported: bool = False
+
+
+def discover(paths: Iterable[Path | str]) -> Iterator[Found]:
+    """Every input under ``paths`` in a stable order: files by name, folders walked, URLs."""
+    for item in paths:
+        if isinstance(item, str) and is_url(item):
+            yield Found(item)
+            continue
+        path = Path(item)
         if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
-                if child.is_file():
-                    yield child, None
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.endswith(".meta.json"):  # sidecars go with their .txt
+                    yield Found(child, unsupported=kind_of(child) is None)
         elif path.is_file():
-            yield path, None
+            kind_known = kind_of(path) is not None
+            yield Found(path, None if kind_known else f"unsupported file type {path.suffix or '(no extension)'!r} "
+                        "(ingest reads .txt, .html, .htm, .jsonl, .ndjson, .csv and http(s) URLs)")
         else:
-            yield path, "no such file or directory"
+            yield Found(path, "no such file or directory")
 
 
 class Shard(NamedTuple):
@@ -169,6 +188,11 @@ class Shard(NamedTuple):
         if not 0 <= shard.index < shard.count:
             raise ValueError(f"--shard {value}: need 0 <= I < N")
         return shard
+
+    def owns_text(self, text: str) -> bool:
+        """The same rule for a document that is not a file of its own (a record, a page)."""
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index
 
     def owns(self, path: Path) -> bool:
         """True for this shard's files; an unreadable file is everyone's, so it is reported."""
@@ -195,6 +219,7 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     results: list[tuple[str, IngestResult]] = field(default_factory=list)
     other_shard: int | None = None  # files left to other machines; None when not sharding
+    unsupported: int = 0  # files of a type ingest does not read, met in folders
 
     @property
     def documents(self) -> int:
@@ -211,25 +236,30 @@ class IngestSummary:
 
 
 def ingest_paths(
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     *,
     database_url: str,
     reextract: bool = False,
     engine: Engine | None = None,
     on_start: Callable[[int], None] | None = None,
-    on_begin: Callable[[Path], None] | None = None,
-    on_file: Callable[[Path], None] | None = None,
+    on_begin: Callable[[str], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
     on_error: Callable[[str, str], None] | None = None,
     max_bytes: int | None = None,
     workers: int = 1,
     shard: Shard | None = None,
+    fields: FieldMap = FieldMap(),
+    fetch_policy: FetchPolicy | None = None,
 ) -> IngestSummary:
     """Migrate, then ingest every file; failures are collected, never raised.
 
-    Callbacks drive a progress display: ``on_start(total)``, then ``on_begin(path)`` and
-    ``on_file(path)`` around each file, ``on_error(name, reason)`` for each failure.
+    Callbacks drive a progress display: ``on_start(total)`` (documents, counting each
+    export's records), then ``on_begin(name)`` and ``on_file(name)`` around each document,
+    ``on_error(name, reason)`` for each failure (a bad record is named "FILE:LINE").
     Files over ``max_bytes`` (default: the ``max_document_bytes`` setting) are skipped.
     ``workers`` > 1 extracts in that many processes; ``shard`` skips other shards' files.
+    ``fields`` names the fields of export records; ``fetch_policy`` bounds URL fetching
+    (default: the ``fetch_*`` settings).
     """
     if max_bytes is None:
         from app.config import get_settings
@@ -241,19 +271,22 @@ def ingest_paths(
         migrate(database_url)
         engine = engine or make_engine(database_url)
         summary = IngestSummary(other_shard=0 if shard else None)
-        files = list(discover(paths))
+        found = list(discover(paths))
+        summary.unsupported = sum(1 for item in found if item.unsupported)
+        found = [item for item in found if not item.unsupported]
         if on_start:
-            on_start(len(files))
+            on_start(sum(1 if item.problem else count_documents(item.source) for item in found))
+        reading = _Reading(shard=shard, max_bytes=max_bytes, fields=fields, policy=fetch_policy)
         with Session(engine) as session:
             ahead = 4 * workers if pool else 0
-            for item in _read_ahead(files, session, pool, ahead, shard=shard, reextract=reextract, max_bytes=max_bytes):
-                name = str(item.path)
+            for item in _read_ahead(_items(found, reading), session, pool, ahead, reextract=reextract):
+                name = item.label
                 if on_begin:
-                    on_begin(item.path)
+                    on_begin(name)
                 try:
                     if item.error is not None:
                         raise item.error
-                    if item.text is None:
+                    if item.text is None:  # another shard's
                         summary.other_shard = (summary.other_shard or 0) + 1
                         continue
                     result = ingest_text(
@@ -261,7 +294,7 @@ def ingest_paths(
                         item.text,
                         title=item.meta.get("title"),
                         published_at=item.meta.get("published_at"),
-                        source=item.meta.get("source") or item.path.name,
+                        source=item.meta.get("source"),
                         source_url=item.meta.get("source_url"),
                         reextract=reextract,
                         extraction=item.extraction.result() if item.extraction else None,
@@ -269,14 +302,14 @@ def ingest_paths(
                     summary.add(name, result, _speaker_ids(session, result.document_id))
                 except Exception as exc:  # one document's failure must not stop the batch
                     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    if not isinstance(exc, BadFileError):
+                    if not isinstance(exc, InputError):
                         reason = f"{type(exc).__name__}: {reason}"
                     summary.failed.append((name, reason))
                     if on_error:
                         on_error(name, reason)
                 finally:
                     if on_file:
-                        on_file(item.path)
+                        on_file(name)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -290,14 +323,65 @@ def ingest_paths(
 
 @dataclass
 class _Item:
-    """A file made ready for storing: an error, another shard's file (no text), or a text
-    with its sidecar and, in a parallel run, the pending extraction."""
+    """A document made ready for storing: an error, another shard's (no text), or a text
+    with its metadata and, in a parallel run, the pending extraction."""
 
-    path: Path
+    label: str
     error: Exception | None = None
     text: str | None = None
-    meta: dict[str, str | None] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     extraction: Future[Extraction] | None = None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How inputs are read: this machine's shard, the size limit, export fields, fetching."""
+
+    shard: Shard | None
+    max_bytes: int | None
+    fields: FieldMap
+    policy: FetchPolicy | None
+
+
+def _items(found: list[Found], reading: _Reading) -> Iterator[_Item]:
+    """Every document of the inputs, in order, read lazily (an export streams record by
+    record); what cannot be read becomes an item carrying its error."""
+    for entry in found:
+        label = str(entry.source)
+        if entry.problem:
+            yield _Item(label, error=BadFileError(entry.problem))
+        elif isinstance(entry.source, Path) and kind_of(entry.source) == "text":
+            yield _text_item(entry.source, reading)
+        else:
+            try:
+                for incoming in read_inputs(entry.source, fields=reading.fields, max_bytes=reading.max_bytes,
+                                            policy=reading.policy):
+                    if not isinstance(incoming, Incoming):
+                        yield _Item(incoming.label, error=BadFileError(incoming.reason))
+                    elif reading.shard is not None and not reading.shard.owns_text(incoming.text):
+                        yield _Item(incoming.label)
+                    else:
+                        yield _Item(incoming.label, text=incoming.text, meta=_meta(incoming))
+            except Exception as exc:  # the input as a whole cannot be read (or fetched)
+                yield _Item(label, error=exc)
+
+
+def _text_item(path: Path, reading: _Reading) -> _Item:
+    """A ``.txt`` file with its sidecar; its source defaults to the file's name."""
+    item = _Item(str(path))
+    try:
+        if reading.shard is not None and not reading.shard.owns(path):
+            return item
+        item.text = read_document(path, reading.max_bytes)
+        item.meta = {"source": path.name, **{k: v for k, v in read_meta(path).items() if v is not None}}
+    except Exception as exc:
+        item.error = exc
+    return item
+
+
+def _meta(incoming: Incoming) -> dict[str, Any]:
+    return {"title": incoming.title, "published_at": incoming.published_at,
+            "source": incoming.source, "source_url": incoming.source_url}
 
 
 def _worker_pool(workers: int) -> ProcessPoolExecutor | None:
@@ -326,47 +410,27 @@ def _extract(text: str) -> Extraction:
 
 
 def _read_ahead(
-    files: list[tuple[Path, str | None]],
+    items: Iterator[_Item],
     session: Session,
     pool: ProcessPoolExecutor | None,
     ahead: int,
     *,
-    shard: Shard | None,
     reextract: bool,
-    max_bytes: int | None,
 ) -> Iterator[_Item]:
-    """The files in order, each prepared up to ``ahead`` files before it is stored."""
+    """The documents in order, each sent to a worker up to ``ahead`` documents before it
+    is stored (only a few are held at once, so an export of any size streams)."""
     pending: deque[_Item] = deque()
-    for path, problem in files:
-        pending.append(_prepare(path, problem, session, pool, shard=shard, reextract=reextract, max_bytes=max_bytes))
+    for item in items:
+        if pool is not None and item.text is not None and item.error is None:
+            try:
+                if reextract or not is_current(session, item.text):
+                    item.extraction = pool.submit(_extract, item.text)
+            except Exception as exc:  # reported when the item's turn comes, in order
+                item.error = exc
+        pending.append(item)
         if len(pending) > ahead:
             yield pending.popleft()
     yield from pending
-
-
-def _prepare(
-    path: Path,
-    problem: str | None,
-    session: Session,
-    pool: ProcessPoolExecutor | None,
-    *,
-    shard: Shard | None,
-    reextract: bool,
-    max_bytes: int | None,
-) -> _Item:
-    item = _Item(path)
-    try:
-        if problem:
-            raise BadFileError(problem)
-        if shard is not None and not shard.owns(path):
-            return item
-        item.text = read_document(path, max_bytes)
-        item.meta = read_meta(path)
-        if pool is not None and (reextract or not is_current(session, item.text)):
-            item.extraction = pool.submit(_extract, item.text)
-    except Exception as exc:  # reported when the item's turn comes, in file order
-        item.error = exc
-    return item
 
 
 def _speaker_ids(session: Session, document_id: int) -> set[int]:

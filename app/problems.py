@@ -106,6 +106,40 @@ TIMEOUT = _problem_type(
     fix="Narrow the request (filters, a smaller limit) or post a shorter text; large exports "
         "stream (format=csv or ndjson) and are not cut off once started.")
 
+NO_ARTICLE_TEXT = _problem_type(
+    "no-article-text", 422, "No article text",
+    cause="The posted or fetched HTML page has no main text to extract statements from: it is "
+          "an index, a login or error page, or its text is built by scripts in the browser.",
+    fix="Post the article's own page (or its text as text/plain).")
+FETCH_DISABLED = _problem_type(
+    "fetch-disabled", 403, "Fetching disabled",
+    cause='This server does not fetch pages by URL ({"url": …} on POST /documents).',
+    fix="Fetch the page yourself and post it as text/html, or ask the server's operator to set "
+        "VERBATIM_FETCH_ENABLED=true.")
+URL_NOT_ALLOWED = _problem_type(
+    "url-not-allowed", 422, "URL not allowed",
+    cause="The URL (or a redirect from it) is not http or https, or its host resolves to a "
+          "loopback, private or link-local address, which the server never fetches unless its "
+          "operator allows it (VERBATIM_FETCH_ALLOW_PRIVATE).",
+    fix="Give the public http(s) address of the page.")
+FETCHED_TOO_LARGE = _problem_type(
+    "fetched-too-large", 422, "Fetched page too large",
+    cause="The page at the URL is larger than the server fetches (VERBATIM_FETCH_MAX_BYTES).",
+    fix="Fetch the page yourself and post its article text.")
+FETCHED_UNSUPPORTED_TYPE = _problem_type(
+    "fetched-unsupported-type", 422, "Fetched content is not HTML",
+    cause="The URL answered with something other than an HTML page (a PDF, an image, JSON…).",
+    fix="Give the URL of the article's web page, or post its text as text/plain.")
+TOO_MANY_REDIRECTS = _problem_type(
+    "too-many-redirects", 422, "Too many redirects",
+    cause="The URL redirected more times than the server follows (VERBATIM_FETCH_MAX_REDIRECTS).",
+    fix="Give the page's final address.")
+FETCH_FAILED = _problem_type(
+    "fetch-failed", 502, "Fetch failed",
+    cause="The page could not be fetched: its host did not resolve or answer in time, or it "
+          "answered with an HTTP error.",
+    fix="Check the URL in a browser; retry later if the site was down.")
+
 
 class Problem(Exception):
     """An error the API reports on purpose, with a type a client can branch on."""

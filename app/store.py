@@ -19,6 +19,7 @@ from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
+from app.extract.docinfo import publication_moment
 from app.extract.layout import split_sentences
 from app.extract.types import Clause as ExtractedClause
 from app.extract.types import Extraction, Span
@@ -320,7 +321,8 @@ def _store(
     if document is not None and document.extractor_version == version and not reextract:
         return _unchanged(session, document)  # a concurrent run stored it meanwhile
 
-    published = meta.published_at or parse_published_at(info.published_at)
+    # a given date alone takes the time of a yearless dateline on that day ("22 Feb. 23:00")
+    published = publication_moment(meta.published_at, info.dateline) or parse_published_at(info.published_at)
     status: Status = "new" if document is None else "reextracted"
     touched: set[int] = set()
     if document is None:

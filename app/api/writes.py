@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.bodies import invalid, parse_text_body
+from app.api.inputs import fetched_page, html_page, is_html
 from app.api.common import item_url
 from app.api.slots import run_extraction
 from app.api.documents import DocumentId, document_json
@@ -31,7 +32,8 @@ from app.schemas import DocumentOut, ProblemOut, SpeakerRef
 router = APIRouter(tags=["documents"])
 
 class DocumentIn(BaseModel):
-    """A document to store; only ``text`` is required (the rest is taken from the text)."""
+    """A document to store: its ``text`` (the rest is taken from the text when not given),
+    or the ``url`` of a page to fetch (when the server fetches) instead of the text."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -42,10 +44,19 @@ class DocumentIn(BaseModel):
             "source_url": "https://example.org/news/1",
         }]},
     )
-    text: str = Field(min_length=1, description="The article text (UTF-8).")
+    text: str | None = Field(default=None, min_length=1, description="The article text (UTF-8).")
+    url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$",
+                            description="A web page to fetch and read instead of `text` (VERBATIM_FETCH_ENABLED); "
+                                        "given fields win over the page's own.")
     title: str | None = Field(default=None, max_length=500)
     published_at: datetime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
     source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> DocumentIn:
+        if (self.text is None) == (self.url is None):
+            raise ValueError("give either text or url")
+        return self
 
 
 class DocumentWritten(DocumentOut):
@@ -88,6 +99,9 @@ _BODY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
                          "example": DocumentIn.model_config["json_schema_extra"]["examples"][0]},  # type: ignore[index]
     "text/plain": {"schema": {"type": "string", "minLength": 1},
                    "example": '"We will win," Ilham Aliyev said.'},
+    "text/html": {"schema": {"type": "string", "minLength": 1},
+                  "example": "<html><head><title>Aliyev in Moscow | Example News</title></head><body><article>"
+                             "<p>\"We will win,\" Ilham Aliyev said.</p></article></body></html>"},
 }}}
 
 
@@ -98,7 +112,7 @@ def parse_document(body: bytes, content_type: str) -> DocumentIn:
     """The posted document (the shared body rules of :mod:`app.api.bodies`), refusing NUL
     characters, which PostgreSQL text cannot store (422)."""
     document = parse_text_body(body, content_type, DocumentIn)
-    for name in ("text", "title", "source_url"):
+    for name in ("text", "title", "source_url", "url"):
         if "\x00" in (getattr(document, name) or ""):
             raise invalid(f"{name} may not contain NUL characters.", name)
     return document
@@ -181,21 +195,37 @@ def _json(data: dict[str, Any], status: int, headers: dict[str, str] | None = No
         201: {**_DOC_OK, "description": "Stored; `Location` is its URL."},
         **AUTH_PROBLEMS,
         **_problems(e400="The body is not UTF-8 or not JSON.", e413="Request body too large.",
-                    e415="Unsupported media type or charset.", e422="Missing or empty text, bad field.",
+                    e403="Writes are disabled, or fetching by URL is (`fetch-disabled`).",
+                    e415="Unsupported media type or charset.",
+                    e422="Missing or empty text, bad field, a page with no article text, or a URL refused "
+                         "(private address, too large, not HTML, too many redirects).",
+                    e502="The URL could not be fetched.",
                     e503="The language model is not installed, or every extraction slot is busy (`Retry-After`)."),
     },
 )
 async def create_document(request: Request) -> Response:
     """Extract statements, speakers and clauses from the posted text and store them in one
-    transaction. JSON `{"text", "title"?, "published_at"?, "source_url"?}` or `text/plain`.
+    transaction. JSON `{"text", "title"?, "published_at"?, "source_url"?}`, `text/plain`, an
+    HTML page (`text/html`: its main text, title, date, canonical URL and site name), or JSON
+    `{"url"}` to fetch such a page (when the server enables fetching).
     Posting the same text again answers `200` with the stored document (no duplicate)."""
     body = await request.body()  # the body-size middleware caps what this can read
-    document = parse_document(body, request.headers.get("content-type", ""))
+    content_type = request.headers.get("content-type", "")
+    if is_html(content_type):
+        page = await html_page(body, content_type)
+        fields = {"text": page.text, "title": page.title, "published_at": page.published_at,
+                  "source": page.source or "api", "source_url": page.source_url}
+    else:
+        document = parse_document(body, content_type)
+        fields = {"text": document.text, "title": document.title, "published_at": document.published_at,
+                  "source": "api", "source_url": document.source_url}
+        if document.url is not None:
+            page = await fetched_page(request.app, document.url)
+            fields = {"text": page.text, "title": document.title or page.title,
+                      "published_at": document.published_at or page.published_at,
+                      "source": page.source or "api", "source_url": document.source_url or page.source_url}
     engine = request.app.state.engine
-    document_id, status = await run_extraction(
-        request.app, _ingest, engine, text=document.text, title=document.title, published_at=document.published_at,
-        source="api", source_url=document.source_url,
-    )
+    document_id, status = await run_extraction(request.app, _ingest, engine, **fields)
     data = await run_in_threadpool(_written, request, engine, document_id, status)
     if status == "new":
         return _json(data, 201, {"Location": data["url"]})

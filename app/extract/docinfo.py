@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from app.extract.geo import canonical_country
-from app.extract.layout import Layout
+from app.extract.layout import Layout, find_dateline, parse_date
 from app.extract.types import DocumentInfo, Span
 
 _WORDS = re.compile(r"\w+(?:[’'\-]\w+)*")
+_CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b(?:\s*([ap])\.?m\.?)?", re.I)
 LEAD_PARAGRAPHS = 2
 
 
@@ -54,3 +56,53 @@ def document_info(text: str, layout: Layout, places: list[Span]) -> DocumentInfo
         word_count=word_count(text),
         paragraphs=list(layout.paragraphs),
     )
+
+
+def dateline_moment(dateline: str | None, published: datetime | None) -> datetime | None:
+    """The moment a dateline without a year names ("22 Feb. 23:00"), its year taken from the
+    document's known publication date: the year that puts it nearest that date, so a
+    "31 Dec." dateline on a story published on 1 January is of the year before.
+
+    None when the dateline has a year of its own (the extractor dates it) or names no day,
+    and when no publication date is known: a year is never guessed (nor taken from a
+    file's time). The time is the dateline's clock, in the publication date's zone.
+    """
+    if not dateline or published is None:
+        return None
+    found, parts = find_dateline(dateline)
+    if found is None or parts.get("year"):
+        return None
+    month, day = parse_date(parts.get("date"))
+    if not (month and day):
+        return None
+    hour = minute = 0
+    clock = _CLOCK.search(dateline[dateline.find(parts["date"] or "") + len(parts["date"] or ""):])
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        if clock.group(3) and hour <= 12:
+            hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+        if hour > 23 or minute > 59:
+            hour = minute = 0
+    zone = published.tzinfo or timezone.utc
+    reference = published if published.tzinfo else published.replace(tzinfo=timezone.utc)
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidates.append(datetime(year, month, day, hour, minute, tzinfo=zone))
+        except ValueError:  # 29 February of a year without one
+            continue
+    return min(candidates, key=lambda moment: abs(moment - reference)) if candidates else None
+
+
+def publication_moment(published: datetime | None, dateline: str | None) -> datetime | None:
+    """The given publication date, made precise by the dateline when it is a date alone
+    (midnight) and the yearless dateline names a time on that same day."""
+    moment = dateline_moment(dateline, published)
+    if (
+        published is not None
+        and moment is not None
+        and (published.hour, published.minute, published.second, published.microsecond) == (0, 0, 0, 0)
+        and moment.date() == published.date()
+    ):
+        return moment
+    return published
