@@ -21,6 +21,7 @@ from app.extract.mentions import PersonMention, merge_people, person_from_entity
 from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
+from app.extract.transcript import Turn, find_turns, is_address
 from app.extract.types import Declaration, Extraction, Span, Statement
 
 from app.extract.declarations import find_declarations
@@ -50,6 +51,7 @@ class Candidate:
     attribution: Attribution | None
     paragraph: int
     floating_from: "Candidate | None" = None
+    form: str = ""  # "transcript" for a labelled turn; else from the kind
 
 
 def needs_parse(unit_text: str) -> bool:
@@ -83,8 +85,14 @@ def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]
     return units
 
 
-def _people(text: str, units: list[Unit]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+def _people(text: str, units: list[Unit], turns: list[Turn],
+            spoken: list[Span]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+    """Person, organisation and place mentions; names said *to* someone are left out."""
     people: list[PersonMention] = []
+    for turn in turns:
+        m = person_from_entity(text, turn.label.start, turn.label.end)
+        if m is not None:
+            people.append(m)
     orgs: list[Span] = []
     places: list[Span] = []
     for u in units:
@@ -95,7 +103,7 @@ def _people(text: str, units: list[Unit]) -> tuple[list[PersonMention], list[Spa
             s, e = base + ent.start_char, base + ent.end_char
             if ent.label_ == "PERSON":
                 m = person_from_entity(text, s, e)
-                if m is not None:
+                if m is not None and not is_address(text, m.name_span, spoken):
                     people.append(m)
             elif ent.label_ in ("ORG", "NORP"):
                 orgs.append(Span(s, e))
@@ -201,11 +209,25 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
         text, c.parts, c.attribution is not None and c.attribution.mention is not None, c.floating_from is not None)]
 
 
+def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callable[[int], int]") -> list[Candidate]:
+    """Transcript turns replace whatever was found inside them: the turn is the statement."""
+    if not turns:
+        return cands
+    bodies = [p for t in turns for p in t.parts]
+    kept = [c for c in cands if not any(_contains(b, c.parts[0]) for b in bodies)]
+    for t in turns:
+        att = Attribution(None, None, t.label)
+        kept.append(Candidate("direct", list(t.parts), att, paragraph_of(t.parts[0].start), form="transcript"))
+    return sorted(kept, key=lambda c: c.parts[0].start)
+
+
 def run(text: str) -> Extraction:
     """Extract everything from one document (the total wrapper is ``extract``)."""
     layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
     units = _analyse_units(text, layout, quotes)
-    people, orgs, places = _people(text, units)
+    turns = find_turns(text, layout.paragraphs)
+    turn_bodies = [p for t in turns for p in t.parts]
+    people, orgs, places = _people(text, units, turns, turn_bodies)
     speakers, assignment = merge_people(people, text)
     name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]
     name_spans += [(people[i].surface, slug) for i, slug in assignment.items()]
@@ -218,7 +240,7 @@ def run(text: str) -> Extraction:
 
     resolver = Resolver(text, speakers, name_spans, orgs, paragraph_of)
     statements: list[Statement] = []
-    for cand in _statements(text, layout, units, quotes):
+    for cand in _with_turns(_statements(text, layout, units, quotes), turns, paragraph_of):
         att = cand.attribution
         mention = att.mention if att else None
         confidence_cap = 1.0
@@ -250,7 +272,7 @@ def run(text: str) -> Extraction:
             speaker=res.slug,
             confidence=round(min(res.confidence, confidence_cap), 2),
             paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
-            form="quote" if cand.kind == "direct" else "reported",
+            form=cand.form or ("quote" if cand.kind == "direct" else "reported"),  # type: ignore[arg-type]
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}
