@@ -18,6 +18,7 @@ from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fr
 from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
+from app.extract.names import anchored_people, apposition, inherit_counterpart_titles
 from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
@@ -109,6 +110,19 @@ def _people(text: str, units: list[Unit], turns: list[Turn],
                 orgs.append(Span(s, e))
             elif ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(Span(s, e))
+    # names anchored by an office title beat the model's cut or mislabelled spans
+    anchored = [m for m in anchored_people(text, [m.name_span.start for m in people])
+                if not is_address(text, m.name_span, spoken)]
+    if anchored:
+        people = [m for m in people if not any(_overlaps(m.name_span, a.name_span) for a in anchored)]
+        orgs = [o for o in orgs if not any(_overlaps(o, a.name_span) for a in anchored)]
+        places = [p for p in places if not any(_overlaps(p, a.name_span) for a in anchored)]
+        people += anchored
+    for m in people:
+        if m.title is None or m.country is None:
+            title, country = apposition(text, m)
+            m.title, m.country = m.title or title, m.country or country
+    inherit_counterpart_titles(text, people)
     return people, orgs, places
 
 
