@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.extract.geo import canonical_country, country_for_demonym, is_republic
-from app.extract.mentions import HEAD_OF_STATE_TITLES, LEADER_TITLES, clean_alias, slugify
+from app.extract.geo import is_republic
+from app.extract.mentions import clean_alias, slugify
+from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description
 from app.extract.types import Span, Speaker
 
 PRONOUN_GENDER: dict[str, str | None] = {"he": "m", "him": "m", "she": "f", "her": "f", "i": None}
@@ -29,14 +30,6 @@ CONF_FLOATING = 0.5
 CONF_UNRESOLVED = 0.3
 CONF_NONE = 0.2
 
-_DESCRIPTION = re.compile(
-    r"^(?:the|The|THE)\s+(?:(?P<demonym>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?"
-    r"(?:(?P<republican>republican)\s+)?(?:(?:former|new|outgoing|incoming|top|chief|senior)\s+)?"
-    r"(?i:(?P<noun>leader|head of state|president|prime minister|premier|chancellor|minister|"
-    r"foreign minister|defen[cs]e minister|king|queen|senator|governor|mayor|secretary|"
-    r"secretary of state|ambassador|spokesman|spokeswoman|spokesperson|congressman|"
-    r"congresswoman|candidate|nominee|envoy|diplomat|official|emir|sultan))$",
-)
 _ORG_WORDS = re.compile(
     r"^(?:the\s+)?(?:[A-Z][\w.&'-]*\s+)*(?:Kremlin|White House|Pentagon|Ministry|ministry|"
     r"Department|department|Office|office|Government|government|Embassy|embassy|Agency|agency|"
@@ -109,8 +102,8 @@ class Resolver:
             return self._pronoun(mention.start, para, PRONOUN_GENDER[lowered])
         if lowered in NON_PERSON_PRONOUNS:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        desc = _DESCRIPTION.match(surface)
-        if desc:
+        desc = parse_description(surface)
+        if desc is not None:
             res = self._description(mention.start, para, desc)
             if res.slug:
                 alias = description_alias(surface)
@@ -139,37 +132,35 @@ class Resolver:
         ambiguous = len(candidates) > 1 and self.speakers[candidates[1]].gender == self.speakers[best].gender
         return Resolution(best, CONF_PRONOUN_AMBIGUOUS if ambiguous else CONF_PRONOUN, "pronoun")
 
-    def _description(self, pos: int, para: int, m: re.Match[str]) -> Resolution:
-        noun = m.group("noun").lower()
-        demonym = m.group("demonym")
-        country = None
-        if demonym:
-            country = country_for_demonym(demonym) or canonical_country(demonym)
-            if country is None:
-                # "the Republican leader" is a party label, not a nationality: no match
-                return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        republican = m.group("republican") is not None
-        candidates = []
-        for slug in self.salience.before(pos, para, window=4):
-            sp = self.speakers[slug]
-            if sp.kind != "person":
-                continue
-            title = (sp.title or "").lower()
-            if country and sp.country != country:
-                continue
-            if noun in ("leader", "head of state"):
-                ok = title in LEADER_TITLES or any(t in title for t in LEADER_TITLES)
-                if noun == "head of state" or republican:
-                    ok = title in HEAD_OF_STATE_TITLES
-            else:
-                ok = noun in title or (noun == "premier" and title == "prime minister")
-            if republican:
-                ok = ok and sp.country is not None and is_republic(sp.country) and title == "president"
-            if ok:
-                candidates.append(slug)
-        if not candidates:
+    def _description(self, pos: int, para: int, desc: Description) -> Resolution:
+        """The latest person whose office, country and gender fit the description.
+
+        Nearby paragraphs first; a description naming a country may reach back to the
+        person's introduction anywhere earlier in the document.
+        """
+        if desc.unknown_country:
+            # "the Republican leader" is a party label, not a nationality: no match
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        return Resolution(candidates[0], CONF_DESCRIPTION, "description")
+        for window in (4, 10**6):
+            candidates = [slug for slug in self.salience.before(pos, para, window=window)
+                          if self._fits(self.speakers[slug], desc)]
+            if candidates:
+                return Resolution(candidates[0], CONF_DESCRIPTION, "description")
+            if desc.country is None and desc.role in (LEADER, MINISTER):
+                break
+        return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    @staticmethod
+    def _fits(sp: Speaker, desc: Description) -> bool:
+        if sp.kind != "person":
+            return False
+        if desc.country and sp.country != desc.country:
+            return False
+        if desc.gender and sp.gender not in (None, desc.gender):
+            return False
+        if desc.republican:
+            return sp.country is not None and is_republic(sp.country) and (sp.title or "").lower() == "president"
+        return fits(desc, sp.title)
 
     def _organization(self, mention: Span, surface: str) -> str | None:
         """An organisation speaker for "the Kremlin", "The Post", or an ORG entity."""

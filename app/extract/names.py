@@ -22,7 +22,7 @@ _ROLE = (
     r"justice|trade|labou?r|education|culture|transport|agriculture|foreign affairs|digital|industry|"
     r"environment|climate|tourism|investment|development)\s+minister|minister|secretary[- ]general|"
     r"secretary of state|foreign secretary|press secretary|secretary|spokes(?:man|woman|person)|ambassador|"
-    r"envoy|commissioner|high representative|governor|mayor|senator|chairman|chairwoman|chairperson|"
+    r"envoy|commissioner|high representative|foreign policy chief|top diplomat|governor|mayor|senator|chairman|chairwoman|chairperson|"
     r"speaker|ombudsman|prosecutor[- ]general|director[- ]general|counterpart)"
 )
 _ANCHOR = re.compile(

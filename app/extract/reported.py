@@ -18,6 +18,11 @@ from app.extract.types import Span
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 _NOMINAL = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
+# heads whose "of" phrase belongs to the speaker's name or description
+_OF_HEADS = frozenset({"head", "chief", "ministry", "department", "office", "commission", "council",
+                       "committee", "embassy", "government", "service", "agency", "presidency",
+                       "administration", "secretariat", "ministry's", "minister", "president", "secretary",
+                       "spokesman", "spokeswoman", "spokesperson", "mission", "delegation", "parliament"})
 
 
 @dataclass(slots=True)
@@ -77,8 +82,10 @@ def mention_span(tok: Token, base: int) -> Span:
     start = tok.left_edge
     end = tok
     for c in tok.rights:
-        if c.dep_ in ("compound", "flat") or (c.dep_ == "prep" and False):
+        if c.dep_ in ("compound", "flat"):
             end = c
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in _OF_HEADS and c.i == end.i + 1:
+            end = c.right_edge  # "the head of the Kyrgyz state", "the Ministry of Foreign Affairs of X"
     # skip a leading punctuation or conjunction in the subtree
     while start.i < tok.i and (start.is_punct or start.dep_ in ("cc", "preconj")):
         start = start.doc[start.i + 1]

@@ -23,7 +23,8 @@ LEADER = "leader"  # a description class: head of state or of government
 # title (lower case) -> role classes, first match wins
 _TITLE_CLASSES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"\bvice[- ]president|\bdeputy\b|\bvice\b"), frozenset()),
-    (re.compile(r"foreign minister|foreign affairs|foreign secretary|secretary of state|diplomat|diplomacy"),
+    (re.compile(r"foreign minister|foreign affairs|foreign secretary|secretary of state|diplomat|diplomacy|"
+                r"foreign policy chief|high representative"),
      frozenset({FOREIGN_MINISTER, MINISTER})),
     (re.compile(r"prime minister|premier|chancellor|head of (?:the )?government"),
      frozenset({HEAD_OF_GOVERNMENT, LEADER})),
@@ -43,7 +44,7 @@ _DESCRIPTION_NOUN = re.compile(
     re.I,
 )
 _DESCRIPTION = re.compile(
-    r"^(?:the|his|her|its|their)\s+(?:(?P<poss>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)['’]s\s+)?"
+    r"^(?:[Tt]he|THE|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:(?P<poss>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?|country|nation)['’]s\s+)?"
     r"(?:(?P<dem>[A-Z][\w-]+)\s+)?(?P<republican>republican\s+)?"
     r"(?:(?:former|new|outgoing|incoming|top|chief|senior|visiting|then)\s+)?(?P<rest>.+)$"
 )
