@@ -30,6 +30,18 @@ CONF_FLOATING = 0.5
 CONF_UNRESOLVED = 0.3
 CONF_NONE = 0.2
 
+# "the Kremlin press service", "the press service", "the ministry's press office"
+_PRESS_UNIT = re.compile(
+    r"^(?:[Tt]he\s+)?(?:(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*?)(?:['’]s)?\s+)?"
+    r"(?i:press service|press office|press centre|press center|information service|information department)$"
+)
+# "the ministry", "the Foreign Ministry", "the Commission": an organisation named before
+_ORG_ANAPHOR = re.compile(
+    r"^(?:[Tt]he)\s+(?:(?:[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance|[Ee]conomy|[Jj]ustice|[Hh]ealth|"
+    r"[Ee]nergy|[Tt]rade|[Ee]uropean|[Ss]tate)\s+)?(?P<head>[Mm]inistry|[Dd]epartment|[Cc]ommission|[Cc]ouncil|"
+    r"[Cc]ommittee|[Oo]ffice|[Aa]gency|[Gg]overnment|[Ee]mbassy|[Pp]residency|[Cc]abinet|[Aa]dministration|"
+    r"[Ss]ecretariat|[Pp]arliament|[Cc]ourt|[Pp]arty|[Bb]ank|[Cc]ompany|[Ff]ederation|[Uu]nion)$"
+)
 _ORG_WORDS = re.compile(
     r"^(?:the\s+)?(?:[A-Z][\w.&'-]*\s+)*(?:Kremlin|White House|Pentagon|Ministry|ministry|"
     r"Department|department|Office|office|Government|government|Embassy|embassy|Agency|agency|"
@@ -80,6 +92,7 @@ class Resolver:
         self.org_spans = org_spans
         self.paragraph_of = paragraph_of
         self.salience = Salience()
+        self.org_events: list[tuple[int, str]] = []  # (position, slug) of organisations named so far
         for span, slug in name_spans:
             self.salience.add(span.start, slug, paragraph_of(span.start))
 
@@ -163,7 +176,20 @@ class Resolver:
         return fits(desc, sp.title)
 
     def _organization(self, mention: Span, surface: str) -> str | None:
-        """An organisation speaker for "the Kremlin", "The Post", or an ORG entity."""
+        """An organisation speaker: "the Kremlin", "The Post", an ORG entity, or a short
+        back-reference ("the ministry", "the press service") to one introduced earlier."""
+        unit = _PRESS_UNIT.match(surface)
+        if unit is not None:
+            owner = unit.group("owner")
+            if owner:  # "the Kremlin press service" speaks for the Kremlin
+                return self._org_speaker(mention.start, owner, surface)
+            earlier = self._earlier_org(mention.start, None)
+            return self._note_org(mention.start, earlier, surface) if earlier else None
+        back = _ORG_ANAPHOR.match(surface)
+        if back is not None:
+            earlier = self._earlier_org(mention.start, back.group("head").lower())
+            if earlier:
+                return self._note_org(mention.start, earlier, surface)
         is_entity = any(s.start <= mention.start and mention.end <= s.end + 2 or
                         (mention.start <= s.start and s.end <= mention.end) for s in self.org_spans)
         if not (is_entity or _ORG_WORDS.match(surface)):
@@ -172,15 +198,34 @@ class Resolver:
         name = re.sub(r"['’]s$", "", name)
         if not name or not name[0].isupper():
             return None  # "the ministry" with no name: unresolved rather than guessed
+        return self._org_speaker(mention.start, name, surface)
+
+    def _org_speaker(self, pos: int, name: str, surface: str) -> str:
         slug = slugify(name)
-        sp = self.speakers.get(slug)
-        if sp is None:
-            sp = Speaker(slug=slug, name=name, kind="organization")
-            self.speakers[slug] = sp
+        if slug not in self.speakers:
+            self.speakers[slug] = Speaker(slug=slug, name=name, kind="organization")
+        return self._note_org(pos, slug, surface)
+
+    def _note_org(self, pos: int, slug: str, surface: str) -> str:
+        sp = self.speakers[slug]
         alias = clean_alias(surface)
         if alias not in sp.aliases:
             sp.aliases.append(alias)
+        self.org_events.append((pos, slug))
         return slug
+
+    def _earlier_org(self, pos: int, head: str | None) -> str | None:
+        """The latest organisation before ``pos`` (whose name has ``head``, when given)."""
+        for p, slug in sorted(self.org_events, reverse=True):
+            if p < pos and (head is None or head in self.speakers[slug].name.lower()):
+                return slug
+        if head is None:
+            return None
+        for span in sorted(self.org_spans, key=lambda s: -s.start):
+            name = re.sub(r"^(?:the|The)\s+", "", self.text[span.start:span.end]).strip()
+            if span.end <= pos and head in name.lower() and name[:1].isupper() and name.lower() != head:
+                return self._org_speaker(span.start, name, name)
+        return None
 
 
 def description_alias(surface: str) -> str:
