@@ -263,8 +263,13 @@ def run(text: str) -> Extraction:
             mention = att.mention if att else None
             confidence_cap = CONF_FLOATING
         res = resolver.resolve(mention)
-        if res.slug:
-            resolver.note_speaker(cand.parts[0].start, res.slug)
+        slugs = [res.slug] if res.slug else []
+        for co in (att.co_mentions if att else []):
+            other = resolver.resolve(co).slug
+            if other and other not in slugs:
+                slugs.append(other)
+        for slug in slugs:
+            resolver.note_speaker(cand.parts[0].start, slug)
         parts = cand.parts
         if len(parts) == 1:
             body, fragments = text[parts[0].start:parts[0].end], None
@@ -283,7 +288,9 @@ def run(text: str) -> Extraction:
             speaker_mention=text[mention.start:mention.end] if mention else None,
             speaker_mention_start=mention.start if mention else None,
             speaker_mention_end=mention.end if mention else None,
-            speaker=res.slug,
+            speaker=slugs[0] if slugs else None,
+            speakers=slugs,
+            via=text[att.via.start:att.via.end] if att and att.via and cand.floating_from is None else None,
             confidence=round(min(res.confidence, confidence_cap), 2),
             paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
             form=cand.form or ("quote" if cand.kind == "direct" else "reported"),  # type: ignore[arg-type]
