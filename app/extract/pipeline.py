@@ -23,7 +23,7 @@ from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
 from app.extract.transcript import Turn, find_turns, is_address
-from app.extract.types import Declaration, Extraction, Span, Statement
+from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
 from app.extract.declarations import find_declarations
 
@@ -223,6 +223,19 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
         text, c.parts, c.attribution is not None and c.attribution.mention is not None, c.floating_from is not None)]
 
 
+def _medium_name(text: str, span: Span) -> str:
+    """"the Kabar news agency" -> "Kabar news agency": the medium's name without its article."""
+    return re.sub(r"^(?:the|The)\s+", "", text[span.start:span.end]).strip()
+
+
+def _named_person(sp: Speaker) -> bool:
+    """A person who said nothing stays listed only when clearly a person: a full name or a title.
+
+    A lone capitalised word the model took for a name ("Yerevan", "Ungheni") is left out.
+    """
+    return sp.kind == "person" and (len(sp.name.split()) >= 2 or sp.title is not None)
+
+
 def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callable[[int], int]") -> list[Candidate]:
     """Transcript turns replace whatever was found inside them: the turn is the statement."""
     if not turns:
@@ -290,14 +303,14 @@ def run(text: str) -> Extraction:
             speaker_mention_end=mention.end if mention else None,
             speaker=slugs[0] if slugs else None,
             speakers=slugs,
-            via=text[att.via.start:att.via.end] if att and att.via and cand.floating_from is None else None,
+            via=_medium_name(text, att.via) if att and att.via and cand.floating_from is None else None,
             confidence=round(min(res.confidence, confidence_cap), 2),
             paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
             form=cand.form or ("quote" if cand.kind == "direct" else "reported"),  # type: ignore[arg-type]
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}
-    all_speakers = [s for s in all_speakers if s.kind == "person" or s.slug in used]
+    all_speakers = [s for s in all_speakers if s.slug in used or _named_person(s)]
     declarations: list[Declaration] = find_declarations(text, layout.sentences, all_speakers)
     info = document_info(text, layout, places)
     return Extraction(document=info, statements=statements, speakers=all_speakers, declarations=declarations)

@@ -154,7 +154,7 @@ def _attribution(tok: Token, cue_span: Span, cue_text: str, base: int,
         subj, via = relay
     else:
         objs = [c for c in tok.children if c.dep_ in ("dative", "dobj")]
-        if verb_lemma(tok.text) == "tell" and objs and _is_medium(objs[0]):
+        if verb_lemma(tok.text) in ("tell", "told") and objs and _is_medium(objs[0]):
             via = objs[0]
     if via is not None and not _is_medium(via) and relay is None:
         via = None
