@@ -81,7 +81,7 @@ def split_paragraphs(text: str, start: int = 0) -> list[Span]:
     return spans
 
 
-_WRAP_WIDTH = 100  # lines no longer than this in a block may be a hard-wrapped paragraph
+_WRAP_WIDTH = 80  # lines no longer than this in a block may be a hard-wrapped paragraph
 _LINE_END = re.compile(r"[.!?:…][\"'”’»)\]]*\s*$")
 
 

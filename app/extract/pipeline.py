@@ -106,6 +106,8 @@ def _people(text: str, units: list[Unit], turns: list[Turn],
                 m = person_from_entity(text, s, e)
                 if m is not None and not is_address(text, m.name_span, spoken):
                     people.append(m)
+            elif ent.label_ in ("ORG", "GPE") and (m := _apposed_person(text, s, e)) is not None:
+                people.append(m)  # "X, the Iraqi foreign minister," is a person whatever the model says
             elif ent.label_ in ("ORG", "NORP"):
                 orgs.append(Span(s, e))
             elif ent.label_ in ("GPE", "LOC", "FAC"):
@@ -124,6 +126,18 @@ def _people(text: str, units: list[Unit], turns: list[Turn],
             m.title, m.country = m.title or title, m.country or country
     inherit_counterpart_titles(text, people)
     return people, orgs, places
+
+
+def _apposed_person(text: str, start: int, end: int) -> PersonMention | None:
+    """A name the model took for an organisation or place, followed by a person's office."""
+    m = person_from_entity(text, start, end)
+    if m is None or len(m.name.split()) < 2:
+        return None
+    title, country = apposition(text, m)
+    if title is None:
+        return None
+    m.title, m.country = title, country
+    return m
 
 
 def _overlaps(a: Span, b: Span) -> bool:
