@@ -22,6 +22,7 @@ from app.extract.names import anchored_people, apposition, inherit_counterpart_t
 from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
+from app.extract.signed import signatures
 from app.extract.transcript import Turn, find_turns, is_address
 from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
@@ -86,10 +87,14 @@ def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]
     return units
 
 
-def _people(text: str, units: list[Unit], turns: list[Turn],
-            spoken: list[Span]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
+            signed: list[tuple[int, Span]]) -> tuple[list[PersonMention], list[Span], list[Span]]:
     """Person, organisation and place mentions; names said *to* someone are left out."""
     people: list[PersonMention] = []
+    for _, name in signed:
+        m = person_from_entity(text, name.start, name.end)
+        if m is not None:
+            people.append(m)
     for turn in turns:
         m = person_from_entity(text, turn.label.start, turn.label.end)
         if m is not None:
@@ -166,7 +171,8 @@ def _nearest_cue(cues: list[Attribution], quote: DirectQuote, text: str) -> Attr
     return best
 
 
-def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> list[Candidate]:
+def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
+                signed: list[tuple[int, Span]]) -> list[Candidate]:
     dquotes = direct_quotes(text, quotes)
     quoted_spans = [q.outer for q in dquotes if q.speechlike]
     all_quote_inner = [q.inner for q in quotes]
@@ -217,6 +223,9 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
             cues = [c for k in range(ui, uj + 1) for c in cues_by_unit[k]
                     if not any(_contains(o, c.cue) for o in quoted_spans if c.cue)]
             att = _nearest_cue(cues, q, text)
+            signature = next((name for pos, name in signed if q.outer.end - 1 <= pos <= q.outer.end + 1), None)
+            if att is None and signature is not None:
+                att = Attribution(None, None, signature)
             if att is None and ui > 0 and units[ui - 1].paragraph in (q.paragraph, q.paragraph - 1):
                 prev_text = text[units[ui - 1].span.start:units[ui - 1].span.end].rstrip()
                 if prev_text.endswith(":"):
@@ -268,7 +277,8 @@ def run(text: str) -> Extraction:
     units = _analyse_units(text, layout, quotes)
     turns = find_turns(text, layout.paragraphs)
     turn_bodies = [p for t in turns for p in t.parts]
-    people, orgs, places = _people(text, units, turns, turn_bodies)
+    signed = signatures(text)
+    people, orgs, places = _people(text, units, turns, turn_bodies, signed)
     speakers, assignment = merge_people(people, text)
     name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]
     name_spans += [(people[i].surface, slug) for i, slug in assignment.items()]
@@ -281,7 +291,7 @@ def run(text: str) -> Extraction:
 
     resolver = Resolver(text, speakers, name_spans, orgs, paragraph_of)
     statements: list[Statement] = []
-    for cand in _with_turns(_statements(text, layout, units, quotes), turns, paragraph_of):
+    for cand in _with_turns(_statements(text, layout, units, quotes, signed), turns, paragraph_of):
         att = cand.attribution
         mention = att.mention if att else None
         confidence_cap = 1.0

@@ -19,10 +19,9 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 _NOMINAL = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
 # heads whose "of" phrase belongs to the speaker's name or description
-_OF_HEADS = frozenset({"head", "chief", "ministry", "department", "office", "commission", "council",
-                       "committee", "embassy", "government", "service", "agency", "presidency",
-                       "administration", "secretariat", "ministry's", "minister", "president", "secretary",
-                       "spokesman", "spokeswoman", "spokesperson", "mission", "delegation", "parliament"})
+_OF_HEADS = frozenset({"head", "ministry", "department", "office", "commission", "council",
+                       "committee", "embassy", "service", "agency", "presidency",
+                       "administration", "secretariat", "mission", "delegation"})
 
 
 @dataclass(slots=True)
@@ -90,6 +89,17 @@ _AUDIENCES = frozenset({"parliament", "congress", "senate", "assembly", "council
 _RELAY_VERBS = frozenset({"quote", "cite"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "inquire", "enquire", "query"})
 _QUESTION_WORDS = ("whether", "if", "why", "what", "how", "when", "where", "who", "which", "about")
+
+
+_ASKERS = frozenset({"journalist", "journalists", "reporter", "reporters", "correspondent", "correspondents",
+                     "interviewer", "moderator", "host", "presenter", "anchor"})
+
+
+def _asking(verb: Token, subj: Token | None) -> bool:
+    """A question frame: "Asked whether …," opening a reply, or a journalist asking."""
+    if subj is None or verb.i == 0 and verb.lower_ == "asked":
+        return True
+    return subj.lower_ in _ASKERS
 
 
 def _is_medium(tok: Token) -> bool:
@@ -175,7 +185,9 @@ def mention_span(tok: Token, base: int) -> Span:
         if c.dep_ in ("compound", "flat"):
             end = c
         elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in _OF_HEADS and c.i == end.i + 1:
-            end = c.right_edge  # "the head of the Kyrgyz state", "the Ministry of Foreign Affairs of X"
+            # "the head of the Kyrgyz state", "the Ministry of Foreign Affairs of X"; not "… and Y"
+            cut = next((t for t in c.subtree if t.dep_ == "cc" or t.is_punct), None)
+            end = c.right_edge if cut is None else tok.doc[cut.i - 1]
     # skip a leading punctuation or conjunction in the subtree
     while start.i < tok.i and (start.is_punct or start.dep_ in ("cc", "preconj")):
         start = start.doc[start.i + 1]
@@ -211,7 +223,7 @@ def _complement(verb: Token) -> list[Token]:
         # "told a briefing that the sides had agreed" misparsed as a relative clause
         for rel in obj.children:
             if rel.dep_ == "relcl" and rel.left_edge.lower_ == "that" and rel.left_edge.i == obj.right_edge.i - (
-                    rel.right_edge.i - rel.left_edge.i) and any(g.dep_ in ("nsubj", "nsubjpass") for g in rel.children):
+                    rel.right_edge.i - rel.left_edge.i) and any(g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in ("that", "which", "who") for g in rel.children):
                 return [rel]
     for c in verb.children:
         if c.dep_ in ("dobj", "prep", "attr"):
@@ -339,8 +351,9 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             continue
         if any(_overlap(content, u) > 0.8 for u in used_content):
             continue
-        if lemma in _QUESTION_VERBS and text[content.start - base:content.end - base].lower().startswith(_QUESTION_WORDS):
-            continue  # "asked whether …" is a question, never a statement
+        if lemma in _QUESTION_VERBS and _asking(tok, subj) and \
+                text[content.start - base:content.end - base].lower().startswith(_QUESTION_WORDS):
+            continue  # "Asked whether …, X replied", "A journalist asked whether …": a question
         found.append(_attribution(tok, cue_span, cue_text, base, content))
         used_content.append(content)
     # a cue inside another statement's content is part of what was said, not a new frame

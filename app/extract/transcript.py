@@ -54,10 +54,16 @@ class Turn:
     parts: list[Span] = field(default_factory=list)
 
 
+_LABEL_STOP = frozenset({"the", "a", "an", "on", "in", "of", "and", "or", "for", "to", "with", "at", "by",
+                         "is", "are", "was", "goes", "how", "why", "what", "who", "when", "where", "our", "your"})
+
+
 def _is_name_label(label: str) -> bool:
     """Whether a label reads as a person's name, possibly with a title ("President Aliyev")."""
     words = label.split()
-    if not words or len(words) > 6:
+    if not words or len(words) > 6 or any(w.lower() in _LABEL_STOP for w in words):
+        return False
+    if sum(1 for w in words if w.lower() not in _PARTICLES) > 4:
         return False
     if any(w.lower().strip(".") in _HEADING_WORDS for w in words):
         return False
@@ -81,9 +87,18 @@ def _label(text: str, para: Span) -> tuple[str, Span, Span] | None:
     span = Span(m.start("label"), m.start("label") + len(label))
     if _ASKER.match(label.split()[0] if label.split() else label):
         return "asker", span, body
-    if m.group("note") is None and _is_name_label(label):
+    if _is_name_label(label):
         return "speaker", span, body
     return None
+
+
+def _named_elsewhere(text: str, label: Span, labels: list[Span]) -> bool:
+    """Whether the label's last word (the surname) also occurs outside the speaker labels."""
+    surname = text[label.start:label.end].split()[-1]
+    for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+        if not any(lab.start <= m.start() < lab.end for lab in labels):
+            return True
+    return False
 
 
 def _speechlike(text: str, para: Span) -> bool:
@@ -95,6 +110,11 @@ def _speechlike(text: str, para: Span) -> bool:
 def find_turns(text: str, paragraphs: list[Span]) -> list[Turn]:
     """Speaker turns of a transcript; a single label in a whole text is not a transcript."""
     labelled = [(i, _label(text, p)) for i, p in enumerate(paragraphs)]
+    labels = [lab[1] for _, lab in labelled if lab is not None and lab[0] == "speaker"]
+    # a speaker label names someone the text also names elsewhere (the full name in the lead)
+    for i, lab in enumerate(labelled):
+        if lab[1] is not None and lab[1][0] == "speaker" and not _named_elsewhere(text, lab[1][1], labels):
+            labelled[i] = (lab[0], None)
     if sum(1 for _, lab in labelled if lab is not None and lab[0] == "speaker") < 2:
         return []
     turns: list[Turn] = []

@@ -99,13 +99,19 @@ def test_transcript_turns(run_extract) -> None:
     assert "Tomás Andrés" not in {s.name for s in result.speakers}
 
 
+INTRO = "Ministers Anna Berg and Olaf Lind spoke to the press.\n\n"
+
+
 @pytest.mark.parametrize(
     ("text", "turns"),
     [
-        ("Anna Berg: We agreed.\n\nOlaf Lind: We did.", 2),
+        (f"{INTRO}Anna Berg: We agreed.\n\nOlaf Lind: We did.", 2),
+        (f"{INTRO}Berg: We agreed.\n\nLind: We did.", 2),  # surnames of people named before
         ("Note: figures are provisional.\n\nUpdate: the vote was delayed.", 0),  # headings
-        ("Anna Berg: We agreed.", 0),  # a single label is no transcript
-        ("Question: Is it true?\n\nAnna Berg: Yes.\n\nOlaf Lind: Indeed it is.", 2),
+        ("Trade Gap Widens Again: exports fell.\n\nThe Outlook Is Grim: imports rose.", 0),  # subheads
+        ("Anna Berg: We agreed.\n\nOlaf Lind: We did.", 0),  # labels naming nobody in the text
+        (f"{INTRO}Anna Berg: We agreed.", 0),  # a single label is no transcript
+        (f"{INTRO}Question: Is it true?\n\nAnna Berg: Yes.\n\nOlaf Lind: Indeed it is.", 2),
     ],
 )
 def test_turn_labels(text: str, turns: int) -> None:
@@ -289,3 +295,19 @@ def test_speakers_list_has_people_and_organisations_only(run_extract) -> None:
                          "Ozola said that Ventspils would get a new terminal. President Ozola added that "
                          "the Moldovan side was interested.")
     assert [(s.name, s.kind) for s in result.speakers] == [("Ilze Ozola", "person")]
+
+
+# Signed quotes ("…” ― Name) ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("“The port gives our town a future, and we are grateful for it.” ― Maria Lopez", "Maria Lopez"),
+        ("“We are tired of the same promises every four years.” — Juan de la Cruz.", "Juan de la Cruz"),
+        ("“We are tired of the same promises every four years,” she wrote — and left.", None),
+    ],
+)
+def test_signed_quotes(run_extract, line: str, speaker: str | None) -> None:
+    result = run_extract("Readers wrote to us after the debate.\n\n" + line + "\n")
+    assert [_names(result).get(st.speaker) for st in result.statements if st.kind == "direct"][:1] == (
+        [speaker] if speaker else [None])
