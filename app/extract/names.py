@@ -44,9 +44,17 @@ _WORD = re.compile(r"[^\W\d_][\w’‘'`\-.]*")
 # words that are capitalised but never part of a person's name
 _NOT_NAME = frozenset(
     """the a an and or of for in on at to with by from on monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october november
-    december said says told on after before during while when as his her their its who which
+    saturday sunday said says told on after before during while when as his her their its who which
     president minister prime foreign i we it this that these those there here but also""".split()
+)
+
+
+# last words of organisation names: "EB-5 Investment Coalition" after "spokeswoman for" is no person
+_ORG_TAILS = frozenset(
+    """coalition institute council union party group association foundation company corporation agency
+    ministry department office commission committee service center centre bank fund organization
+    organisation alliance network league federation authority board bureau university school
+    campaign movement front forum court parliament assembly government administration""".split()
 )
 
 
@@ -93,8 +101,10 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
         else:
             break
         j = m.start() + len(w)
-        if j < len(text) and text[j] == "." and len(w) > 1:
-            break  # a sentence ends; initials ("John F. Kennedy") keep going
+        if j < len(text) and text[j] == ".":
+            if len(w) > 1:
+                break  # a sentence ends; initials ("John F. Kennedy") keep going
+            j += 1
         gap = re.match(r"[ \t]+", text[j:j + 3])
         if gap is None:
             break
@@ -155,7 +165,7 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             continue
         name_span = Span(words[0][0], words[-1][1])
         name = text[name_span.start:name_span.end]
-        if len(name) < 2 or _country(name) or text[name_span.start:name_span.end].lower() in _NOT_NAME:
+        if len(name) < 2 or _country(name) or name.lower() in _NOT_NAME or name.split()[-1].lower() in _ORG_TAILS:
             continue
         consumed = name_span.end
         surface_start = m.start()

@@ -121,6 +121,11 @@ def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
     anchored = [m for m in anchored_people(text, [m.name_span.start for m in people])
                 if not is_address(text, m.name_span, spoken)]
     if anchored:
+        for a in anchored:  # the model's longer name wins ("Paul D. Ryan"), the office stays
+            longer = next((m for m in people if _contains(m.name_span, a.name_span) and m.name_span != a.name_span), None)
+            if longer is not None:
+                a.name_span, a.name = longer.name_span, longer.name
+                a.surface = Span(min(a.surface.start, longer.surface.start), max(a.surface.end, longer.surface.end))
         people = [m for m in people if not any(_overlaps(m.name_span, a.name_span) for a in anchored)]
         orgs = [o for o in orgs if not any(_overlaps(o, a.name_span) for a in anchored)]
         places = [p for p in places if not any(_overlaps(p, a.name_span) for a in anchored)]
