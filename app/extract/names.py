@@ -26,7 +26,7 @@ _ROLE = (
     r"speaker|ombudsman|prosecutor[- ]general|director[- ]general|counterpart)"
 )
 _ANCHOR = re.compile(
-    rf"(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?P<title>(?i:{_ROLE}))\b"
+    rf"(?<![\w'’-])(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?<![\w'’-])(?P<title>(?i:{_ROLE}))\b"
     r"(?:\s+(?P<prep>of|for)\s+(?:the\s+)?|,?\s+)(?=[^\W\d_])"
 )
 _APPOSITION = re.compile(
