@@ -176,6 +176,27 @@ def _nearest_cue(cues: list[Attribution], quote: DirectQuote, text: str) -> Attr
     return best
 
 
+def _split_reattributed(text: str, q: DirectQuote, para_starts: list[int], cue_starts: list[int]) -> list[DirectQuote]:
+    """A quote run on across paragraphs whose last paragraph has its own attribution
+    ("…,” added Y.") after an attributed first paragraph is two speakers' quotes, not one."""
+    def para(pos: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
+
+    if len(q.parts) < 2 or para(q.parts[0].start) == para(q.parts[-1].start):
+        return [q]
+    last_para = para(q.parts[-1].start)
+    para_end = para_starts[last_para + 1] if last_para + 1 < len(para_starts) else len(text)
+    first_para_end = para_starts[para(q.parts[0].start) + 1]
+    own_cue = any(q.parts[-1].end <= c < para_end for c in cue_starts)
+    first_cue = any(para_starts[para(q.parts[0].start)] <= c < first_para_end for c in cue_starts)
+    if not (own_cue and first_cue):
+        return [q]
+    head = [p for p in q.parts if para(p.start) < last_para]
+    tail = [p for p in q.parts if para(p.start) == last_para]
+    return [DirectQuote(head, Span(q.outer.start, head[-1].end + 1), q.paragraph, q.speechlike),
+            DirectQuote(tail, Span(tail[0].start - 1, q.outer.end), last_para, q.speechlike)]
+
+
 def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
                 signed: list[tuple[int, Span]]) -> list[Candidate]:
     dquotes = direct_quotes(text, quotes)
@@ -202,6 +223,10 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
         else:
             merged.append(q)
     merged = [q for q in merged if q.speechlike]
+    para_starts = [p.start for p in layout.paragraphs]
+    cue_starts = sorted(c.cue.start for cs in cues_by_unit for c in cs if c.cue is not None
+                        and not any(_contains(o, c.cue) for o in quoted_spans))
+    merged = [piece for q in merged for piece in _split_reattributed(text, q, para_starts, cue_starts)]
 
     unit_starts = [u.span.start for u in units]
 

@@ -311,3 +311,20 @@ def test_signed_quotes(run_extract, line: str, speaker: str | None) -> None:
     result = run_extract("Readers wrote to us after the debate.\n\n" + line + "\n")
     assert [_names(result).get(st.speaker) for st in result.statements if st.kind == "direct"][:1] == (
         [speaker] if speaker else [None])
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # the run-on quote's last paragraph names its own speaker: two quotes
+        ("“We will not give up the port,” Mayor Ann Moore said. “It is our future and our jobs.\n"
+         "“We have waited for this terminal for twenty years,” added Governor Tom Clay.\n",
+         ["Ann Moore", "Tom Clay"]),
+        # one attribution for a quote over two paragraphs: one quote
+        ("Mayor Ann Moore spoke at the opening.\n\n“It is our future and our jobs.\n\n"
+         "“We have waited for this terminal for twenty years,” the mayor said.\n", ["Ann Moore"]),
+    ],
+)
+def test_multi_paragraph_quote_with_two_attributions(run_extract, text: str, speakers: list[str]) -> None:
+    result = run_extract(text)
+    assert [_names(result).get(st.speaker) for st in result.statements] == speakers
