@@ -61,6 +61,12 @@ class Layout:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def _headline(text: str, para: Span) -> bool:
+    """A first paragraph that is one short line (a headline)."""
+    line = text[para.start:para.end]
+    return "\n" not in line and len(line.split()) <= 20
+
+
 def split_paragraphs(text: str, start: int = 0) -> list[Span]:
     """Paragraphs are separated by blank lines, or by single newlines that end a paragraph.
 
@@ -120,8 +126,16 @@ def find_dateline(text: str) -> tuple[Span | None, dict[str, str | None]]:
         if m:
             return Span(line_start, line_start + len(line.rstrip())), {
                 "date": m.group("date"), "year": m.group("year")}
+    return _wire_dateline(text, line_start, line)
+
+
+def _wire_dateline(text: str, line_start: int, line: str) -> tuple[Span | None, dict[str, str | None]]:
+    """A press-agency dateline opening ``line``: a place with a date or an agency, or an
+    all-capitals place before a dash ("WASHINGTON --")."""
     m = _WIRE.match(line)
-    if m and (m.group("date") or m.group("src") or m.group("src2")) and _is_place(m.group("loc")):
+    caps_dash = m is not None and m.group("loc").isupper() and len(m.group("loc").strip()) >= 4 \
+        and m.group("end") is not None and m.group("end")[:1] in "-—–"
+    if m and (m.group("date") or m.group("src") or m.group("src2") or caps_dash) and _is_place(m.group("loc")):
         loc = m.group("loc").strip()
         source = (m.group("src") or m.group("src2") or "").strip() or None
         end = m.end("end") if m.group("end") else m.end()
@@ -215,6 +229,15 @@ def analyse_layout(text: str, quotes_for: "callable[[list[Span]], list[Quote]]")
     dateline, parts = find_dateline(text)
     body_start = dateline.end if dateline else 0
     paragraphs = split_paragraphs(text, body_start)
+    if dateline is None and len(paragraphs) >= 2 and _headline(text, paragraphs[0]):
+        # "Headline\n\nWASHINGTON -- President …": the dateline opens the first body paragraph
+        second = paragraphs[1]
+        dateline, parts = _wire_dateline(text, second.start, text[second.start:second.end].split("\n")[0])
+        if dateline is not None:
+            rest = dateline.end
+            while rest < second.end and text[rest].isspace():
+                rest += 1
+            paragraphs[1:2] = [Span(rest, second.end)] if rest < second.end else []
     quotes = quotes_for(paragraphs)
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []

@@ -46,6 +46,21 @@ def test_press_agency_datelines(text: str, dateline: str | None, location: str |
     assert parts.get("source") == source
 
 
+@pytest.mark.parametrize(
+    ("text", "dateline", "speaker"),
+    [
+        ("Port Deal Signed\n\nLIMA -- President Tomás Vera said on Monday that the port would open.",
+         "LIMA --", "Tomás Vera"),
+        ("RIGA — President Ilze Ozola said on Monday that the port would open.", "RIGA —", "Ilze Ozola"),
+    ],
+)
+def test_dateline_without_date_after_a_headline(run_extract, text: str, dateline: str, speaker: str) -> None:
+    result = run_extract(text)
+    assert result.document.dateline == dateline
+    assert _speaker_names(result) == [speaker]
+    assert result.statements[0].speaker_mention.startswith("President")
+
+
 def test_dateline_agency_fills_source_and_is_never_a_speaker(run_extract) -> None:
     result = run_extract("SOFIA, 5 May (BTA) – Foreign Minister Elena Petrova said that the border would reopen.")
     assert result.document.source == "BTA"
