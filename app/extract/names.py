@@ -179,9 +179,11 @@ def _title_case(title: str) -> str:
     return " ".join(w if w[:1].isupper() or w in ("of", "for", "the") else w.capitalize() for w in title.split())
 
 
-def apposition(text: str, mention: PersonMention) -> tuple[str | None, str | None]:
-    """(title, country) of "X, the Iraqi foreign minister," right after a name."""
-    m = _APPOSITION.match(text, mention.name_span.end, min(len(text), mention.name_span.end + 120))
+def apposition(text: str, name_end: int) -> tuple[str | None, str | None]:
+    """(title, country) of "X, the Iraqi foreign minister," right after a name ending at ``name_end``."""
+    if not text.startswith(",", name_end):
+        return None, None
+    m = _APPOSITION.match(text, name_end, min(len(text), name_end + 120))
     if m is None:
         return None, None
     country = _country(m.group("dem")) or _country(m.group("poss")) or _country(m.group("of"))

@@ -132,7 +132,7 @@ def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
         people += anchored
     for m in people:
         if m.title is None or m.country is None:
-            title, country = apposition(text, m)
+            title, country = apposition(text, m.name_span.end)
             m.title, m.country = m.title or title, m.country or country
     inherit_counterpart_titles(text, people)
     return people, orgs, places
@@ -140,11 +140,11 @@ def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
 
 def _apposed_person(text: str, start: int, end: int) -> PersonMention | None:
     """A name the model took for an organisation or place, followed by a person's office."""
+    title, country = apposition(text, end)
+    if title is None:
+        return None
     m = person_from_entity(text, start, end)
     if m is None or len(m.name.split()) < 2:
-        return None
-    title, country = apposition(text, m)
-    if title is None:
         return None
     m.title, m.country = title, country
     return m
