@@ -30,6 +30,23 @@ CONF_FLOATING = 0.5
 CONF_UNRESOLVED = 0.3
 CONF_NONE = 0.2
 
+# "the two presidents", "both foreign ministers", "the leaders"
+_GROUP = re.compile(
+    r"^(?:[Tt]he\s+(?P<count>two\s+)?|(?P<both>[Bb]oth(?:\s+the)?\s+))(?:(?P<dem>[A-Z][\w-]+)\s+)?"
+    r"(?P<noun>(?:foreign |prime |defen[cs]e )?ministers|presidents|leaders|heads of state|premiers|"
+    r"prime ministers|foreign ministers|chancellors|top diplomats|spokes(?:men|women|persons))$"
+)
+
+
+def _singular(noun: str) -> str:
+    """"heads of state" -> "head of state", "spokesmen" -> "spokesman", "ministers" -> "minister"."""
+    if noun.startswith("heads "):
+        return "head " + noun[6:]
+    if noun.endswith("men"):
+        return noun[:-3] + "man"
+    return noun[:-1]
+
+
 # "the Kremlin press service", "the press service", "the ministry's press office"
 _PRESS_UNIT = re.compile(
     r"^(?:[Tt]he\s+)?(?:(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*?)(?:['’]s)?\s+)?"
@@ -129,6 +146,25 @@ class Resolver:
         if org is not None:
             return Resolution(org, CONF_ORG, "organization")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def resolve_group(self, mention: Span | None) -> list[str]:
+        """Speakers of a plural description: "the two presidents", "both ministers", "the leaders".
+
+        The latest persons (two for "two"/"both", else every one nearby) whose office fits.
+        """
+        if mention is None:
+            return []
+        m = _GROUP.match(self.text[mention.start:mention.end].strip())
+        if m is None:
+            return []
+        desc = parse_description("the " + _singular(m.group("noun")))
+        if desc is None:
+            return []
+        para = self.paragraph_of(mention.start)
+        found = [slug for slug in self.salience.before(mention.start, para, window=10**6)
+                 if self._fits(self.speakers[slug], desc)]
+        wanted = 2 if m.group("count") else len(found)
+        return found[:wanted] if len(found) >= 2 else []
 
     def _pronoun(self, pos: int, para: int, gender: str | None) -> Resolution:
         candidates = [s for s in self.salience.before(pos, para)

@@ -201,6 +201,17 @@ def name_variants(name: str) -> set[str]:
     return variants
 
 
+def _spelling_variant(a: str, b: str) -> bool:
+    """Two transliterations of one first name: "Sergei"/"Sergey", "Mohammed"/"Mohamed"."""
+    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    # one substitution, insertion or deletion apart
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
 def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
     """The speaker whose full name this (possibly shorter) name refers to, if unique."""
     tokens = name.lower().split()
@@ -214,7 +225,7 @@ def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
             full[-len(tokens):] == tokens  # "Aliyev", "Hillary Clinton" of "Hillary Rodham Clinton"
             or (len(tokens) >= 2 and tokens[0] == full[0] and tokens[-1] == full[-1])
             or (tokens == full[:1] and _NASAB & set(full))  # "Prince Nawaf" of "Nawaf bin Khalid"
-        ):
+        ) or (len(tokens) == len(full) == 2 and tokens[1] == full[1] and _spelling_variant(tokens[0], full[0])):
             candidates.append(sp)
     if len(candidates) == 1:
         return candidates[0]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from app.extract.coref import CONF_FLOATING, Resolver, infer_genders
+from app.extract.coref import CONF_DESCRIPTION, CONF_FLOATING, Resolution, Resolver, infer_genders
 from app.extract.cues import CUE_HINT
 from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fragment
 from app.extract.docinfo import document_info
@@ -329,8 +329,9 @@ def run(text: str) -> Extraction:
             att = cand.floating_from.attribution
             mention = att.mention if att else None
             confidence_cap = CONF_FLOATING
-        res = resolver.resolve(mention)
-        slugs = [res.slug] if res.slug else []
+        group = resolver.resolve_group(mention)
+        res = resolver.resolve(mention) if not group else Resolution(group[0], CONF_DESCRIPTION, "description")
+        slugs = list(group) if group else ([res.slug] if res.slug else [])
         for co in (att.co_mentions if att else []):
             other = resolver.resolve(co).slug
             if other and other not in slugs:

@@ -343,3 +343,33 @@ def test_signed_quotes(run_extract, line: str, speaker: str | None) -> None:
 def test_multi_paragraph_quote_with_two_attributions(run_extract, text: str, speakers: list[str]) -> None:
     result = run_extract(text)
     assert [_names(result).get(st.speaker) for st in result.statements] == speakers
+
+
+def test_plural_description_is_a_joint_statement(run_extract) -> None:
+    result = run_extract("Latvian President Ilze Ozola and Chilean President Tomás Vera met in Riga.\n\n"
+                         "The two presidents said in a joint statement that a trade council would be set up.")
+    [st] = result.statements
+    assert sorted(_names(result)[s] for s in st.speakers) == ["Ilze Ozola", "Tomás Vera"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # spellings of one first name, a demonym glued to the name, title + surname: one person
+        ("Latvian Foreign Minister Sergei Ozols arrived. Latvia Sergey Ozols said that talks would go on. "
+         "Minister Ozols added that a deal was near.", ["Sergei Ozols"]),
+        # two different first names stay two people
+        ("Anna Ozola met Ilze Ozola in Riga. Anna Ozola said that the talks went well.", ["Anna Ozola", "Ilze Ozola"]),
+    ],
+)
+def test_one_record_per_person(run_extract, text: str, people: list[str]) -> None:
+    result = run_extract(text)
+    assert sorted(s.name for s in result.speakers if s.kind == "person") == people
+
+
+@pytest.mark.parametrize(
+    ("sentence",),
+    [("The visit was reported by local media.",), ("The deal was announced by the ministry on Monday.",)],
+)
+def test_passive_reports_are_not_statements(run_extract, sentence: str) -> None:
+    assert run_extract("Latvian President Ilze Ozola visited Ventspils.\n\n" + sentence).statements == []
