@@ -170,8 +170,9 @@ def clean_alias(alias: str) -> str:
 
 
 _NASAB = frozenset({"bin", "ibn", "bint", "ben"})  # Arabic names: the bearer is called by the first name
-PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "das", "dos", "du", "la", "le",
-                       "di", "bin", "ibn", "bint", "ben", "al", "el", "ter", "ten", "zu"})
+# small words inside names: "van der Berg", "bin Ali", "de la Cruz"
+PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "das", "do", "dos", "du", "la", "le",
+                       "di", "bin", "ibn", "bint", "ben", "al", "el", "ul", "ter", "ten", "zu", "y"})
 
 
 def name_variants(name: str) -> set[str]:

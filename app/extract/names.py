@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from app.extract.geo import canonical_country, canonical_party, country_for_demonym
-from app.extract.mentions import PersonMention, gender_of_title
+from app.extract.geo import canonical_party, country_for_demonym, country_or_bloc
+from app.extract.mentions import PARTICLES, PersonMention, gender_of_title
 from app.extract.types import Span
 
 _ROLE = (
@@ -33,8 +33,6 @@ _APPOSITION = re.compile(
     rf",\s+(?:the\s+)?(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?P<title>(?i:{_ROLE}))\b"
     r"(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}))?"
 )
-_PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "das", "dos", "du", "la", "le",
-                        "di", "bin", "ibn", "bint", "ben", "al", "el", "ter", "ten", "zu", "y"})
 _HONORIFICS = frozenset({"prince", "princess", "sheikh", "sheikha", "king", "queen", "emir", "sultan",
                          "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "dame", "lord", "lady",
                          "madam", "professor", "prof.", "general", "gen."})
@@ -58,12 +56,6 @@ _ORG_TAILS = frozenset(
 )
 
 
-def _country(word: str | None) -> str | None:
-    if not word:
-        return None
-    return country_for_demonym(word) or canonical_party(word) or canonical_country(word)
-
-
 def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> list[tuple[int, int]]:
     """Capitalised words (with particles between them) from ``pos``: a name's candidate run.
 
@@ -83,8 +75,8 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
                 words += pending + [(m.start(), m.start() + len(w))]
             break  # a possessive ends the name
         low = w.lower()
-        if low in _PARTICLES or re.match(r"^(?:al|el|ad|as|ash|ar|an)-", low) and not w[:1].isupper():
-            if low in _PARTICLES:
+        if low in PARTICLES or re.match(r"^(?:al|el|ad|as|ash|ar|an)-", low) and not w[:1].isupper():
+            if low in PARTICLES:
                 pending.append((m.start(), m.start() + len(w)))
             else:
                 words += pending + [(m.start(), m.start() + len(w))]
@@ -95,7 +87,7 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
                 country_for_demonym(w) and not canonical_party(w)):
             words += pending + [(m.start(), m.start() + len(w))]
             pending = []
-        elif w[:1].isupper() and low not in _NOT_NAME and not _country(w):
+        elif w[:1].isupper() and low not in _NOT_NAME and not country_or_bloc(w):
             words += pending + [(m.start(), m.start() + len(w))]
             pending = []
         else:
@@ -134,7 +126,7 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             continue
         if "," in text[m.end("title"):m.end()] and words[0][0] not in person_starts:
             continue  # "the minister, Moscow has ...": after a comma only a name NER also sees
-        country = _country(m.group("dem")) or _country(m.group("poss"))
+        country = country_or_bloc(m.group("dem")) or country_or_bloc(m.group("poss"))
         if m.group("dem") and country is None and m.group("dem").lower() not in _NOT_NAME:
             title = f"{m.group('dem')} {title}"  # "Kremlin spokesman", "European Commissioner"
         if m.group("prep"):
@@ -142,20 +134,20 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             # complement runs on until the name; a country closes it, else NER's name start
             split = None
             for k in range(1, len(words)):
-                if any(_country(text[words[j][0]:words[k - 1][1]]) for j in range(max(0, k - 3), k)):
+                if any(country_or_bloc(text[words[j][0]:words[k - 1][1]]) for j in range(max(0, k - 3), k)):
                     split = k
             if split is None:
                 split = next((k for k in range(1, len(words)) if words[k][0] in person_starts), None)
             if split is None:
                 # no country, no model name: a name is two words with their particles
-                full = [k for k, (a, b) in enumerate(words) if text[a:b].lower() not in _PARTICLES]
+                full = [k for k, (a, b) in enumerate(words) if text[a:b].lower() not in PARTICLES]
                 split = full[-2] if len(full) >= 3 else None
             if split is None:
                 continue
             # the complement's country closes it ("of Foreign Affairs of Hungary"): the rest is the office
-            j = next((j for j in range(split) if _country(text[words[j][0]:words[split - 1][1]])), split)
+            j = next((j for j in range(split) if country_or_bloc(text[words[j][0]:words[split - 1][1]])), split)
             if j < split:
-                country = country or _country(text[words[j][0]:words[split - 1][1]])
+                country = country or country_or_bloc(text[words[j][0]:words[split - 1][1]])
             office = re.sub(r"(?:\s+(?:of|the))+$", "", text[words[0][0]:words[j - 1][1]]) if j > 0 else ""
             if office:
                 title = f"{title} {m.group('prep')} {office}"
@@ -165,7 +157,7 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             continue
         name_span = Span(words[0][0], words[-1][1])
         name = text[name_span.start:name_span.end]
-        if len(name) < 2 or _country(name) or name.lower() in _NOT_NAME or name.split()[-1].lower() in _ORG_TAILS:
+        if len(name) < 2 or country_or_bloc(name) or name.lower() in _NOT_NAME or name.split()[-1].lower() in _ORG_TAILS:
             continue
         consumed = name_span.end
         surface_start = m.start()
@@ -186,7 +178,7 @@ def apposition(text: str, name_end: int) -> tuple[str | None, str | None]:
     m = _APPOSITION.match(text, name_end, min(len(text), name_end + 120))
     if m is None:
         return None, None
-    country = _country(m.group("dem")) or _country(m.group("poss")) or _country(m.group("of"))
+    country = country_or_bloc(m.group("dem")) or country_or_bloc(m.group("poss")) or country_or_bloc(m.group("of"))
     if m.group("dem") and country is None:
         return None, None
     return _title_case(re.sub(r"\s+", " ", m.group("title"))), country

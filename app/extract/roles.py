@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.extract.geo import canonical_country, canonical_party, country_for_demonym
+from app.extract.geo import country_or_bloc
 
 HEAD_OF_STATE = "head_of_state"
 HEAD_OF_GOVERNMENT = "head_of_government"
@@ -81,12 +81,6 @@ def title_classes(title: str | None) -> frozenset[str]:
     return frozenset({low.split()[-1]})
 
 
-def _country(word: str | None) -> str | None:
-    if not word:
-        return None
-    return country_for_demonym(word) or canonical_party(word) or canonical_country(word)
-
-
 def parse_description(surface: str) -> Description | None:
     """The role a description ("the Kazakh minister", "the EU's top diplomat") refers to."""
     m = _DESCRIPTION.match(surface.strip())
@@ -98,12 +92,12 @@ def parse_description(surface: str) -> Description | None:
         return None
     noun = noun_m.group("noun").lower()
     word_country = m.group("dem")
-    country = _country(word_country) or _country(m.group("poss"))
-    unknown = word_country is not None and _country(word_country) is None
+    country = country_or_bloc(word_country) or country_or_bloc(m.group("poss"))
+    unknown = word_country is not None and country_or_bloc(word_country) is None
     if noun_m.group("of"):
         of = noun_m.group("of").lower()
         role = {"state": HEAD_OF_STATE, "government": HEAD_OF_GOVERNMENT, "diplomacy": FOREIGN_MINISTER}[of]
-        country = country or _country(noun_m.group("dem2"))
+        country = country or country_or_bloc(noun_m.group("dem2"))
     elif noun in ("head of state",):
         role = HEAD_OF_STATE
     elif noun in ("head of government", "prime minister", "premier", "chancellor"):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
+from app.extract.mentions import PARTICLES
 from app.extract.types import Span
 
 _SIGNATURE = re.compile(
     r"[”\"»]\s*[―—–]\s*(?P<name>[^\W\d_][\w.'’‘\-]*(?:[ \t]+[\w.'’‘\-]+){0,4}?)[\s.,\u00a0]*(?=\n|$)"
 )
-_PARTICLES = frozenset({"de", "del", "der", "van", "von", "da", "dos", "du", "la", "le", "di", "bin", "ibn", "al", "el"})
 
 
 def signatures(text: str) -> list[tuple[int, Span]]:
@@ -23,7 +23,7 @@ def signatures(text: str) -> list[tuple[int, Span]]:
     for m in _SIGNATURE.finditer(text):
         name = m.group("name").rstrip(".")
         words = name.split()
-        if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words) or not words[-1][:1].isupper():
+        if not all(w[:1].isupper() or w.lower() in PARTICLES for w in words) or not words[-1][:1].isupper():
             continue
         found.append((m.start() + 1, Span(m.start("name"), m.start("name") + len(name))))
     return found

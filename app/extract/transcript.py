@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.extract.geo import canonical_country, country_for_demonym
+from app.extract.mentions import PARTICLES
 from app.extract.types import Span
 
 # "Vladimir Putin:", "President Aliyev:", "Question (Interfax):", "Pieter-Jan de Wolf:"
@@ -33,8 +34,6 @@ _HEADING_WORDS = frozenset(
     contacts press release statement statements agenda subject re attachment attachments
     download print share date time place venue location links""".split()
 )
-_PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "das", "do", "dos", "du",
-                        "la", "le", "di", "bin", "ibn", "bint", "ben", "al", "el", "ul", "ter", "ten", "y"})
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|us|our|ours|you|your)\b", re.I)
 _QUOTED = re.compile(r"[“\"«][^”\"»]*[”\"»]")
 # a name as a form of address: "Dear X", "Thank you, X", "X, ..." opening, "..., X." closing
@@ -63,7 +62,7 @@ def _is_name_label(label: str) -> bool:
     words = label.split()
     if not words or len(words) > 6 or any(w.lower() in _LABEL_STOP for w in words):
         return False
-    if sum(1 for w in words if w.lower() not in _PARTICLES) > 4:
+    if sum(1 for w in words if w.lower() not in PARTICLES) > 4:
         return False
     if any(w.lower().strip(".") in _HEADING_WORDS for w in words):
         return False
@@ -71,7 +70,7 @@ def _is_name_label(label: str) -> bool:
         return False
     for w in words:
         bare = w.lower().split("-")[0]
-        if w[:1].isupper() or bare in _PARTICLES or w.lower().startswith(("al-", "el-", "ad-", "as-", "ash-")):
+        if w[:1].isupper() or bare in PARTICLES or w.lower().startswith(("al-", "el-", "ad-", "as-", "ash-")):
             continue
         return False
     return words[-1][:1].isupper()
