@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.extract.cues import CUE_HINT
 from app.extract.quotes import Quote
 from app.extract.types import Span
 
@@ -186,6 +187,17 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return "." in word and len(word) <= 6  # "U.S.", "a.m."
 
 
+_QUOTE_CLOSE = re.compile(r"[?!][\"”’»]$")
+
+
+def _attribution_follows(text: str, end_mark: str, nxt: int, limit: int) -> bool:
+    """A quoted question or exclamation followed by its short attribution ("Trump said")."""
+    if not _QUOTE_CLOSE.search(end_mark):
+        return False
+    head = " ".join(text[nxt:min(limit, nxt + 50)].split()[:4])
+    return CUE_HINT.search(head) is not None
+
+
 def split_sentences(text: str, para: Span) -> list[Span]:
     """Rule-based sentence spans inside one paragraph."""
     spans: list[Span] = []
@@ -200,6 +212,8 @@ def split_sentences(text: str, para: Span) -> list[Span]:
         following = text[nxt]
         if not (following.isupper() or following.isdigit() or following in "\"“‘'«(["):
             continue
+        if _attribution_follows(text, m.group(0), nxt, para.end):
+            continue  # '"… votes?" Trump said.': the question or exclamation is quoted, not ended
         if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start() + 1):
             # "Mr. Aliyev", "U.S. officials": but "the U.S. He said" is rare; keep together
             continue

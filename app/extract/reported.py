@@ -154,10 +154,34 @@ def _co_speakers(subj: Token, base: int) -> list[Span]:
     return out
 
 
+def _inverted_speaker(verb: Token, base: int, quoted: list[Span]) -> Token | None:
+    """The speaker when the parser took the quote's last words for the subject: the last
+    noun between the quotation and the cue ("…,” Rep. Ann Lee (D-Md.) said"), else the
+    first one the cue governs on its right ("…,” said Ann Lee")."""
+    depth = 0
+    found: Token | None = None
+    for t in verb.doc[:verb.i]:
+        if any(q.start <= base + t.idx < q.end for q in quoted) or t.text in "“”\"":
+            found, depth = None, 0
+            continue
+        depth += t.text == "("
+        depth -= t.text == ")"
+        if depth == 0 and t.tag_ in _NOMINAL and t.text != ")":
+            found = t
+    if found is not None:
+        return found
+    for c in verb.rights:
+        if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd") and c.tag_ in _NOMINAL:
+            return c
+    return None
+
+
 def _attribution(tok: Token, cue_span: Span, cue_text: str, base: int,
-                 content: Span | None = None) -> Attribution:
+                 content: Span | None = None, quoted: list[Span] | None = None) -> Attribution:
     """The attribution of a cue: speaker (and co-speakers) from the parse, a relaying medium."""
     subj = speaker_token(tok)
+    if subj is not None and quoted and any(q.start <= base + subj.idx < q.end for q in quoted):
+        subj = _inverted_speaker(tok, base, quoted)  # never a word of the quotation itself
     via: Token | None = None
     relay = _relay(tok)
     if relay is not None:
@@ -297,7 +321,8 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             continue  # handled by the verb path when the parse finds the clause
         content = _span_of(doc, k, len(doc), base)
         if content:
-            found.append(_attribution(verb, Span(base + m.start(), base + m.end()), m.group(0), base, content))
+            found.append(_attribution(verb, Span(base + m.start(), base + m.end()), m.group(0), base, content,
+                                      quoted))
             used_content.append(content)
 
     # speech verbs with a complement clause
@@ -343,7 +368,8 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         elif tok.dep_ == "ROOT" and lemma not in NEEDS_CLAUSE:
             # "X said Russia is …" misparsed: clause after the cue (with optional "that")
             right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
-            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl"):
+            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and not (
+                    right[0].dep_ == "advcl" and right[0].tag_ in ("VBG", "VBN")):  # "said, looking out …"
                 content = _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
         if content is None or content.end - content.start < 8:
             continue
@@ -354,7 +380,7 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         if lemma in _QUESTION_VERBS and _asking(tok, subj) and \
                 text[content.start - base:content.end - base].lower().startswith(_QUESTION_WORDS):
             continue  # "Asked whether …, X replied", "A journalist asked whether …": a question
-        found.append(_attribution(tok, cue_span, cue_text, base, content))
+        found.append(_attribution(tok, cue_span, cue_text, base, content, quoted))
         used_content.append(content)
     # a cue inside another statement's content is part of what was said, not a new frame
     return [a for a in found if not any(
@@ -382,7 +408,7 @@ def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         if m:
             cue_span = Span(base + m.start(), base + m.end())
             cue_text = m.group(0)
-        out.append(_attribution(tok, cue_span, cue_text, base))
+        out.append(_attribution(tok, cue_span, cue_text, base, quoted=quoted))
     return out
 
 

@@ -373,3 +373,22 @@ def test_one_record_per_person(run_extract, text: str, people: list[str]) -> Non
 )
 def test_passive_reports_are_not_statements(run_extract, sentence: str) -> None:
     assert run_extract("Latvian President Ilze Ozola visited Ventspils.\n\n" + sentence).statements == []
+
+
+# Attribution after the quote -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote"),
+    [
+        # the parser takes the quote's last words for the subject: the name after it speaks
+        ("“The port is ready. Fully ready,” said Ilze Ozola, the mayor.", "Ilze Ozola", "The port is ready. Fully ready"),
+        ("“She would be a fine mayor. One of the best,” Sen. Tomás Vera (D-Riga) said on Monday.",
+         "Tomás Vera", "She would be a fine mayor. One of the best"),
+        # a quoted question is not the end of the sentence that attributes it
+        ("“Who would have thought we would win this port?” Ilze Ozola said, looking at the crowd.",
+         "Ilze Ozola", "Who would have thought we would win this port?"),
+    ],
+)
+def test_attribution_after_the_quote(run_extract, text: str, speaker: str, quote: str) -> None:
+    result = run_extract(text)
+    assert [(_names(result).get(st.speaker), st.text) for st in result.statements] == [(speaker, quote)]
