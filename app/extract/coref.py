@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.extract.geo import canonical_country, country_for_demonym, is_republic
-from app.extract.mentions import HEAD_OF_STATE_TITLES, LEADER_TITLES, clean_alias, slugify
+from app.extract.geo import is_republic
+from app.extract.mentions import clean_alias, slugify
+from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description
 from app.extract.types import Span, Speaker
 
 PRONOUN_GENDER: dict[str, str | None] = {"he": "m", "him": "m", "she": "f", "her": "f", "i": None}
@@ -29,13 +30,34 @@ CONF_FLOATING = 0.5
 CONF_UNRESOLVED = 0.3
 CONF_NONE = 0.2
 
-_DESCRIPTION = re.compile(
-    r"^(?:the|The|THE)\s+(?:(?P<demonym>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+)?"
-    r"(?:(?P<republican>republican)\s+)?(?:(?:former|new|outgoing|incoming|top|chief|senior)\s+)?"
-    r"(?i:(?P<noun>leader|head of state|president|prime minister|premier|chancellor|minister|"
-    r"foreign minister|defen[cs]e minister|king|queen|senator|governor|mayor|secretary|"
-    r"secretary of state|ambassador|spokesman|spokeswoman|spokesperson|congressman|"
-    r"congresswoman|candidate|nominee|envoy|diplomat|official|emir|sultan))$",
+# "the two presidents", "both foreign ministers", "the leaders"
+_GROUP = re.compile(
+    r"^(?:[Tt]he\s+(?P<count>two\s+)?|(?P<both>[Bb]oth(?:\s+the)?\s+))(?:(?P<dem>[A-Z][\w-]+)\s+)?"
+    r"(?P<noun>(?:foreign |prime |defen[cs]e )?ministers|presidents|leaders|heads of state|premiers|"
+    r"prime ministers|foreign ministers|chancellors|top diplomats|spokes(?:men|women|persons))$"
+)
+
+
+def _singular(noun: str) -> str:
+    """"heads of state" -> "head of state", "spokesmen" -> "spokesman", "ministers" -> "minister"."""
+    if noun.startswith("heads "):
+        return "head " + noun[6:]
+    if noun.endswith("men"):
+        return noun[:-3] + "man"
+    return noun[:-1]
+
+
+# "the Kremlin press service", "the press service", "the ministry's press office"
+_PRESS_UNIT = re.compile(
+    r"^(?:[Tt]he\s+)?(?:(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*?)(?:['’]s)?\s+)?"
+    r"(?i:press service|press office|press centre|press center|information service|information department)$"
+)
+# "the ministry", "the Foreign Ministry", "the Commission": an organisation named before
+_ORG_ANAPHOR = re.compile(
+    r"^(?:[Tt]he)\s+(?:(?:[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Ff]inance|[Ee]conomy|[Jj]ustice|[Hh]ealth|"
+    r"[Ee]nergy|[Tt]rade|[Ee]uropean|[Ss]tate)\s+)?(?P<head>[Mm]inistry|[Dd]epartment|[Cc]ommission|[Cc]ouncil|"
+    r"[Cc]ommittee|[Oo]ffice|[Aa]gency|[Gg]overnment|[Ee]mbassy|[Pp]residency|[Cc]abinet|[Aa]dministration|"
+    r"[Ss]ecretariat|[Pp]arliament|[Cc]ourt|[Pp]arty|[Bb]ank|[Cc]ompany|[Ff]ederation|[Uu]nion)$"
 )
 _ORG_WORDS = re.compile(
     r"^(?:the\s+)?(?:[A-Z][\w.&'-]*\s+)*(?:Kremlin|White House|Pentagon|Ministry|ministry|"
@@ -87,6 +109,7 @@ class Resolver:
         self.org_spans = org_spans
         self.paragraph_of = paragraph_of
         self.salience = Salience()
+        self.org_events: list[tuple[int, str]] = []  # (position, slug) of organisations named so far
         for span, slug in name_spans:
             self.salience.add(span.start, slug, paragraph_of(span.start))
 
@@ -109,8 +132,8 @@ class Resolver:
             return self._pronoun(mention.start, para, PRONOUN_GENDER[lowered])
         if lowered in NON_PERSON_PRONOUNS:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        desc = _DESCRIPTION.match(surface)
-        if desc:
+        desc = parse_description(surface)
+        if desc is not None:
             res = self._description(mention.start, para, desc)
             if res.slug:
                 alias = description_alias(surface)
@@ -123,6 +146,25 @@ class Resolver:
         if org is not None:
             return Resolution(org, CONF_ORG, "organization")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def resolve_group(self, mention: Span | None) -> list[str]:
+        """Speakers of a plural description: "the two presidents", "both ministers", "the leaders".
+
+        The latest persons (two for "two"/"both", else every one nearby) whose office fits.
+        """
+        if mention is None:
+            return []
+        m = _GROUP.match(self.text[mention.start:mention.end].strip())
+        if m is None:
+            return []
+        desc = parse_description("the " + _singular(m.group("noun")))
+        if desc is None:
+            return []
+        para = self.paragraph_of(mention.start)
+        found = [slug for slug in self.salience.before(mention.start, para, window=10**6)
+                 if self._fits(self.speakers[slug], desc)]
+        wanted = 2 if m.group("count") else len(found)
+        return found[:wanted] if len(found) >= 2 else []
 
     def _pronoun(self, pos: int, para: int, gender: str | None) -> Resolution:
         candidates = [s for s in self.salience.before(pos, para)
@@ -139,40 +181,51 @@ class Resolver:
         ambiguous = len(candidates) > 1 and self.speakers[candidates[1]].gender == self.speakers[best].gender
         return Resolution(best, CONF_PRONOUN_AMBIGUOUS if ambiguous else CONF_PRONOUN, "pronoun")
 
-    def _description(self, pos: int, para: int, m: re.Match[str]) -> Resolution:
-        noun = m.group("noun").lower()
-        demonym = m.group("demonym")
-        country = None
-        if demonym:
-            country = country_for_demonym(demonym) or canonical_country(demonym)
-            if country is None:
-                # "the Republican leader" is a party label, not a nationality: no match
-                return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        republican = m.group("republican") is not None
-        candidates = []
-        for slug in self.salience.before(pos, para, window=4):
-            sp = self.speakers[slug]
-            if sp.kind != "person":
-                continue
-            title = (sp.title or "").lower()
-            if country and sp.country != country:
-                continue
-            if noun in ("leader", "head of state"):
-                ok = title in LEADER_TITLES or any(t in title for t in LEADER_TITLES)
-                if noun == "head of state" or republican:
-                    ok = title in HEAD_OF_STATE_TITLES
-            else:
-                ok = noun in title or (noun == "premier" and title == "prime minister")
-            if republican:
-                ok = ok and sp.country is not None and is_republic(sp.country) and title == "president"
-            if ok:
-                candidates.append(slug)
-        if not candidates:
+    def _description(self, pos: int, para: int, desc: Description) -> Resolution:
+        """The latest person whose office, country and gender fit the description.
+
+        Nearby paragraphs first; a description naming a country may reach back to the
+        person's introduction anywhere earlier in the document.
+        """
+        if desc.unknown_country:
+            # "the Republican leader" is a party label, not a nationality: no match
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        return Resolution(candidates[0], CONF_DESCRIPTION, "description")
+        for window in (4, 10**6):
+            candidates = [slug for slug in self.salience.before(pos, para, window=window)
+                          if self._fits(self.speakers[slug], desc)]
+            if candidates:
+                return Resolution(candidates[0], CONF_DESCRIPTION, "description")
+            if desc.country is None and desc.role in (LEADER, MINISTER):
+                break
+        return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    @staticmethod
+    def _fits(sp: Speaker, desc: Description) -> bool:
+        if sp.kind != "person":
+            return False
+        if desc.country and sp.country != desc.country:
+            return False
+        if desc.gender and sp.gender not in (None, desc.gender):
+            return False
+        if desc.republican:
+            return sp.country is not None and is_republic(sp.country) and (sp.title or "").lower() == "president"
+        return fits(desc, sp.title)
 
     def _organization(self, mention: Span, surface: str) -> str | None:
-        """An organisation speaker for "the Kremlin", "The Post", or an ORG entity."""
+        """An organisation speaker: "the Kremlin", "The Post", an ORG entity, or a short
+        back-reference ("the ministry", "the press service") to one introduced earlier."""
+        unit = _PRESS_UNIT.match(surface)
+        if unit is not None:
+            owner = unit.group("owner")
+            if owner:  # "the Kremlin press service" speaks for the Kremlin
+                return self._org_speaker(mention.start, owner, surface)
+            earlier = self._earlier_org(mention.start, None)
+            return self._note_org(mention.start, earlier, surface) if earlier else None
+        back = _ORG_ANAPHOR.match(surface)
+        if back is not None:
+            earlier = self._earlier_org(mention.start, back.group("head").lower())
+            if earlier:
+                return self._note_org(mention.start, earlier, surface)
         is_entity = any(s.start <= mention.start and mention.end <= s.end + 2 or
                         (mention.start <= s.start and s.end <= mention.end) for s in self.org_spans)
         if not (is_entity or _ORG_WORDS.match(surface)):
@@ -181,15 +234,34 @@ class Resolver:
         name = re.sub(r"['’]s$", "", name)
         if not name or not name[0].isupper():
             return None  # "the ministry" with no name: unresolved rather than guessed
+        return self._org_speaker(mention.start, name, surface)
+
+    def _org_speaker(self, pos: int, name: str, surface: str) -> str:
         slug = slugify(name)
-        sp = self.speakers.get(slug)
-        if sp is None:
-            sp = Speaker(slug=slug, name=name, kind="organization")
-            self.speakers[slug] = sp
+        if slug not in self.speakers:
+            self.speakers[slug] = Speaker(slug=slug, name=name, kind="organization")
+        return self._note_org(pos, slug, surface)
+
+    def _note_org(self, pos: int, slug: str, surface: str) -> str:
+        sp = self.speakers[slug]
         alias = clean_alias(surface)
         if alias not in sp.aliases:
             sp.aliases.append(alias)
+        self.org_events.append((pos, slug))
         return slug
+
+    def _earlier_org(self, pos: int, head: str | None) -> str | None:
+        """The latest organisation before ``pos`` (whose name has ``head``, when given)."""
+        for p, slug in sorted(self.org_events, reverse=True):
+            if p < pos and (head is None or head in self.speakers[slug].name.lower()):
+                return slug
+        if head is None:
+            return None
+        for span in sorted(self.org_spans, key=lambda s: -s.start):
+            name = re.sub(r"^(?:the|The)\s+", "", self.text[span.start:span.end]).strip()
+            if span.end <= pos and head in name.lower() and name[:1].isupper() and name.lower() != head:
+                return self._org_speaker(span.start, name, name)
+        return None
 
 
 def description_alias(surface: str) -> str:

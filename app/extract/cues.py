@@ -54,7 +54,7 @@ MULTIWORD: Final[re.Pattern[str]] = re.compile(
     r"|\b(?:expressed|expresses|express|expressing) (?:his|her|their|its|the) "
     r"(?:confidence|hope|conviction|belief|view|opinion|regret|concern|satisfaction)"
     r"|\b(?:made|makes|make) (?:it )?clear"
-    r"|\b(?:went|goes|go) on to say"
+    r"|\b(?:went|goes|go|going) on to say"
     r"|\b(?:told|tells|tell) (?:reporters|journalists|the press|the media|an interviewer)",
     re.I,
 )
@@ -99,7 +99,7 @@ _HINT_FORMS = sorted((f for f in VERB_FORMS if f not in _WEAK_HINTS), key=len, r
 CUE_HINT: Final[re.Pattern[str]] = re.compile(
     r"\b(?:" + "|".join(re.escape(f) for f in _HINT_FORMS)
     + r"|[Aa]ccording to|quoting|quoted|(?:drew|draws|draw|drawing) attention"
-    + r"|(?:made|makes|make) (?:it )?clear|(?:went|goes|go) on to|(?:pointed|points|point) (?:out|to)"
+    + r"|(?:made|makes|make) (?:it )?clear|(?:went|goes|go|going) on to|(?:pointed|points|point) (?:out|to)"
     + r"|(?:summed|sums|sum) up|(?:laid|lays|lay) out|(?:spelled|spelt|spells) out)\b"
 )
 

@@ -53,6 +53,7 @@ def document_info(text: str, layout: Layout, places: list[Span]) -> DocumentInfo
         dateline=text[layout.dateline.start:layout.dateline.end].strip() if layout.dateline else None,
         location=_location(text, layout, places),
         published_at=published,
+        source=layout.wire_source,
         word_count=word_count(text),
         paragraphs=list(layout.paragraphs),
     )

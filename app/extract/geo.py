@@ -330,6 +330,13 @@ def canonical_party(name: str) -> str | None:
     return canonical_country(name) or _lookup(_BLOC_BY_NAME, name)
 
 
+def country_or_bloc(word: str | None) -> str | None:
+    """The country (or bloc) a demonym, a name or a formal name stands for: "Kazakh", "EU"."""
+    if not word:
+        return None
+    return country_for_demonym(word) or canonical_party(word)
+
+
 def is_country(name: str) -> bool:
     """Whether ``name`` names a country (any known form)."""
     return canonical_country(name) is not None

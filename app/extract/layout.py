@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.extract.cues import CUE_HINT
 from app.extract.quotes import Quote
 from app.extract.types import Span
 
@@ -25,10 +26,14 @@ _DATE = (
 )
 # "22 Feb. 23:00" or "February 22, 2023" alone on the first line
 _DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE})(?:,?\s+{_TIME})?\s*$", re.I)
-# "MOSCOW, Feb 22 (Reuters) -" / "WASHINGTON (AP) —" / "BAKU, Azerbaijan -"
+# "MOSCOW, Feb 22 (Reuters) -", "WASHINGTON (AP) —", "MOSCOW, April 12 /TASS/.",
+# "Ankara, 21 October:", "Chisinau, 14 June (MOLDPRES)." or "ASTANA, 3 May" alone on its line
+_PLACE_WORD = r"[^\W\d_][\w.'’\-]*"
 _WIRE = re.compile(
-    rf"^\s*(?P<loc>[A-Z][A-Z .'\-]{{1,40}}?)(?:,\s*[A-Z][a-z]+\.?)?(?:,\s*(?P<date>{_DATE}))?"
-    r"\s*(?:\((?P<src>[A-Za-z .&]+)\))?\s*[-—–]+\s*"
+    rf"^\s*(?P<loc>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}?)(?:,\s*(?!{_MONTHS}\s*\d)(?P<region>{_PLACE_WORD}(?:\s+{_PLACE_WORD})?))?"
+    rf"(?:,?\s+(?P<date>{_DATE}))?"
+    r"\s*(?:\((?P<src>[^()\n]{1,40})\)|/(?P<src2>[^/\n]{1,40})/)?"
+    r"\s*(?P<end>[-—–]+|:|\.(?=\s)|\.?$)\s*"
 )
 
 _ABBREVIATIONS = frozenset(
@@ -57,18 +62,57 @@ class Layout:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def _headline(text: str, para: Span) -> bool:
+    """A first paragraph that is one short line (a headline)."""
+    line = text[para.start:para.end]
+    return "\n" not in line and len(line.split()) <= 20
+
+
 def split_paragraphs(text: str, start: int = 0) -> list[Span]:
-    """Paragraphs are separated by blank lines; single newlines break too when lines are short."""
+    """Paragraphs are separated by blank lines, or by single newlines that end a paragraph.
+
+    A block of lines with no blank line between them is one paragraph only when it is
+    hard-wrapped (short lines that run on); a line break after a finished sentence on a
+    shorter-than-full line, or any break in a block of long lines, starts a new paragraph.
+    """
     spans: list[Span] = []
     for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[start:]):
-        s, e = match.start() + start, match.end() + start
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append(Span(s, e))
+        block_start = match.start() + start
+        for s, e in _block_paragraphs(text, block_start, match.end() + start):
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append(Span(s, e))
     return spans
+
+
+_WRAP_WIDTH = 80  # lines no longer than this in a block may be a hard-wrapped paragraph
+_LINE_END = re.compile(r"[.!?:…][\"'”’»)\]]*\s*$")
+
+
+def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a block without blank lines at the newlines that end a paragraph."""
+    lines: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    if len(lines) == 1:
+        return lines
+    width = max(e - s for s, e in lines)
+    out: list[tuple[int, int]] = []
+    cur = lines[0][0]
+    for (s, e), _ in zip(lines, lines[1:]):
+        line = text[s:e]
+        breaks = width > _WRAP_WIDTH or (
+            _LINE_END.search(line) is not None and len(line.rstrip()) < 0.8 * width) or not line.strip()
+        if breaks:
+            out.append((cur, e))
+            cur = e + 1
+    out.append((cur, lines[-1][1]))
+    return out
 
 
 def find_dateline(text: str) -> tuple[Span | None, dict[str, str | None]]:
@@ -83,12 +127,28 @@ def find_dateline(text: str) -> tuple[Span | None, dict[str, str | None]]:
         if m:
             return Span(line_start, line_start + len(line.rstrip())), {
                 "date": m.group("date"), "year": m.group("year")}
+    return _wire_dateline(text, line_start, line)
+
+
+def _wire_dateline(text: str, line_start: int, line: str) -> tuple[Span | None, dict[str, str | None]]:
+    """A press-agency dateline opening ``line``: a place with a date or an agency, or an
+    all-capitals place before a dash ("WASHINGTON --")."""
     m = _WIRE.match(line)
-    if m and (m.group("date") or m.group("src")) and m.group("loc").strip().upper() == m.group("loc").strip():
-        return Span(line_start, line_start + len(m.group(0).rstrip())), {
+    caps_dash = m is not None and m.group("loc").isupper() and len(m.group("loc").strip()) >= 4 \
+        and m.group("end") is not None and m.group("end")[:1] in "-—–"
+    if m and (m.group("date") or m.group("src") or m.group("src2") or caps_dash) and _is_place(m.group("loc")):
+        loc = m.group("loc").strip()
+        source = (m.group("src") or m.group("src2") or "").strip() or None
+        end = m.end("end") if m.group("end") else m.end()
+        return Span(line_start, line_start + len(line[:end].rstrip())), {
             "date": m.group("date"), "year": _year_of(m.group("date")),
-            "location": m.group("loc").strip().title(), "source": m.group("src")}
+            "location": loc.title() if loc.isupper() else loc, "source": source}
     return None, {}
+
+
+def _is_place(words: str) -> bool:
+    """A dateline place: capitalised words ("MOSCOW", "Nur-Sultan", "New Delhi")."""
+    return all(w[:1].isupper() for w in words.split())
 
 
 def _year_of(date: str | None) -> str | None:
@@ -127,6 +187,17 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return "." in word and len(word) <= 6  # "U.S.", "a.m."
 
 
+_QUOTE_CLOSE = re.compile(r"[?!][\"”’»]$")
+
+
+def _attribution_follows(text: str, end_mark: str, nxt: int, limit: int) -> bool:
+    """A quoted question or exclamation followed by its short attribution ("Trump said")."""
+    if not _QUOTE_CLOSE.search(end_mark):
+        return False
+    head = " ".join(text[nxt:min(limit, nxt + 50)].split()[:4])
+    return CUE_HINT.search(head) is not None
+
+
 def split_sentences(text: str, para: Span) -> list[Span]:
     """Rule-based sentence spans inside one paragraph."""
     spans: list[Span] = []
@@ -141,6 +212,8 @@ def split_sentences(text: str, para: Span) -> list[Span]:
         following = text[nxt]
         if not (following.isupper() or following.isdigit() or following in "\"“‘'«(["):
             continue
+        if _attribution_follows(text, m.group(0), nxt, para.end):
+            continue  # '"… votes?" Trump said.': the question or exclamation is quoted, not ended
         if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start() + 1):
             # "Mr. Aliyev", "U.S. officials": but "the U.S. He said" is rare; keep together
             continue
@@ -170,6 +243,15 @@ def analyse_layout(text: str, quotes_for: "callable[[list[Span]], list[Quote]]")
     dateline, parts = find_dateline(text)
     body_start = dateline.end if dateline else 0
     paragraphs = split_paragraphs(text, body_start)
+    if dateline is None and len(paragraphs) >= 2 and _headline(text, paragraphs[0]):
+        # "Headline\n\nWASHINGTON -- President …": the dateline opens the first body paragraph
+        second = paragraphs[1]
+        dateline, parts = _wire_dateline(text, second.start, text[second.start:second.end].split("\n")[0])
+        if dateline is not None:
+            rest = dateline.end
+            while rest < second.end and text[rest].isspace():
+                rest += 1
+            paragraphs[1:2] = [Span(rest, second.end)] if rest < second.end else []
     quotes = quotes_for(paragraphs)
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []

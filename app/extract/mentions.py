@@ -68,7 +68,11 @@ def clean_name(raw: str) -> str:
     if m:
         name = name[m.end():]
     name = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+", "", name)
-    return re.sub(r"\s+", " ", name)
+    name = re.sub(r"^.*['’]s\s+(?=[^\W\d_])", "", name)  # "Sky's Kay Burley": the outlet is no part of the name
+    words = name.split()
+    while len(words) > 1 and (country_for_demonym(words[0]) or canonical_country(words[0])):
+        words = words[1:]  # "Azerbaijan Sergei Lavrov", "Kazakh Yerlan Karin"
+    return re.sub(r"\s+", " ", " ".join(words))
 
 
 def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
@@ -79,6 +83,8 @@ def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
         return None
     if any(ch in name for ch in "@#/\n") or len(name.split()) > 5:
         return None
+    if country_for_demonym(name) or canonical_country(name):
+        return None  # "Moldovan", "Georgia": a fragment, never a speaker's name
     offset = raw.find(name)
     name_span = Span(start + max(offset, 0), start + max(offset, 0) + len(name))
     title = country = gender = None
@@ -102,13 +108,19 @@ def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
                 if found:
                     country = found
                     surface_start = start - (len(left) - m.start("demonym"))
-    if title:
-        low = title.lower()
-        if low in _FEMALE_TITLES:
-            gender = "f"
-        elif low in _MALE_TITLES:
-            gender = "m"
+    gender = gender or gender_of_title(title)
     return PersonMention(Span(surface_start, end), name_span, name, title, country, gender)
+
+
+def gender_of_title(title: str | None) -> str | None:
+    """"Queen" and "spokeswoman" tell a gender; most titles do not."""
+    words = (title or "").lower().split()
+    last = words[-1] if words else ""
+    if last in _FEMALE_TITLES:
+        return "f"
+    if last in _MALE_TITLES:
+        return "m"
+    return None
 
 
 def _norm_title(title: str) -> str:
@@ -157,6 +169,50 @@ def clean_alias(alias: str) -> str:
     return re.sub(r"(?:['’]s)$", "", alias)
 
 
+_NASAB = frozenset({"bin", "ibn", "bint", "ben"})  # Arabic names: the bearer is called by the first name
+# small words inside names: "van der Berg", "bin Ali", "de la Cruz"
+PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "das", "do", "dos", "du", "la", "le",
+                       "di", "bin", "ibn", "bint", "ben", "al", "el", "ul", "ter", "ten", "zu", "y"})
+
+
+def name_variants(name: str) -> set[str]:
+    """Shorter forms of a full name that still point to its bearer in one document.
+
+    The surname ("Wolf"), the surname with its particle in either case ("de Wolf",
+    "De Wolf"), and the first name of an Arabic name with a nasab ("Nawaf" of
+    "Nawaf bin Khalid Al Saud"). Hyphenated al- surnames also capitalised ("Al-Zoubi").
+    """
+    tokens = name.split()
+    variants = {name}
+    if len(tokens) < 2:
+        return variants
+    last = tokens[-1]
+    if len(last) > 2 and last[0].isupper():
+        variants.add(last)
+    if last.lower().startswith(("al-", "el-")):
+        variants |= {last[0].upper() + last[1:], last[0].lower() + last[1:]}
+    k = len(tokens) - 1
+    while k > 1 and tokens[k - 1].lower() in PARTICLES:
+        k -= 1
+    if k < len(tokens) - 1:
+        tail = " ".join(tokens[k:])
+        variants |= {tail, tail[0].upper() + tail[1:]}
+    if _NASAB & {t.lower() for t in tokens[1:]}:
+        variants.add(tokens[0])
+    return variants
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """Two transliterations of one first name: "Sergei"/"Sergey", "Mohammed"/"Mohamed"."""
+    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    # one substitution, insertion or deletion apart
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
 def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
     """The speaker whose full name this (possibly shorter) name refers to, if unique."""
     tokens = name.lower().split()
@@ -169,7 +225,8 @@ def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
         if len(tokens) < len(full) and (
             full[-len(tokens):] == tokens  # "Aliyev", "Hillary Clinton" of "Hillary Rodham Clinton"
             or (len(tokens) >= 2 and tokens[0] == full[0] and tokens[-1] == full[-1])
-        ):
+            or (tokens == full[:1] and _NASAB & set(full))  # "Prince Nawaf" of "Nawaf bin Khalid"
+        ) or (len(tokens) == len(full) == 2 and tokens[1] == full[1] and _spelling_variant(tokens[0], full[0])):
             candidates.append(sp)
     if len(candidates) == 1:
         return candidates[0]
@@ -185,11 +242,7 @@ def rescan_names(text: str, speakers: list[Speaker], known: list[tuple[Span, str
     for sp in speakers:
         if sp.kind != "person":
             continue
-        tokens = sp.name.split()
-        variants = {sp.name}
-        if len(tokens) >= 2 and len(tokens[-1]) > 2 and tokens[-1][0].isupper():
-            variants.add(tokens[-1])
-        for v in variants:
+        for v in name_variants(sp.name):
             forms.setdefault(v, set()).add(sp.slug)
     found: list[tuple[Span, str]] = []
     taken = [span for span, _ in known]

@@ -12,16 +12,19 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from app.extract.coref import CONF_FLOATING, Resolver, infer_genders
+from app.extract.coref import CONF_DESCRIPTION, CONF_FLOATING, Resolution, Resolver, infer_genders
 from app.extract.cues import CUE_HINT
 from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fragment
 from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
+from app.extract.names import anchored_people, apposition, inherit_counterpart_titles
 from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes
 from app.extract.reported import Attribution, find_cues, find_reported
-from app.extract.types import Declaration, Extraction, Span, Statement
+from app.extract.signed import signatures
+from app.extract.transcript import Turn, find_turns, is_address
+from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
 from app.extract.declarations import find_declarations
 
@@ -50,6 +53,7 @@ class Candidate:
     attribution: Attribution | None
     paragraph: int
     floating_from: "Candidate | None" = None
+    form: str = ""  # "transcript" for a labelled turn; else from the kind
 
 
 def needs_parse(unit_text: str) -> bool:
@@ -83,8 +87,18 @@ def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]
     return units
 
 
-def _people(text: str, units: list[Unit]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
+            signed: list[tuple[int, Span]]) -> tuple[list[PersonMention], list[Span], list[Span]]:
+    """Person, organisation and place mentions; names said *to* someone are left out."""
     people: list[PersonMention] = []
+    for _, name in signed:
+        m = person_from_entity(text, name.start, name.end)
+        if m is not None:
+            people.append(m)
+    for turn in turns:
+        m = person_from_entity(text, turn.label.start, turn.label.end)
+        if m is not None:
+            people.append(m)
     orgs: list[Span] = []
     places: list[Span] = []
     for u in units:
@@ -95,13 +109,45 @@ def _people(text: str, units: list[Unit]) -> tuple[list[PersonMention], list[Spa
             s, e = base + ent.start_char, base + ent.end_char
             if ent.label_ == "PERSON":
                 m = person_from_entity(text, s, e)
-                if m is not None:
+                if m is not None and not is_address(text, m.name_span, spoken):
                     people.append(m)
+            elif ent.label_ in ("ORG", "GPE") and (m := _apposed_person(text, s, e)) is not None:
+                people.append(m)  # "X, the Iraqi foreign minister," is a person whatever the model says
             elif ent.label_ in ("ORG", "NORP"):
                 orgs.append(Span(s, e))
             elif ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(Span(s, e))
+    # names anchored by an office title beat the model's cut or mislabelled spans
+    anchored = [m for m in anchored_people(text, [m.name_span.start for m in people])
+                if not is_address(text, m.name_span, spoken)]
+    if anchored:
+        for a in anchored:  # the model's longer name wins ("Paul D. Ryan"), the office stays
+            longer = next((m for m in people if _contains(m.name_span, a.name_span) and m.name_span != a.name_span), None)
+            if longer is not None:
+                a.name_span, a.name = longer.name_span, longer.name
+                a.surface = Span(min(a.surface.start, longer.surface.start), max(a.surface.end, longer.surface.end))
+        people = [m for m in people if not any(_overlaps(m.name_span, a.name_span) for a in anchored)]
+        orgs = [o for o in orgs if not any(_overlaps(o, a.name_span) for a in anchored)]
+        places = [p for p in places if not any(_overlaps(p, a.name_span) for a in anchored)]
+        people += anchored
+    for m in people:
+        if m.title is None or m.country is None:
+            title, country = apposition(text, m.name_span.end)
+            m.title, m.country = m.title or title, m.country or country
+    inherit_counterpart_titles(text, people)
     return people, orgs, places
+
+
+def _apposed_person(text: str, start: int, end: int) -> PersonMention | None:
+    """A name the model took for an organisation or place, followed by a person's office."""
+    title, country = apposition(text, end)
+    if title is None:
+        return None
+    m = person_from_entity(text, start, end)
+    if m is None or len(m.name.split()) < 2:
+        return None
+    m.title, m.country = title, country
+    return m
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -130,7 +176,29 @@ def _nearest_cue(cues: list[Attribution], quote: DirectQuote, text: str) -> Attr
     return best
 
 
-def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> list[Candidate]:
+def _split_reattributed(text: str, q: DirectQuote, para_starts: list[int], cue_starts: list[int]) -> list[DirectQuote]:
+    """A quote run on across paragraphs whose last paragraph has its own attribution
+    ("…,” added Y.") after an attributed first paragraph is two speakers' quotes, not one."""
+    def para(pos: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
+
+    if len(q.parts) < 2 or para(q.parts[0].start) == para(q.parts[-1].start):
+        return [q]
+    last_para = para(q.parts[-1].start)
+    para_end = para_starts[last_para + 1] if last_para + 1 < len(para_starts) else len(text)
+    first_para_end = para_starts[para(q.parts[0].start) + 1]
+    own_cue = any(q.parts[-1].end <= c < para_end for c in cue_starts)
+    first_cue = any(para_starts[para(q.parts[0].start)] <= c < first_para_end for c in cue_starts)
+    if not (own_cue and first_cue):
+        return [q]
+    head = [p for p in q.parts if para(p.start) < last_para]
+    tail = [p for p in q.parts if para(p.start) == last_para]
+    return [DirectQuote(head, Span(q.outer.start, head[-1].end + 1), q.paragraph, q.speechlike),
+            DirectQuote(tail, Span(tail[0].start - 1, q.outer.end), last_para, q.speechlike)]
+
+
+def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
+                signed: list[tuple[int, Span]]) -> list[Candidate]:
     dquotes = direct_quotes(text, quotes)
     quoted_spans = [q.outer for q in dquotes if q.speechlike]
     all_quote_inner = [q.inner for q in quotes]
@@ -155,6 +223,10 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
         else:
             merged.append(q)
     merged = [q for q in merged if q.speechlike]
+    para_starts = [p.start for p in layout.paragraphs]
+    cue_starts = sorted(c.cue.start for cs in cues_by_unit for c in cs if c.cue is not None
+                        and not any(_contains(o, c.cue) for o in quoted_spans))
+    merged = [piece for q in merged for piece in _split_reattributed(text, q, para_starts, cue_starts)]
 
     unit_starts = [u.span.start for u in units]
 
@@ -181,6 +253,9 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
             cues = [c for k in range(ui, uj + 1) for c in cues_by_unit[k]
                     if not any(_contains(o, c.cue) for o in quoted_spans if c.cue)]
             att = _nearest_cue(cues, q, text)
+            signature = next((name for pos, name in signed if q.outer.end - 1 <= pos <= q.outer.end + 1), None)
+            if att is None and signature is not None:
+                att = Attribution(None, None, signature)
             if att is None and ui > 0 and units[ui - 1].paragraph in (q.paragraph, q.paragraph - 1):
                 prev_text = text[units[ui - 1].span.start:units[ui - 1].span.end].rstrip()
                 if prev_text.endswith(":"):
@@ -201,11 +276,39 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list) -> l
         text, c.parts, c.attribution is not None and c.attribution.mention is not None, c.floating_from is not None)]
 
 
+def _medium_name(text: str, span: Span) -> str:
+    """"the Kabar news agency" -> "Kabar news agency": the medium's name without its article."""
+    return re.sub(r"^(?:the|The)\s+", "", text[span.start:span.end]).strip()
+
+
+def _named_person(sp: Speaker) -> bool:
+    """A person who said nothing stays listed only when clearly a person: a full name or a title.
+
+    A lone capitalised word the model took for a name ("Yerevan", "Ungheni") is left out.
+    """
+    return sp.kind == "person" and (len(sp.name.split()) >= 2 or sp.title is not None)
+
+
+def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callable[[int], int]") -> list[Candidate]:
+    """Transcript turns replace whatever was found inside them: the turn is the statement."""
+    if not turns:
+        return cands
+    bodies = [p for t in turns for p in t.parts]
+    kept = [c for c in cands if not any(_contains(b, c.parts[0]) for b in bodies)]
+    for t in turns:
+        att = Attribution(None, None, t.label)
+        kept.append(Candidate("direct", list(t.parts), att, paragraph_of(t.parts[0].start), form="transcript"))
+    return sorted(kept, key=lambda c: c.parts[0].start)
+
+
 def run(text: str) -> Extraction:
     """Extract everything from one document (the total wrapper is ``extract``)."""
     layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
     units = _analyse_units(text, layout, quotes)
-    people, orgs, places = _people(text, units)
+    turns = find_turns(text, layout.paragraphs)
+    turn_bodies = [p for t in turns for p in t.parts]
+    signed = signatures(text)
+    people, orgs, places = _people(text, units, turns, turn_bodies, signed)
     speakers, assignment = merge_people(people, text)
     name_spans = [(people[i].name_span, slug) for i, slug in assignment.items()]
     name_spans += [(people[i].surface, slug) for i, slug in assignment.items()]
@@ -218,7 +321,7 @@ def run(text: str) -> Extraction:
 
     resolver = Resolver(text, speakers, name_spans, orgs, paragraph_of)
     statements: list[Statement] = []
-    for cand in _statements(text, layout, units, quotes):
+    for cand in _with_turns(_statements(text, layout, units, quotes, signed), turns, paragraph_of):
         att = cand.attribution
         mention = att.mention if att else None
         confidence_cap = 1.0
@@ -226,9 +329,15 @@ def run(text: str) -> Extraction:
             att = cand.floating_from.attribution
             mention = att.mention if att else None
             confidence_cap = CONF_FLOATING
-        res = resolver.resolve(mention)
-        if res.slug:
-            resolver.note_speaker(cand.parts[0].start, res.slug)
+        group = resolver.resolve_group(mention)
+        res = resolver.resolve(mention) if not group else Resolution(group[0], CONF_DESCRIPTION, "description")
+        slugs = list(group) if group else ([res.slug] if res.slug else [])
+        for co in (att.co_mentions if att else []):
+            other = resolver.resolve(co).slug
+            if other and other not in slugs:
+                slugs.append(other)
+        for slug in slugs:
+            resolver.note_speaker(cand.parts[0].start, slug)
         parts = cand.parts
         if len(parts) == 1:
             body, fragments = text[parts[0].start:parts[0].end], None
@@ -247,14 +356,16 @@ def run(text: str) -> Extraction:
             speaker_mention=text[mention.start:mention.end] if mention else None,
             speaker_mention_start=mention.start if mention else None,
             speaker_mention_end=mention.end if mention else None,
-            speaker=res.slug,
+            speaker=slugs[0] if slugs else None,
+            speakers=slugs,
+            via=_medium_name(text, att.via) if att and att.via and cand.floating_from is None else None,
             confidence=round(min(res.confidence, confidence_cap), 2),
             paragraph=paragraph_of(parts[0].start) + 1,  # public numbering starts at 1
-            form="quote" if cand.kind == "direct" else "reported",
+            form=cand.form or ("quote" if cand.kind == "direct" else "reported"),  # type: ignore[arg-type]
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}
-    all_speakers = [s for s in all_speakers if s.kind == "person" or s.slug in used]
+    all_speakers = [s for s in all_speakers if s.slug in used or _named_person(s)]
     declarations: list[Declaration] = find_declarations(text, layout.sentences, all_speakers)
     info = document_info(text, layout, places)
     return Extraction(document=info, statements=statements, speakers=all_speakers, declarations=declarations)

@@ -8,7 +8,7 @@ that …", "expressed his confidence that …"). Returned offsets are document o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -18,6 +18,10 @@ from app.extract.types import Span
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 _NOMINAL = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
+# heads whose "of" phrase belongs to the speaker's name or description
+_OF_HEADS = frozenset({"head", "ministry", "department", "office", "commission", "council",
+                       "committee", "embassy", "service", "agency", "presidency",
+                       "administration", "secretariat", "mission", "delegation"})
 
 
 @dataclass(slots=True)
@@ -30,6 +34,8 @@ class Attribution:
     content: Span | None = None
     according_to: bool = False
     cue_token: int | None = None  # token index within the sentence doc
+    co_mentions: list[Span] = field(default_factory=list)  # "Y" of "X and Y said": joint speakers
+    via: Span | None = None  # the medium that relayed it: "Interfax" in "X told Interfax that"
 
 
 def cue_of(token: Token) -> tuple[int, int] | None:
@@ -72,13 +78,140 @@ def speaker_token(verb: Token) -> Token | None:
     return None
 
 
+# media that relay what someone said ("told the Kabar news agency", "was quoted by TASS")
+_MEDIA_NOUNS = frozenset({"agency", "newspaper", "daily", "weekly", "paper", "channel", "television", "tv",
+                          "radio", "broadcaster", "outlet", "website", "portal", "magazine", "network",
+                          "station", "tabloid", "media", "service", "wire", "programme", "program", "show"})
+# proper names that are audiences, not media ("told Parliament that")
+_AUDIENCES = frozenset({"parliament", "congress", "senate", "assembly", "council", "committee", "court",
+                        "lawmakers", "reporters", "journalists", "correspondents", "delegates", "cabinet",
+                        "government", "commission", "conference", "briefing", "summit", "meeting", "forum"})
+_RELAY_VERBS = frozenset({"quote", "cite"})
+_QUESTION_VERBS = frozenset({"ask", "wonder", "inquire", "enquire", "query"})
+_QUESTION_WORDS = ("whether", "if", "why", "what", "how", "when", "where", "who", "which", "about")
+
+
+_ASKERS = frozenset({"journalist", "journalists", "reporter", "reporters", "correspondent", "correspondents",
+                     "interviewer", "moderator", "host", "presenter", "anchor"})
+
+
+def _asking(verb: Token, subj: Token | None) -> bool:
+    """A question frame: "Asked whether …," opening a reply, or a journalist asking."""
+    if subj is None or verb.i == 0 and verb.lower_ == "asked":
+        return True
+    return subj.lower_ in _ASKERS
+
+
+def _is_medium(tok: Token) -> bool:
+    """Whether an object of "told" / agent of "quoted" names a news medium."""
+    low = tok.lower_
+    if low in _AUDIENCES or tok.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME"):
+        return False
+    return low in _MEDIA_NOUNS or (tok.tag_ in ("NNP", "NNPS") and tok.ent_type_ in ("ORG", "WORK_OF_ART", ""))
+
+
+def _relay(verb: Token) -> tuple[Token | None, Token | None] | None:
+    """(speaker, medium) of "M quoted X as saying" / "X was quoted by M as saying", else None."""
+    node = verb
+    if node.dep_ == "pcomp" and node.head.lower_ == "as":
+        node = node.head.head
+    elif node.dep_ == "advcl" and any(c.lower_ == "as" for c in node.children):
+        node = node.head
+    else:
+        return None
+    if verb_lemma_of(node) not in _RELAY_VERBS:
+        return None
+    objs = [c for c in node.children if c.dep_ in ("dobj", "nsubjpass")]
+    subjs = [c for c in node.children if c.dep_ == "nsubj"]
+    agents = [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    medium = (subjs or agents or [None])[0]
+    return (objs[0] if objs else None), medium
+
+
+def verb_lemma_of(tok: Token) -> str:
+    low = tok.lower_
+    return {"quoted": "quote", "quotes": "quote", "quoting": "quote", "cited": "cite", "cites": "cite",
+            "citing": "cite"}.get(low, low)
+
+
+def _co_speakers(subj: Token, base: int) -> list[Span]:
+    """The other conjuncts of a coordinated subject: "Y" (and "Z") of "X and Y announced"."""
+    out: list[Span] = []
+    node = subj
+    for _ in range(4):
+        nxt = [c for c in node.children if c.dep_ == "conj" and c.tag_ in _NOMINAL]
+        if not nxt:
+            break
+        node = nxt[0]
+        start = node.left_edge
+        while start.i < node.i and (start.is_punct or start.dep_ in ("cc", "preconj")):
+            start = start.doc[start.i + 1]
+        end = node
+        for c in node.rights:
+            if c.dep_ in ("compound", "flat"):
+                end = c
+        out.append(Span(base + start.idx, base + end.idx + len(end.text)))
+    return out
+
+
+def _inverted_speaker(verb: Token, base: int, quoted: list[Span]) -> Token | None:
+    """The speaker when the parser took the quote's last words for the subject: the last
+    noun between the quotation and the cue ("…,” Rep. Ann Lee (D-Md.) said"), else the
+    first one the cue governs on its right ("…,” said Ann Lee")."""
+    depth = 0
+    found: Token | None = None
+    for t in verb.doc[:verb.i]:
+        if any(q.start <= base + t.idx < q.end for q in quoted) or t.text in "“”\"":
+            found, depth = None, 0
+            continue
+        depth += t.text == "("
+        depth -= t.text == ")"
+        if depth == 0 and t.tag_ in _NOMINAL and t.text != ")":
+            found = t
+    if found is not None:
+        return found
+    for c in verb.rights:
+        if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd") and c.tag_ in _NOMINAL:
+            return c
+    return None
+
+
+def _attribution(tok: Token, cue_span: Span, cue_text: str, base: int,
+                 content: Span | None = None, quoted: list[Span] | None = None) -> Attribution:
+    """The attribution of a cue: speaker (and co-speakers) from the parse, a relaying medium."""
+    subj = speaker_token(tok)
+    if subj is not None and quoted and any(q.start <= base + subj.idx < q.end for q in quoted):
+        subj = _inverted_speaker(tok, base, quoted)  # never a word of the quotation itself
+    via: Token | None = None
+    relay = _relay(tok)
+    if relay is not None:
+        subj, via = relay
+    else:
+        objs = [c for c in tok.children if c.dep_ in ("dative", "dobj")]
+        if verb_lemma(tok.text) in ("tell", "told") and objs and _is_medium(objs[0]):
+            via = objs[0]
+    if via is not None and not _is_medium(via) and relay is None:
+        via = None
+    att = Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None, content,
+                      cue_token=tok.i)
+    if subj is not None:
+        att.co_mentions = _co_speakers(subj, base)
+    if via is not None:
+        att.via = mention_span(via, base)
+    return att
+
+
 def mention_span(tok: Token, base: int) -> Span:
     """The speaker mention as a noun phrase: determiners and modifiers up to the head noun."""
     start = tok.left_edge
     end = tok
     for c in tok.rights:
-        if c.dep_ in ("compound", "flat") or (c.dep_ == "prep" and False):
+        if c.dep_ in ("compound", "flat"):
             end = c
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in _OF_HEADS and c.i == end.i + 1:
+            # "the head of the Kyrgyz state", "the Ministry of Foreign Affairs of X"; not "… and Y"
+            cut = next((t for t in c.subtree if t.dep_ == "cc" or t.is_punct), None)
+            end = c.right_edge if cut is None else tok.doc[cut.i - 1]
     # skip a leading punctuation or conjunction in the subtree
     while start.i < tok.i and (start.is_punct or start.dep_ in ("cc", "preconj")):
         start = start.doc[start.i + 1]
@@ -110,6 +243,12 @@ def _complement(verb: Token) -> list[Token]:
     comps = [c for c in verb.children if c.dep_ in ("ccomp",)]
     if comps:
         return comps
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative")):
+        # "told a briefing that the sides had agreed" misparsed as a relative clause
+        for rel in obj.children:
+            if rel.dep_ == "relcl" and rel.left_edge.lower_ == "that" and rel.left_edge.i == obj.right_edge.i - (
+                    rel.right_edge.i - rel.left_edge.i) and any(g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in ("that", "which", "who") for g in rel.children):
+                return [rel]
     for c in verb.children:
         if c.dep_ in ("dobj", "prep", "attr"):
             for node in [c, *[g for g in c.children if g.dep_ == "pobj"]]:
@@ -181,11 +320,9 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         if m.group(0).lower().startswith(("told", "tells", "tell")) and doc[after_toks[0].i].lower_ != "that":
             continue  # handled by the verb path when the parse finds the clause
         content = _span_of(doc, k, len(doc), base)
-        subj = speaker_token(verb)
         if content:
-            found.append(Attribution(Span(base + m.start(), base + m.end()), m.group(0),
-                                     mention_span(subj, base) if subj is not None else None,
-                                     content, cue_token=verb.i))
+            found.append(_attribution(verb, Span(base + m.start(), base + m.end()), m.group(0), base, content,
+                                      quoted))
             used_content.append(content)
 
     # speech verbs with a complement clause
@@ -231,7 +368,8 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         elif tok.dep_ == "ROOT" and lemma not in NEEDS_CLAUSE:
             # "X said Russia is …" misparsed: clause after the cue (with optional "that")
             right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
-            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl"):
+            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and not (
+                    right[0].dep_ == "advcl" and right[0].tag_ in ("VBG", "VBN")):  # "said, looking out …"
                 content = _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
         if content is None or content.end - content.start < 8:
             continue
@@ -239,8 +377,10 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             continue
         if any(_overlap(content, u) > 0.8 for u in used_content):
             continue
-        found.append(Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None,
-                                 content, cue_token=tok.i))
+        if lemma in _QUESTION_VERBS and _asking(tok, subj) and \
+                text[content.start - base:content.end - base].lower().startswith(_QUESTION_WORDS):
+            continue  # "Asked whether …, X replied", "A journalist asked whether …": a question
+        found.append(_attribution(tok, cue_span, cue_text, base, content, quoted))
         used_content.append(content)
     # a cue inside another statement's content is part of what was said, not a new frame
     return [a for a in found if not any(
@@ -261,7 +401,6 @@ def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         pos = base + tok.idx
         if any(q.start <= pos < q.end for q in quoted):
             continue
-        subj = speaker_token(tok)
         cue_end_tok = doc[rng[1] - 1]
         cue_span = Span(base + tok.idx, base + cue_end_tok.idx + len(cue_end_tok.text))
         cue_text = text[tok.idx: cue_end_tok.idx + len(cue_end_tok.text)]
@@ -269,8 +408,7 @@ def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         if m:
             cue_span = Span(base + m.start(), base + m.end())
             cue_text = m.group(0)
-        out.append(Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None,
-                               cue_token=tok.i))
+        out.append(_attribution(tok, cue_span, cue_text, base, quoted=quoted))
     return out
 
 

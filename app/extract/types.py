@@ -147,6 +147,7 @@ class Extraction:
                 "dateline": self.document.dateline,
                 "location": self.document.location,
                 "published_at": self.document.published_at,
+                "source": self.document.source,
                 "word_count": self.document.word_count,
             },
             "statements": statements,
