@@ -1,0 +1,147 @@
+"""Parties of an instrument: the countries and blocs the text makes parties to it.
+
+Read from how news names them: in the title ("Agreement between Armenia and Georgia"),
+"between X and Y" / "signed by X and Y" after the name, "on behalf of X", the subject of
+the signing verb ("Presidents A of X and B of Y signed …", "the President of X, A, and …
+adopted …"), leaders present where it is signed. "The two leaders", "the sides", "the two
+countries" name no country: they stand for the sides of the talks — the parties of the
+first instrument the text shows being signed by two or more named parties.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from app.extract.geo import canonical_party, country_for_demonym
+from app.extract.mentions import LEADER_TITLES
+from app.extract.types import Speaker
+
+# Who can commit a country to an instrument: its leaders (the mentions stage's table) and
+# the officials who sign on their behalf.
+_SIGNATORY_TITLES: Final[frozenset[str]] = LEADER_TITLES | {
+    "amir", "crown prince", "prince", "head of state", "head of government", "foreign minister",
+    "minister of foreign affairs", "secretary of state", "taoiseach", "monarch", "shah",
+    "chairman", "grand duke",
+}
+_MEETING = re.compile(
+    r"\b(?:talks|talked|met|meet|meeting|summit|negotiat\w+|visit\w*|sign(?:s|ed|ing)?|"
+    r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
+    re.IGNORECASE,
+)
+SIGNED = re.compile(
+    r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|ratif(?:y|ies|ied)|ink(?:s|ed)?|adopt(?:s|ed)?|approv(?:e|es|ed))\b",
+    re.IGNORECASE,
+)
+_BETWEEN_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
+    r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
+    re.IGNORECASE,
+)
+_ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\s+(?P<who>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*)")
+# An introductory adverbial before the subject ("Following talks in Baku, …").
+_LEADING_ADVERBIAL = re.compile(
+    r"^\s*(?:following|after|during|at|in|on|before|earlier|later|today|yesterday|meanwhile)\b[^,]{0,80},\s*",
+    re.IGNORECASE,
+)
+# Phrases that stand for the sides of the talks without naming them.
+SIDES = re.compile(
+    r"\b(?:(?:the\s+two|both)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"
+    r"heads\s+of\s+state|prime\s+ministers|ministers|foreign\s+ministers)|"
+    r"the\s+(?:sides|parties|countries|signatories))\b",
+    re.IGNORECASE,
+)
+_CAPITAL_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w.’'-]*)*")
+
+
+def countries_in(fragment: str) -> set[str]:
+    """Countries and blocs named in a fragment, by name, formal name or demonym ("Russian-Azerbaijani")."""
+    found: set[str] = set()
+    for run in _CAPITAL_RUN.finditer(fragment):
+        words = [w.strip(".,’'") if not w.endswith(".") or w.count(".") < 2 else w for w in run.group().split()]
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 7), i, -1):
+                phrase = " ".join(words[i:j])
+                hit = canonical_party(phrase) or (country_for_demonym(phrase) if j - i <= 2 else None)
+                if hit:
+                    found.add(hit)
+                    i = j
+                    break
+            else:
+                for piece in words[i].split("-"):
+                    hit = canonical_party(piece) or country_for_demonym(piece)
+                    if hit:
+                        found.add(hit)
+                i += 1
+    return found
+
+
+def explicit_parties(text: str, s_start: int, s_end: int, start: int, end: int, named: bool) -> set[str]:
+    """Parties the text names for the mention ``[start, end)`` in its sentence ``[s_start, s_end)``."""
+    parties: set[str] = set()
+    if named:
+        parties |= countries_in(text[start:end])
+    between = _BETWEEN_AFTER.match(text[end:s_end])
+    if between:
+        parties |= countries_in(between.group("who"))
+    sentence = text[s_start:s_end]
+    signed = None
+    for signed in SIGNED.finditer(text, s_start, start):  # the last signing verb before it
+        pass
+    if signed and not text[signed.end() : start].strip(" ,").count(" ") > 3:
+        subject = text[s_start : signed.start()]
+        subject = subject[_LEADING_ADVERBIAL.match(subject).end() :] if _LEADING_ADVERBIAL.match(subject) else subject
+        if not re.search(r"\b(?:that|which|who|after|when|while)\b", subject):
+            parties |= countries_in(subject)
+    if SIGNED.search(sentence):
+        for behalf in _ON_BEHALF.finditer(sentence):
+            parties |= countries_in(behalf.group("who"))
+    return parties
+
+
+def _is_leader(speaker: Speaker) -> bool:
+    title = (speaker.title or "").lower()
+    return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _SIGNATORY_TITLES)
+
+
+def _sentence_index(bounds: Sequence[tuple[int, int]], pos: int) -> int:
+    for i, (start, end) in enumerate(bounds):
+        if start <= pos < end:
+            return i
+    return -1
+
+
+def leader_parties(
+    text: str, bounds: Sequence[tuple[int, int]], speakers: Sequence[Speaker],
+    mention_sentences: set[int], has_explicit: bool,
+) -> set[str]:
+    """Countries of leaders mentioned where the instrument is, or at the talks or signing.
+
+    When the text already names the parties, a leader adds a country only from a sentence
+    about signing — a leader merely commenting on someone else's treaty is no party.
+    """
+    parties: set[str] = set()
+    for sp in speakers:
+        country = canonical_party(sp.country or "") if sp.country else None
+        if not country or not _is_leader(sp):
+            continue
+        for mention in sp.mentions:
+            i = _sentence_index(bounds, mention.start)
+            if i < 0:
+                continue
+            sentence = text[bounds[i][0] : bounds[i][1]]
+            if has_explicit:
+                ok = bool(SIGNED.search(sentence)) and i in mention_sentences
+            else:
+                ok = i in mention_sentences or bool(_MEETING.search(sentence))
+            if ok:
+                parties.add(country)
+                break
+    return parties
+
+
+def speaks_of_sides(sentence: str) -> bool:
+    """Whether a sentence names the sides of the talks without naming them ("the two countries")."""
+    return bool(SIDES.search(sentence))

@@ -1,0 +1,88 @@
+"""Whether an instrument is signed in the reported event or only referred to.
+
+A report of a signing also recalls older instruments ("build on the 1993 Agreement on …",
+"remain bound by the Treaty of Kars", "in the spirit of the Convention on …"). An instrument
+counts as *signed* when one of its mentions is the object of a signing verb of the event
+("signed the Treaty on …", "adopted a joint statement", "the document was signed by …",
+"the signing of the Declaration", "the signed Declaration"); a year in front of its name or
+after the verb ("signed in 1993", "the 2017 Treaty") dates it as history. Everything else is
+*referenced*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from app.extract.types import DeclarationStatus
+
+_VERB = (
+    r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
+    r"initial(?:l)?(?:ed|ing|s)?|ink(?:s|ed)?|ratif(?:y|ies|ied|ying)|endors(?:e|es|ed)|"
+    r"enter(?:s|ed)?\s+into|put\s+(?:their|its)\s+signatures?\s+(?:to|on))"
+)
+# The verb, then only determiners, adjectives, and instruments joined by "and" / "as well as".
+_VERB_BEFORE = re.compile(
+    rf"\b{_VERB}\b(?P<gap>[^.;:!?]{{0,220}}?)$",
+    re.IGNORECASE,
+)
+_HISTORY_VERB = re.compile(r"\bhad\s+(?:been\s+)?$|\b(?:once|previously|formerly)\s+$", re.IGNORECASE)
+_NOMINAL = re.compile(r"\b(?:signing|signature|adoption|conclusion|approval|ratification)\s+of\s+(?:the|this|a|an)\s+$",
+                      re.IGNORECASE)
+_REFERENCE_SIGNED = re.compile(rf"^(?:the|this|that)\s+(?:newly\s+)?{_VERB}\b", re.IGNORECASE)
+_VERB_AFTER = re.compile(
+    rf"^\s*,?\s*(?:(?:was|were|has\s+been|have\s+been|being|to\s+be|is|are)\s+)?(?:\w+ly\s+)?{_VERB}\b"
+    r"(?P<rest>[^.;!?]{0,40})",
+    re.IGNORECASE,
+)
+_YEAR_BEFORE = re.compile(r"\b(?:the|a|its|their)\s+(?:1[6-9]|20)\d\d\s+$", re.IGNORECASE)
+_DATED = re.compile(r"^\s*(?:in|back\s+in|on\s+\w+\s+\d{1,2},?)\s+(?:1[6-9]|20)\d\d\b|^\s*(?:\w+\s+){0,3}(?:years?|decades?)\s+ago\b",
+                    re.IGNORECASE)
+# A gap that still leaves the mention the object of the verb: no preposition of its own.
+# (other instruments in the gap are masked as one capitalised word beforehand).
+_GAP_OK = re.compile(
+    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
+    r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+)\s*)*$"
+)
+
+
+def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, end: int) -> bool:
+    before = masked[s_start:start]
+    if _NOMINAL.search(before) or _REFERENCE_SIGNED.match(text[start:end]):
+        return True
+    if _YEAR_BEFORE.search(before):
+        return False
+    after = _VERB_AFTER.match(masked[end:s_end])
+    if after:
+        return not _DATED.match(after.group("rest"))
+    verb = _VERB_BEFORE.search(before)
+    if not verb or _HISTORY_VERB.search(before[: verb.start()]):
+        return False
+    gap = verb.group("gap")
+    if _DATED.match(gap):
+        return False
+    return bool(_GAP_OK.match(gap))
+
+
+def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with every instrument mention turned into one word of "X" (offsets kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "X" * (end - start)
+    return "".join(chars)
+
+
+def status_of(masked: str, bounds: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int]],
+              text: str) -> DeclarationStatus:
+    """"signed" when any mention ``[start, end)`` is signed in the event, else "referenced".
+
+    ``masked`` is the text with all instrument mentions masked (``mask``), so that "signed
+    the Protocol on A and the Protocol on B" leaves B the object of "signed".
+    """
+    for start, end in spans:
+        for s_start, s_end in bounds:
+            if s_start <= start < s_end:
+                if _signed_here(masked, text, s_start, s_end, start, end):
+                    return "signed"
+                break
+    return "referenced"
