@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from app.extract.instruments import Mention, find_named, find_references, title_key
-from app.extract.parties import explicit_parties, leader_parties, speaks_of_sides
+from app.extract.parties import explicit_parties, leader_parties, speaks_of_sides, talks_sides
 from app.extract.principles import find_principles
 from app.extract.signing import mask, status_of
 from app.extract.types import Clause, Declaration, Span, Speaker
@@ -114,6 +114,11 @@ _PART_FRAME = re.compile(
     rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
     r"(?:\s+of\s+(?:it|the\s+[\w\s-]{1,80}?))?\s*,\s*",
     re.IGNORECASE,
+)
+_IT_SUBJECT = re.compile(r"\s*It\b")
+_SPEECH_VERB = re.compile(
+    r"(?:says|said|state[sd]?|note[sd]?|stress|emphasi|underline|declare|confirm|support|condemn|recogni|"
+    r"include|cover|limit|allow|grant|create|call)", re.IGNORECASE
 )
 # How many sentences back a numbered part or "its" may reach for its instrument.
 _PART_REACH: Final = 3
@@ -212,6 +217,10 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
         key = _antecedent(ref, resolved, instruments)
         if key is not None:
             resolved.append((ref, key))
+    for ref in _it_subjects(text, bounds, resolved):
+        key = _antecedent(ref, resolved, instruments)
+        if key is not None:
+            resolved.append((ref, key))
     resolved.sort(key=lambda mk: mk[0].start)
 
     by_sentence: dict[int, list[tuple[Mention, str]]] = {}
@@ -245,18 +254,18 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
                     add(owner, _part_clause(text, g_start, g_end))
 
     masked = mask(text, [(m.start, m.end) for m, _ in resolved])
-    statuses = {
-        key: status_of(masked, bounds, [(m.start, m.end) for m, k in resolved if k == key], text)
-        for key in instruments
-    }
+    spans = {key: [(m.start, m.end) for m, k in resolved if k == key] for key in instruments}
+    statuses = {key: status_of(masked, bounds, spans[key], text) for key in instruments}
+    # leaders at the talks sign what is signed there, not what the text only recalls
     parties = {
         key: inst.explicit_parties
-        | leader_parties(text, bounds, speakers, inst.mention_sentences, bool(inst.explicit_parties))
+        | (leader_parties(text, bounds, speakers, inst.mention_sentences, bool(inst.explicit_parties))
+           if statuses[key] == "signed" else set())
         for key, inst in instruments.items()
     }
     sides = next(
-        (parties[key] for key in instruments if statuses[key] == "signed" and len(parties[key]) >= 2), set()
-    )
+        (parties[key] for key in instruments if statuses[key] == "signed" and len(parties[key]) >= 2), None
+    ) or talks_sides(text, bounds)
     out = []
     for key, inst in instruments.items():
         own = parties[key]
@@ -264,7 +273,7 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
         # countries" are bound by) is the sides' — a leader met in passing does not narrow it
         if not inst.explicit_parties and sides and (
             statuses[key] == "signed"
-            or any(speaks_of_sides(text[bounds[i][0] : bounds[i][1]]) for i in inst.mention_sentences)
+            or any(speaks_of_sides(text, *bounds[i], spans[key]) for i in inst.mention_sentences)
         ):
             own = sides
         out.append(
@@ -278,6 +287,26 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
                 status=statuses[key],
             )
         )
+    return out
+
+
+def _it_subjects(text: str, bounds: list[tuple[int, int]], named: list[tuple[Mention, str]]) -> list[Mention]:
+    """"It also envisages X" right after a sentence about an instrument: "It" refers back to it.
+
+    Only with a verb of content that is not also one of speech ("It said …" is more often
+    a ministry or a newspaper than a treaty)."""
+    out = []
+    starts = sorted(m.start for m, _ in named)
+    for i, (s_start, s_end) in enumerate(bounds):
+        lead = _LEADING_ADVERBIAL.match(text, s_start, s_end)
+        it = _IT_SUBJECT.match(text, lead.end() if lead else s_start, s_end)
+        if not it or i == 0:
+            continue
+        verb = _VERB_AFTER.match(text, it.end(), s_end)
+        if not verb or _SPEECH_VERB.match(verb.group("verb")):
+            continue
+        if any(bounds[i - 1][0] <= pos < s_end for pos in starts):
+            out.append(Mention(it.start(), it.end(), None))
     return out
 
 

@@ -94,7 +94,7 @@ _TOPIC_STOP: Final[frozenset[str]] = frozenset(
      "under", "within", "from", "until", "as", "when", "while", "last", "this", "next", "on",
      "between", "signed", "was", "were", "is", "are", "will", "would", "has", "have", "had",
      "to", "said", "says", "and", "or", "but", "earlier", "today", "yesterday", "tomorrow",
-     "adopted", "approved", "concluded", "initialled", "initialed", "a", "an", "its", "their"}
+     "adopted", "approved", "concluded", "initialled", "initialed"}
 )
 # Stop words that continue a lower-case topic when an ordinary content word follows
 # ("cooperation in culture and education"), but not a determiner or a new instrument.
@@ -102,6 +102,7 @@ _TOPIC_GLUE: Final[frozenset[str]] = frozenset({"in", "and", "or"})
 _FUNCTION_WORDS: Final[frozenset[str]] = frozenset(
     {"of", "on", "the", "and", "for", "in", "to", "between", "with", "a", "an", "or", "against", "concerning"}
 )
+_DETERMINERS: Final[frozenset[str]] = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their"})
 _DETERMINER = re.compile(r"\b(?:a|an|the|two|three|several|new|its|their)\s+$", re.IGNORECASE)
 # Evaluative words before a kind word that are never part of its name.
 _EVALUATIVE: Final[frozenset[str]] = frozenset(
@@ -290,6 +291,7 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
             glue = (
                 low in _TOPIC_GLUE and end is not None and nxt[:1].islower()
                 and nxt.lower() not in _TOPIC_STOP and nxt.lower() not in _FUNCTION_WORDS
+                and nxt.lower() not in _DETERMINERS
                 and kind_family(nxt) is None and not text[w_end : words[n + 1][0]].strip()
             )
             if not glue:

@@ -52,6 +52,9 @@ SIDES = re.compile(
     r"the\s+(?:sides|parties|countries|signatories))\b",
     re.IGNORECASE,
 )
+_PREPOSITIONS: Final[frozenset[str]] = frozenset(
+    {"of", "for", "to", "with", "by", "from", "among", "in", "on", "at", "about", "against", "into"}
+)
 _CAPITAL_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w.’'-]*)*")
 
 
@@ -142,6 +145,33 @@ def leader_parties(
     return parties
 
 
-def speaks_of_sides(sentence: str) -> bool:
-    """Whether a sentence names the sides of the talks without naming them ("the two countries")."""
-    return bool(SIDES.search(sentence))
+def speaks_of_sides(text: str, s_start: int, s_end: int, mentions: Sequence[tuple[int, int]]) -> bool:
+    """Whether a sentence makes the unnamed sides parties: "the two countries remain bound by
+    …", "… Agreement between the two countries" — not "the border between the two countries"."""
+    for m in SIDES.finditer(text, s_start, s_end):
+        before = text[s_start : m.start()]
+        word = re.search(r"(\w+)\s*$", before)
+        if word and word.group(1).lower() == "between":
+            between_at = s_start + word.start()
+            if any(end <= between_at and not text[end:between_at].strip() for _, end in mentions):
+                return True  # "… Agreement between the two countries"
+            continue
+        if word and word.group(1).lower() in _PREPOSITIONS:
+            continue
+        return True
+    return False
+
+
+def talks_sides(text: str, bounds: Sequence[tuple[int, int]]) -> set[str]:
+    """The sides of the talks a report is about: two or more parties in the subject of the
+    first sentence about talks, a meeting or a signing ("Russia and China held talks …")."""
+    for s_start, s_end in bounds:
+        verb = _MEETING.search(text, s_start, s_end)
+        if not verb:
+            continue
+        subject = text[s_start : verb.start()]
+        lead = _LEADING_ADVERBIAL.match(subject)
+        found = countries_in(subject[lead.end() :] if lead else subject)
+        if len(found) >= 2:
+            return found
+    return set()

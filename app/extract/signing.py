@@ -61,7 +61,17 @@ def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, e
     gap = verb.group("gap")
     if _DATED.match(gap):
         return False
-    return bool(_GAP_OK.match(gap))
+    return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap))
+
+# "signed two protocols aimed at …, the Protocol on A and the Protocol on B": names in
+# apposition to a plural object of the verb.
+_APPOSITION_GAP = re.compile(
+    r"^\s*(?:the\s+|two\s+|three\s+|four\s+|several\s+|a\s+number\s+of\s+|a\s+package\s+of\s+)?"
+    r"(?:[\w-]+\s+){0,3}(?:documents|protocols|agreements|treaties|memoranda|memorandums|declarations|"
+    r"conventions|accords|instruments|texts|roadmaps|programmes)\b[^.;!?]{0,100}?[,:—–]\s*"
+    r"(?:(?:the\s+|a\s+|an\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
