@@ -74,7 +74,8 @@ _PROVISION_VERB = (
     r"provid(?:es|ed)\s+that)"
 )
 _VERB_AFTER = re.compile(
-    r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*)?"
+    r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
+    r",\s*(?:[\w’'-]+\s+){1,4}(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
     r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
     r"in\s+particular,?)\s+)*"
     rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
@@ -112,7 +113,13 @@ _PART_SUBJECT = re.compile(
 _PART_FRAME = re.compile(
     rf"(?:under|according\s+to|in|pursuant\s+to|in\s+accordance\s+with)\s+"
     rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
-    r"(?:\s+of\s+(?:it|the\s+[\w\s-]{1,80}?))?\s*,\s*",
+    rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
+    re.IGNORECASE,
+)
+# An instrument followed by a participle of content ("a declaration proclaiming …").
+_PARTICIPLE_AFTER = re.compile(
+    r"\s*,?\s*(?:providing\s+for|proclaiming|stipulating|envisaging|setting\s+out|laying\s+down|calling\s+for|"
+    r"committing|obliging|establishing|enshrining|affirming|reaffirming|guaranteeing|defining)\b",
     re.IGNORECASE,
 )
 _IT_SUBJECT = re.compile(r"\s*It\b")
@@ -373,6 +380,10 @@ def _clause_for_mention(text: str, s_start: int, s_end: int, m: Mention) -> Clau
     relative = _RELATIVE_FRAME.match(text, m.end, s_end)
     if relative:
         return _make(text, relative.end(), s_end, None)
+    if _PARTICIPLE_AFTER.match(text, m.end, s_end):
+        # "adopted a declaration proclaiming X": the instrument with what it states
+        article = re.search(r"\b(?:the|a|an|this|that)\s+$", before, re.IGNORECASE)
+        return _make(text, s_start + article.start() if article else m.start, s_end, None)
     frame = _FRAME_BEFORE.search(before)
     if frame:
         filler = _FRAME_FILLER.match(text, m.end, s_end)

@@ -85,6 +85,12 @@ _SIGNED_AFTER = re.compile(
     r"inked|agreed)\b",
     re.IGNORECASE,
 )
+# A past signing verb with an indefinite object and nothing else: "… adopted a declaration".
+_BARE_SIGNED = re.compile(
+    r"(?<!\bnot\s)(?<!\bnever\s)\b(?:signed|adopted|concluded|approved|initial(?:l)?ed|inked)\s+(?:a|an)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
 _LOWER_TOPIC_START = re.compile(
     r"\s+(?:of\s+understanding\s+)?(?:on|concerning|regarding|for|in\s+the\s+fields?\s+of)\s+", re.IGNORECASE
 )
@@ -281,10 +287,11 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
     words = _words(text, m.end(), ceiling)
     end = None
     count = 0
+    kept: list[tuple[int, str]] = []
     for n, (w_start, w_end, word) in enumerate(words):
         between = text[(end or m.end()) : w_start]
         low = word.lower()
-        if between.strip() or "\n" in between or count >= 12:
+        if between.strip() or "\n" in between or count >= 16:
             break
         if low in _TOPIC_STOP:
             nxt = words[n + 1][2] if n + 1 < len(words) else ""
@@ -298,6 +305,12 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
                 break
         end = w_end
         count += 1
+        kept.append((w_start, low))
+    while kept and kept[-1][1] in _FUNCTION_WORDS:  # a cut-off "… of the EU plan for"
+        end = kept.pop()[0]
+        end = len(text[:end].rstrip())
+    if not kept:
+        return None
     if end is not None and text[end - 1] == ".":
         end -= 1
     return end
@@ -362,6 +375,8 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
             if text[max(0, start - 6) : start].lower() == "joint ":
                 start -= 6
             end = _lower_named_end(text, m.end(), s_end) or _lower_concrete_end(text, start, m.end())
+            if end is None and not kind_word.lower().endswith("s") and _BARE_SIGNED.search(text, s_start, start):
+                end = m.end()  # "the ministers signed a memorandum": one concrete document
             if end is None:
                 continue
             signed = _SIGNING.search(text, s_start, m.start()) or _SIGNED_AFTER.match(text, end, s_end)

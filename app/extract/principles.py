@@ -38,7 +38,7 @@ _PRINCIPLE_WORD = re.compile(
 # The list ends before a relative or participial tail ("… enshrined in the UN Charter").
 _TAIL = re.compile(
     r"(?:,?\s+(?:which|that|who|as\s+enshrined|enshrined|as\s+set|set\s+out|laid\s+down|"
-    r"in\s+accordance\s+with|as\s+the\s+(?:basis|foundation|cornerstone)|as\s+well\s+as\s+(?:to|in|on))\b|[;:.!?()\"“”«»])",
+    r"in\s+accordance\s+with|as\s+(?:the\s+|their\s+|its\s+|our\s+)?(?:[\w-]+\s+){0,2}(?:basis|bases|foundations?|values|principles|cornerstones?|pillars?|guides?)|as\s+well\s+as\s+(?:to|in|on))\b|[;:.!?()\"“”«»])",
     re.IGNORECASE,
 )
 _LEADING = re.compile(r"^(?:and|or|the|their|its)\s+", re.IGNORECASE)
