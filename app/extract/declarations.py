@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from app.extract.instruments import Mention, find_named, find_references, title_key
-from app.extract.parties import explicit_parties, leader_parties, speaks_of_sides, talks_sides
+from app.extract.parties import explicit_parties, leader_parties, sentence_index, speaks_of_sides, talks_sides
 from app.extract.principles import find_principles
 from app.extract.signing import mask, status_of
 from app.extract.types import Clause, Declaration, Span, Speaker
@@ -202,13 +202,6 @@ def _cover(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
-    for i, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return i
-    return -1
-
-
 def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> list[Declaration]:
     named = find_named(text, bounds)
     if not named:
@@ -232,7 +225,7 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
 
     by_sentence: dict[int, list[tuple[Mention, str]]] = {}
     for m, key in resolved:
-        i = _sentence_index(bounds, m.start)
+        i = sentence_index(bounds, m.start)
         if i >= 0:
             by_sentence.setdefault(i, []).append((m, key))
             instruments[key].mention_sentences.add(i)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
+from app.extract.signing import SIGNING_VERB
 
 # kind word (lower case) -> the family a reference back must share with its antecedent
 KINDS: Final[dict[str, str]] = {
@@ -74,11 +75,7 @@ _NOT_MODIFIERS: Final[frozenset[str]] = frozenset(
      "reach", "reached", "new-look", "this", "that", "under", "after", "before", "president",
      "minister", "as", "at", "his", "her", "their", "its", "our", "we", "they", "it"}
 )
-_SIGNING = re.compile(
-    r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|ratif(?:y|ies|ied|ying)|adopt(?:s|ed|ing)?|"
-    r"initial(?:l)?(?:ed|ing|s)?|ink(?:s|ed)?|enter(?:s|ed)?\s+into|approv(?:e|es|ed|ing))\b",
-    re.IGNORECASE,
-)
+_SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 # A signing participle right after a lower-case name ("a joint statement adopted at the ceremony").
 _SIGNED_AFTER = re.compile(
     r"\s*,?\s*(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:signed|adopted|concluded|approved|initial(?:l)?ed|"
@@ -116,7 +113,6 @@ _EVALUATIVE: Final[frozenset[str]] = frozenset(
      "same", "whole", "entire", "original", "present", "latest", "ratified", "above", "aforementioned",
      "said", "proposed", "draft", "future", "potential", "long-awaited", "comprehensive"}
 )
-_YEAR = re.compile(r"(?:1[6-9]|20)\d\d$")
 _ORDINAL_REF: Final[dict[str, int]] = {
     w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 }

@@ -16,6 +16,7 @@ from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
 from app.extract.mentions import LEADER_TITLES
+from app.extract.signing import SIGNING_VERB
 from app.extract.types import Speaker
 
 # Who can commit a country to an instrument: its leaders (the mentions stage's table) and
@@ -30,10 +31,7 @@ _MEETING = re.compile(
     r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
     re.IGNORECASE,
 )
-SIGNED = re.compile(
-    r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|ratif(?:y|ies|ied)|ink(?:s|ed)?|adopt(?:s|ed)?|approv(?:e|es|ed))\b",
-    re.IGNORECASE,
-)
+SIGNED = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 _BETWEEN_AFTER = re.compile(
     r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
     r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
@@ -109,7 +107,8 @@ def _is_leader(speaker: Speaker) -> bool:
     return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _SIGNATORY_TITLES)
 
 
-def _sentence_index(bounds: Sequence[tuple[int, int]], pos: int) -> int:
+def sentence_index(bounds: Sequence[tuple[int, int]], pos: int) -> int:
+    """Index of the sentence holding ``pos``, or -1."""
     for i, (start, end) in enumerate(bounds):
         if start <= pos < end:
             return i
@@ -131,7 +130,7 @@ def leader_parties(
         if not country or not _is_leader(sp):
             continue
         for mention in sp.mentions:
-            i = _sentence_index(bounds, mention.start)
+            i = sentence_index(bounds, mention.start)
             if i < 0:
                 continue
             sentence = text[bounds[i][0] : bounds[i][1]]

@@ -16,22 +16,23 @@ from collections.abc import Iterable, Sequence
 
 from app.extract.types import DeclarationStatus
 
-_VERB = (
+# Verbs by which parties make an instrument theirs (also used to find the signatories).
+SIGNING_VERB = (
     r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
     r"initial(?:l)?(?:ed|ing|s)?|ink(?:s|ed)?|ratif(?:y|ies|ied|ying)|endors(?:e|es|ed)|"
     r"enter(?:s|ed)?\s+into|put\s+(?:their|its)\s+signatures?\s+(?:to|on))"
 )
 # The verb, then only determiners, adjectives, and instruments joined by "and" / "as well as".
 _VERB_BEFORE = re.compile(
-    rf"\b{_VERB}\b(?P<gap>[^.;:!?]{{0,220}}?)$",
+    rf"\b{SIGNING_VERB}\b(?P<gap>[^.;:!?]{{0,220}}?)$",
     re.IGNORECASE,
 )
 _HISTORY_VERB = re.compile(r"\bhad\s+(?:been\s+)?$|\b(?:once|previously|formerly)\s+$", re.IGNORECASE)
 _NOMINAL = re.compile(r"\b(?:signing|signature|adoption|conclusion|approval|ratification)\s+of\s+(?:the|this|a|an)\s+$",
                       re.IGNORECASE)
-_REFERENCE_SIGNED = re.compile(rf"^(?:the|this|that)\s+(?:newly\s+)?{_VERB}\b", re.IGNORECASE)
+_REFERENCE_SIGNED = re.compile(rf"^(?:the|this|that)\s+(?:newly\s+)?{SIGNING_VERB}\b", re.IGNORECASE)
 _VERB_AFTER = re.compile(
-    rf"^\s*,?\s*(?:(?:was|were|has\s+been|have\s+been|being|to\s+be|is|are)\s+)?(?:\w+ly\s+)?{_VERB}\b"
+    rf"^\s*,?\s*(?:(?:was|were|has\s+been|have\s+been|being|to\s+be|is|are)\s+)?(?:\w+ly\s+)?{SIGNING_VERB}\b"
     r"(?P<rest>[^.;!?]{0,40})",
     re.IGNORECASE,
 )
