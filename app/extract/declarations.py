@@ -1,4 +1,4 @@
-"""Stage 6: declarations, treaties and agreements, the clauses the text describes, their parties.
+"""Stage 6: declarations, treaties, agreements …, the clauses the text describes, their parties.
 
 Rules over character offsets, no parse: instrument mentions come from ``instruments``
 (capitalisation + a kind lexicon), and each sentence that mentions an instrument is read
@@ -15,7 +15,15 @@ the provision*, without the framing that only tells us it is one:
   from the subject on, since the complement alone ("the development of …") would not say
   that anything is provided for;
 * the instrument frames a clause ("in accordance with the signed Declaration, X will Y",
-  "X will Y under the agreement"): the clause is the framed clause "X will Y".
+  "In a joint statement adopted on Monday, X …", "…, under which X", "X will Y under the
+  agreement"): the clause is the framed clause "X will Y".
+
+A numbered part may stand without its instrument ("Its eighth article stipulates X", "Under
+Article 4, X", "…, while the second article provides for X"): it belongs to the instrument
+last spoken of. A sentence is read in segments (split at ", while", ", whereas", "; "), so
+it can state several provisions. "The parties agreed to …" alone is an outcome of the talks,
+not a provision. Each instrument also gets its ``status`` (``signing``) and its parties
+(``parties``).
 
 Sentence connectives ("Thus,", "In addition,"), closing punctuation, closing quote marks and a
 trailing attribution (", he said") are never part of a clause.
@@ -99,7 +107,9 @@ _FRAME_BEFORE = re.compile(
 )
 # "…, under which X": the relative clause states a provision of the instrument before it.
 _RELATIVE_FRAME = re.compile(
-    r"\s*,\s*(?:under|according\s+to|in|by|pursuant\s+to)\s+which\s+(?=\w)", re.IGNORECASE
+    r"(?:\s*,\s*(?:signed|concluded|adopted|agreed)\b[^,.;!?]{0,80})?"
+    r"\s*,\s*(?:under|according\s+to|in|by|pursuant\s+to)\s+which\s+(?=\w)",
+    re.IGNORECASE,
 )
 # A sentence may describe several provisions: ", while …", ", whereas …", "; …".
 _SEGMENT_BREAK = re.compile(r",\s+(?:while|whereas)\s+|;\s+", re.IGNORECASE)

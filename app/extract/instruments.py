@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
-from app.extract.signing import SIGNING_VERB
+from app.extract.signing import SIGNING_VERB, listed_after_signing
 
 # kind word (lower case) -> the family a reference back must share with its antecedent
 KINDS: Final[dict[str, str]] = {
@@ -88,6 +88,22 @@ _BARE_SIGNED = re.compile(
     r"(?:[a-z][\w-]*\s+){0,2}$",
     re.IGNORECASE,
 )
+# What is only talked about, hoped for or planned names no signed instrument.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:possible|potential|future|proposed|prospective|draft|planned|discuss\w*|negotiat\w*|"
+    r"work(?:s|ed|ing)?\s+on|hop(?:e|es|ed|ing)\s+to|plan(?:s|ned)?\s+to|expect\w*\s+to|intend\w*\s+to|"
+    r"ready\s+to|(?-i:will|would|could|may|might|no|not|never))\b",
+    re.IGNORECASE,
+)
+
+
+def _hypothetical(text: str, start: int, end: int) -> bool:
+    """Whether the words before a lower-case name, after its last signing verb, make it hypothetical."""
+    verbs = list(_SIGNING.finditer(text, start, end))
+    if verbs and re.search(r"(?:\b(?-i:not|never|to|will|would|could|may|might|shall)\s+(?:\w+\s+)?|n't\s+)$",
+                           text[start : verbs[-1].start()]):
+        return True  # "never signed an agreement on …", "hope to conclude a treaty on …"
+    return bool(_HYPOTHETICAL.search(text, verbs[-1].end() if verbs else start, end))
 _LOWER_TOPIC_START = re.compile(
     r"\s+(?:of\s+understanding\s+)?(?:on|concerning|regarding|for|in\s+the\s+fields?\s+of)\s+", re.IGNORECASE
 )
@@ -121,6 +137,7 @@ _REFERENCE = re.compile(
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+)?"
     r"(?:(?:signed|new|joint|bilateral|trilateral|landmark|historic|final|above|aforementioned|"
     r"adopted|same|whole|entire|original|present|latest|ratified|approved)\s+)*"
+    r"(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?"
     rf"(?P<kind>{_KIND_RE}|document|text|deal|plan|statement)\b(?!\s*(?:s\b|-|’s|'s))"
     r"(?!\s+of\s+(?:the|this|that|a|an)\b)",
     re.IGNORECASE,
@@ -375,8 +392,10 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
                 end = m.end()  # "the ministers signed a memorandum": one concrete document
             if end is None:
                 continue
+            if _hypothetical(text, max(s_start, m.start() - 80), m.start()):
+                continue  # "discussed a possible agreement on …", "hope to conclude a treaty on …"
             signed = _SIGNING.search(text, s_start, m.start()) or _SIGNED_AFTER.match(text, end, s_end)
-            if not signed:
+            if not signed and not listed_after_signing(text, bounds, s_start, m.start()):
                 continue
             if start == m.start():
                 start = _lower_modifiers(text, start, s_start)

@@ -37,8 +37,11 @@ _VERB_AFTER = re.compile(
     re.IGNORECASE,
 )
 _YEAR_BEFORE = re.compile(r"\b(?:the|a|its|their)\s+(?:1[6-9]|20)\d\d\s+$", re.IGNORECASE)
-_DATED = re.compile(r"^\s*(?:in|back\s+in|on\s+\w+\s+\d{1,2},?)\s+(?:1[6-9]|20)\d\d\b|^\s*(?:\w+\s+){0,3}(?:years?|decades?)\s+ago\b",
+_DATED = re.compile(r"\b(?:in|back\s+in|on\s+\w+\s+\d{1,2},?)\s+(?:1[6-9]|20)\d\d\b|\b(?:years?|decades?)\s+ago\b",
                     re.IGNORECASE)
+# "signed the Treaty of Amity in 1977": a date right after the name dates the signing.
+_DATED_AFTER = re.compile(r"\s*,?\s*(?:(?:on|in)\s+\w+\s+\d{1,2},?\s+|in\s+|back\s+in\s+)(?:1[6-9]|20)\d\d\b",
+                          re.IGNORECASE)
 # A gap that still leaves the mention the object of the verb: no preposition of its own.
 # (other instruments in the gap are masked as one capitalised word beforehand).
 _GAP_OK = re.compile(
@@ -55,12 +58,12 @@ def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, e
         return False
     after = _VERB_AFTER.match(masked[end:s_end])
     if after:
-        return not _DATED.match(after.group("rest"))
+        return not _DATED.search(after.group("rest"))
     verb = _VERB_BEFORE.search(before)
     if not verb or _HISTORY_VERB.search(before[: verb.start()]):
         return False
     gap = verb.group("gap")
-    if _DATED.match(gap):
+    if _DATED.search(gap) or _DATED_AFTER.match(masked, end, s_end):
         return False
     return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap))
 
@@ -73,6 +76,24 @@ _APPOSITION_GAP = re.compile(
     r"(?:(?:the\s+|a\s+|an\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
+
+# A sentence that lists the documents of a signing just told ("The documents include …").
+_LISTED = re.compile(
+    r"\b(?:documents?|agreements|texts|instruments)\b[^.;!?]{0,40}\b(?:include[sd]?|including|are|were|comprise[sd]?)\b"
+    r"|\b(?:among\s+them|including)\b",
+    re.IGNORECASE,
+)
+_EXCHANGED = re.compile(r"\bexchang\w*\b[^.;!?]{0,60}\bdocuments\b", re.IGNORECASE)
+_SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
+
+
+def listed_after_signing(text: str, bounds: Sequence[tuple[int, int]], s_start: int, pos: int) -> bool:
+    """Whether ``pos`` is in a list of documents ("The documents include …") right after a
+    sentence that tells of their signing or exchange."""
+    if not _LISTED.search(text, s_start, pos):
+        return False
+    previous = [b for b in bounds if b[1] <= s_start]
+    return bool(previous) and bool(_SIGNING.search(text, *previous[-1]) or _EXCHANGED.search(text, *previous[-1]))
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -93,7 +114,9 @@ def status_of(masked: str, bounds: Sequence[tuple[int, int]], spans: Iterable[tu
     for start, end in spans:
         for s_start, s_end in bounds:
             if s_start <= start < s_end:
-                if _signed_here(masked, text, s_start, s_end, start, end):
+                if _signed_here(masked, text, s_start, s_end, start, end) or listed_after_signing(
+                    masked, bounds, s_start, start
+                ):
                     return "signed"
                 break
     return "referenced"

@@ -54,6 +54,13 @@ def only(text: str) -> Declaration:
         ("The border follows the 1921 Treaty of Kars.", [("Treaty of Kars", "treaty")]),
         # nothing concrete is named
         ("Chile never signed an agreement with Peru.", []),
+        ("Chile has not signed an agreement on fishing.", []),
+        ("On 5 May the ministers signed a memorandum on tourism.", [("Memorandum on Tourism", "memorandum")]),
+        ("The leaders, who discussed trade, signed a memorandum on tourism.",
+         [("Memorandum on Tourism", "memorandum")]),
+        ("They witnessed the exchange of five documents. The documents include an agreement on fishing and a "
+         "protocol on ports.", [("Agreement on Fishing", "agreement"), ("Protocol on Ports", "protocol")]),
+        ("The sides hope to conclude an agreement on visas next year.", []),
         ("Officials expect to sign an agreement soon.", []),
         ("Chile and Peru signed two agreements.", []),
         ("The sides discussed a possible agreement on visas.", []),
@@ -78,6 +85,10 @@ def test_instruments(text: str, expected: list[tuple[str, str]]) -> None:
         ("The new documents build on the Agreement on Friendship.", ["referenced"]),
         ("The Agreement on Friendship, signed in 1993, remains in force.", ["referenced"]),
         ("The countries remain bound by the 2017 Treaty on Neighbourliness.", ["referenced"]),
+        ("Chile and Peru signed the Treaty of Amity in 1977.", ["referenced"]),
+        ("They recalled the Declaration on Peace, signed by the presidents in 2021.", ["referenced"]),
+        ("They witnessed the exchange of five documents. The documents include an agreement on fishing.",
+         ["signed"]),
     ],
 )
 def test_status(text: str, statuses: list[str]) -> None:
@@ -99,6 +110,8 @@ SIGNING = "Chile and Peru signed the Protocol on Ports and the Protocol on Railw
         (SIGNING + "Paragraph 3 of the second protocol provides for night trains.", "Protocol on Railways",
          "night trains", 3),
         (SIGNING + "The text fixes common tariffs.", "Protocol on Railways", "The text fixes common tariffs", None),
+        ("They signed an agreement on double taxation. Under the double taxation agreement, income is taxed once.",
+         "Agreement on Double Taxation", "income is taxed once", None),
         ("They signed the Treaty on Trade. In it, the parties pledge to cut tariffs.", "Treaty on Trade",
          "the parties pledge to cut tariffs", None),
         ("They signed the Treaty on Trade. Under the treaty, tariffs will fall. It also envisages a customs union.",
@@ -148,8 +161,14 @@ def test_provisions(sentence: str, clauses: list[tuple[str, int | None]]) -> Non
     assert [(c.text, c.ordinal) for c in d.clauses] == clauses
 
 
-def test_relative_frame_belongs_to_the_recalled_instrument() -> None:
-    text = "Both remain bound by the Treaty on Neighbourliness, under which they renounced the use of force."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both remain bound by the Treaty on Neighbourliness, under which they renounced the use of force.",
+        "Both recalled the Treaty on Neighbourliness, signed in 2001, under which they renounced the use of force.",
+    ],
+)
+def test_relative_frame_belongs_to_the_recalled_instrument(text: str) -> None:
     d = only(text)
     assert [c.text for c in d.clauses] == ["they renounced the use of force"]
 
