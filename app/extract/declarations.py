@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from app.extract.instruments import Mention, find_named, find_references, title_key
+from app.extract.instruments import Mention, find_named, find_references, find_unnamed, title_key
 from app.extract.parties import explicit_parties, leader_parties, sentence_index, speaks_of_sides, talks_sides
 from app.extract.principles import find_principles
 from app.extract.signing import mask, status_of
@@ -223,12 +223,13 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
         if key not in instruments:
             instruments[key] = _Instrument(m.title or "", m.kind or "declaration", m.start, m.end)
         resolved.append((m, key))
+    unnamed = find_unnamed(text, named)
     for ref in find_references(text, named):
-        key = _antecedent(ref, resolved, instruments)
+        key = _antecedent(ref, resolved, instruments, unnamed)
         if key is not None:
             resolved.append((ref, key))
     for ref in _it_subjects(text, bounds, resolved):
-        key = _antecedent(ref, resolved, instruments)
+        key = _antecedent(ref, resolved, instruments, unnamed)
         if key is not None:
             resolved.append((ref, key))
     resolved.sort(key=lambda mk: mk[0].start)
@@ -320,14 +321,19 @@ def _it_subjects(text: str, bounds: list[tuple[int, int]], named: list[tuple[Men
     return out
 
 
-def _antecedent(ref: Mention, resolved: list[tuple[Mention, str]], instruments: dict[str, _Instrument]) -> str | None:
-    """The instrument ``ref`` points back to: the n-th of its kind, or the most recent compatible one."""
+def _antecedent(
+    ref: Mention, resolved: list[tuple[Mention, str]], instruments: dict[str, _Instrument], unnamed: list[Mention]
+) -> str | None:
+    """The instrument ``ref`` points back to: the n-th of its kind, or the most recent compatible
+    one — unless an unnamed instrument of that kind came in between (``unnamed``)."""
     earlier = sorted((mk for mk in resolved if mk[0].start < ref.start), key=lambda mk: mk[0].start)
     if ref.ordinal is not None:
         order = list(dict.fromkeys(key for m, key in earlier if m.named and ref.accepts(instruments[key].kind)))
         return order[ref.ordinal - 1] if len(order) >= ref.ordinal else None
     for m, key in reversed(earlier):
         if ref.accepts(instruments[key].kind):
+            if any(m.end <= other.start < ref.start and ref.accepts(other.kind) for other in unnamed):
+                return None  # "reached an agreement on wages. Under the agreement, …": another one
             return key
     return None
 

@@ -382,6 +382,8 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
             end = _forward_complement(text, m.end(), s_end, start < m.start())
             if start == m.start() and end == m.end():
                 continue  # "the Declaration": a reference, not a name
+            if family == "programme" and end == m.end() and not _SIGNING.search(text, s_start, s_end):
+                continue  # "the World Food Programme" is an agency unless the text signs it
             title = text[start:end]
         else:
             start = m.start()
@@ -433,3 +435,17 @@ def find_references(text: str, named: list[Mention]) -> list[Mention]:
     for m in _PRONOUN_REFERENCE.finditer(text):
         out.append(Mention(m.start("it"), m.end("it"), None))
     return sorted(out, key=lambda x: x.start)
+
+
+_INDEFINITE = re.compile(rf"\b(?:a|an|another)\s+(?:[\w-]+\s+){{0,2}}?(?P<kind>{_KIND_RE})\b(?!\s*s\b)", re.IGNORECASE)
+
+
+def find_unnamed(text: str, named: list[Mention]) -> list[Mention]:
+    """Instruments introduced without a name ("reached an agreement on wages"): they are new,
+    so a later "the agreement" no longer points back past them."""
+    out = []
+    for m in _INDEFINITE.finditer(text):
+        start = m.start("kind")
+        if not any(n.start <= start < n.end for n in named):
+            out.append(Mention(start, m.end("kind"), kind_family(m.group("kind"))))
+    return out

@@ -61,6 +61,7 @@ def only(text: str) -> Declaration:
         ("They witnessed the exchange of five documents. The documents include an agreement on fishing and a "
          "protocol on ports.", [("Agreement on Fishing", "agreement"), ("Protocol on Ports", "protocol")]),
         ("The sides hope to conclude an agreement on visas next year.", []),
+        ("The World Food Programme delivered aid to the region.", []),
         ("Officials expect to sign an agreement soon.", []),
         ("Chile and Peru signed two agreements.", []),
         ("The sides discussed a possible agreement on visas.", []),
@@ -125,6 +126,12 @@ SIGNING = "Chile and Peru signed the Protocol on Ports and the Protocol on Railw
 def test_references(text: str, owner: str, clause: str, ordinal: int | None) -> None:
     owners = [(d.title, c.text, c.ordinal) for d in run(text) for c in d.clauses if c.text == clause]
     assert owners == [(owner, clause, ordinal)]
+
+
+def test_an_unnamed_instrument_in_between_stops_the_reference() -> None:
+    d = only("Chile signed the Agreement on Trade. Unions reached an agreement on wages. "
+             "Under the agreement, pay will rise.")
+    assert d.clauses == []
 
 
 def test_it_said_is_no_reference() -> None:
