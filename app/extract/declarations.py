@@ -79,7 +79,8 @@ _PROVISION_VERB = (
     r"create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|describe[sd]?|instruct(?:s|ed)?|"
     r"fix(?:es|ed)?|sets?\s+aside|update[sd]?|introduce[sd]?|list(?:s|ed)?|entrust(?:s|ed)?|task(?:s|ed)?|"
     r"abolish(?:es|ed)?|extend(?:s|ed)?|expand(?:s|ed)?|reduce[sd]?|envisage[sd]?|spell(?:s|ed)?\s+out|"
-    r"provid(?:es|ed)\s+that)"
+    r"reflect(?:s|ed)?|highlight(?:s|ed)?|welcome[sd]?|express(?:es|ed)?|reiterate[sd]?|underscore[sd]?|"
+    r"encourage[sd]?|provid(?:es|ed)\s+that)"
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
@@ -132,7 +133,7 @@ _PARTICIPLE_AFTER = re.compile(
     r"committing|obliging|establishing|enshrining|affirming|reaffirming|guaranteeing|defining)\b",
     re.IGNORECASE,
 )
-_IT_SUBJECT = re.compile(r"\s*It\b")
+_IT_SUBJECT = re.compile(r"\s*[Ii]t\b")
 _SPEECH_VERB = re.compile(
     r"(?:says|said|state[sd]?|note[sd]?|stress|emphasi|underline|declare|confirm|support|condemn|recogni|"
     r"include|cover|limit|allow|grant|create|call)", re.IGNORECASE
@@ -241,6 +242,7 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
             by_sentence.setdefault(i, []).append((m, key))
             instruments[key].mention_sentences.add(i)
 
+    masked = mask(text, [(m.start, m.end) for m, _ in resolved])
     taken: list[tuple[int, int]] = []
 
     def add(key: str, clause: Clause | None) -> None:
@@ -251,7 +253,9 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
     for i, (s_start, s_end) in enumerate(bounds):
         here = by_sentence.get(i, [])
         for m, key in here:
-            instruments[key].explicit_parties |= explicit_parties(text, s_start, s_end, m.start, m.end, m.named)
+            instruments[key].explicit_parties |= explicit_parties(
+                text, masked, s_start, s_end, m.start, m.end, m.named
+            )
         for g_start, g_end in _segments(text, s_start, s_end):
             inside = [(m, key) for m, key in here if g_start <= m.start < g_end]
             found = False
@@ -264,7 +268,6 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
                 if owner is not None:
                     add(owner, _part_clause(text, g_start, g_end))
 
-    masked = mask(text, [(m.start, m.end) for m, _ in resolved])
     spans = {key: [(m.start, m.end) for m, k in resolved if k == key] for key in instruments}
     statuses = {key: status_of(masked, bounds, spans[key], text) for key in instruments}
     # leaders at the talks sign what is signed there, not what the text only recalls
@@ -309,8 +312,7 @@ def _it_subjects(text: str, bounds: list[tuple[int, int]], named: list[tuple[Men
     out = []
     starts = sorted(m.start for m, _ in named)
     for i, (s_start, s_end) in enumerate(bounds):
-        lead = _LEADING_ADVERBIAL.match(text, s_start, s_end)
-        it = _IT_SUBJECT.match(text, lead.end() if lead else s_start, s_end)
+        it = _IT_SUBJECT.match(text, _after_lead(text, s_start, s_end), s_end)
         if not it or i == 0:
             continue
         verb = _VERB_AFTER.match(text, it.end(), s_end)
@@ -355,13 +357,21 @@ def _segments(text: str, s_start: int, s_end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _after_lead(text: str, start: int, end: int) -> int:
+    """``start`` moved past a leading connective or adverbial ("In addition, ")."""
+    lead = _LEADING_ADVERBIAL.match(text[start:end])
+    return start + lead.end() if lead else start
+
+
 def _part_clause(text: str, g_start: int, g_end: int) -> Clause | None:
     """A numbered part without a named instrument: "Its eighth article stipulates X", "Under Article 4, X"."""
-    lead = _LEADING_ADVERBIAL.match(text, g_start, g_end)
-    pos = lead.end() if lead else g_start
+    pos = _after_lead(text, g_start, g_end)
     while pos < g_end and text[pos].isspace():
         pos += 1
-    frame = _PART_FRAME.match(text, pos, g_end)
+    start = g_start
+    while start < g_end and text[start].isspace():
+        start += 1
+    frame = _PART_FRAME.match(text, start, g_end) or _PART_FRAME.match(text, pos, g_end)
     if frame:
         return _make(text, frame.end(), g_end, _ordinal(frame))
     part = _PART_SUBJECT.match(text, pos, g_end)
@@ -452,8 +462,7 @@ def _framed_before(text: str, s_start: int, frame_start: int) -> Clause | None:
     """"X will Y under the agreement": the clause X will Y, from its opener to the frame."""
     head = text[s_start:frame_start]
     opener = max((m.end() for m in re.finditer(r"\bthat\s+|[;:]\s+", head)), default=0)
-    lead = _LEADING_ADVERBIAL.match(head, opener)
-    start = s_start + (lead.end() if lead else opener)
+    start = _after_lead(text, s_start + opener, frame_start)
     if not _MODAL.search(text, start, frame_start):
         return None
     return _make(text, start, frame_start, None)

@@ -57,7 +57,7 @@ _WORD = re.compile(r"[\w’'.&-]+(?:[–/][\w’'.&-]+)*", re.UNICODE)
 # "in" and "with" are left out because they far more often start a place or a party
 # ("signed the X Agreement in Beijing") than continue a title.
 _TITLE_CONNECTORS: Final[frozenset[str]] = frozenset(
-    {"of", "on", "the", "and", "for", "to", "against", "de", "&", "concerning", "between"}
+    {"of", "on", "the", "and", "for", "to", "against", "de", "&", "concerning", "between", "a", "an"}
 )
 # Capitalised words after a title that date it rather than name it ("… Protocol on Tuesday").
 _TIME_WORDS: Final[frozenset[str]] = frozenset(
@@ -233,7 +233,12 @@ def _joins_name_words(text: str, and_start: int, next_start: int, floor: int) ->
     )
 
 
-_NESTED_KIND = re.compile(rf"(?:the\s+)?(?:[A-Z0-9][\w’'.&–-]*\s+){{0,4}}(?i:{_KIND_RE})\b")
+# "in" continues a title when an abstract noun follows, which a place name never is.
+_IN_TOPIC = re.compile(
+    r"\s+(?:the\s+)?(?:[A-Z][a-z]+(?:tion|sion|ment|ance|ence|ity|ing|ure|ship|ism|ness|cy)s?|Fields?|Areas?|"
+    r"Spheres?|Sectors?)\b"
+)
+_NESTED_KIND = re.compile(rf"(?:(?:the|a|an)\s+)?(?:[A-Z0-9][\w’'.&–-]*\s+){{0,4}}(?i:{_KIND_RE})\b")
 
 
 def _forward_complement(text: str, kind_end: int, ceiling: int, modified: bool = False) -> int:
@@ -261,6 +266,9 @@ def _forward_complement(text: str, kind_end: int, ceiling: int, modified: bool =
             break
         if not _is_cap(word):
             first = end == kind_end and not pending
+            if low == "in" and not first and not pending and _IN_TOPIC.match(text, w_end):
+                pending.append(low)  # "… on Cooperation in the Construction of …", not "… in Beijing"
+                continue
             if low not in _TITLE_CONNECTORS or len(pending) >= 2 or (first and low not in _OPENERS):
                 break
             if pending and pending[-1] == "and" and _NESTED_KIND.match(text, w_start):
@@ -308,12 +316,19 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
             break
         if low in _TOPIC_STOP:
             nxt = words[n + 1][2] if n + 1 < len(words) else ""
-            glue = (
-                low in _TOPIC_GLUE and end is not None and nxt[:1].islower()
-                and nxt.lower() not in _TOPIC_STOP and nxt.lower() not in _FUNCTION_WORDS
-                and nxt.lower() not in _DETERMINERS
-                and kind_family(nxt) is None and not text[w_end : words[n + 1][0]].strip()
-            )
+            if low in ("on", "for") and kept and any(ch.isdigit() for ch in kept[-1][1]):
+                glue = True  # "an action plan for 2025-2026 on cooperation …"
+            elif low == "in" and end is not None and nxt.lower() == "the" and n + 2 < len(words) and (
+                words[n + 2][2][:1].islower() and words[n + 2][2].lower() not in _TOPIC_STOP
+            ):
+                glue = True  # "cooperation in the energy sector"
+            else:
+                glue = (
+                    low in _TOPIC_GLUE and end is not None and nxt[:1].islower()
+                    and nxt.lower() not in _TOPIC_STOP and nxt.lower() not in _FUNCTION_WORDS
+                    and nxt.lower() not in _DETERMINERS
+                    and kind_family(nxt) is None and not text[w_end : words[n + 1][0]].strip()
+                )
             if not glue:
                 break
         end = w_end

@@ -43,6 +43,14 @@ _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:following|after|during|at|in|on|before|earlier|later|today|yesterday|meanwhile)\b[^,]{0,80},\s*",
     re.IGNORECASE,
 )
+# "held talks with President of X A": the other side.
+_TALKS_WITH = re.compile(r"\s+(?:with|between)\s+(?P<who>[^,;.!?]{1,120})")
+# "X and Y are bound by / parties to the Treaty": the subject names its parties.
+BOUND = re.compile(r"\b(?:(?:are|is|remain|remains|were|became|become)\s+(?:\w+\s+)?(?:bound\s+by|part(?:y|ies)\s+to|signator(?:y|ies)\s+(?:to|of)))\b",
+                   re.IGNORECASE)
+# Only other instruments (masked) between the verb and this one.
+_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*"
+                          r"(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
 # Phrases that stand for the sides of the talks without naming them.
 SIDES = re.compile(
     r"\b(?:(?:the\s+two|both)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"
@@ -79,8 +87,13 @@ def countries_in(fragment: str) -> set[str]:
     return found
 
 
-def explicit_parties(text: str, s_start: int, s_end: int, start: int, end: int, named: bool) -> set[str]:
-    """Parties the text names for the mention ``[start, end)`` in its sentence ``[s_start, s_end)``."""
+def explicit_parties(
+    text: str, masked: str, s_start: int, s_end: int, start: int, end: int, named: bool
+) -> set[str]:
+    """Parties the text names for the mention ``[start, end)`` in its sentence ``[s_start, s_end)``.
+
+    ``masked`` is the text with instrument mentions masked (``signing.mask``): "X and Y signed
+    the Treaty on A and the Protocol on B" makes X and Y parties of both."""
     parties: set[str] = set()
     if named:
         parties |= countries_in(text[start:end])
@@ -91,10 +104,18 @@ def explicit_parties(text: str, s_start: int, s_end: int, start: int, end: int, 
     signed = None
     for signed in SIGNED.finditer(text, s_start, start):  # the last signing verb before it
         pass
-    if signed and not text[signed.end() : start].strip(" ,").count(" ") > 3:
+    for bound in BOUND.finditer(text, s_start, start):
+        if signed is None or bound.start() > signed.start():
+            signed = bound
+    gap = masked[signed.end() : start] if signed else ""
+    if signed and (gap.strip(" ,").count(" ") <= 3 or _OTHER_NAMES.match(gap)):
         subject = text[s_start : signed.start()]
-        subject = subject[_LEADING_ADVERBIAL.match(subject).end() :] if _LEADING_ADVERBIAL.match(subject) else subject
-        if not re.search(r"\b(?:that|which|who|after|when|while)\b", subject):
+        lead = _LEADING_ADVERBIAL.match(subject)
+        subject = subject[lead.end() :] if lead else subject
+        clause = list(re.finditer(r"\b(?:that|which|who|after|when|while)\b", subject))
+        if clause and clause[-1].group() == "that":
+            subject = subject[clause[-1].end() :]  # "Putin noted that Russia and Uzbekistan are bound by …"
+        if not clause or clause[-1].group() == "that":
             parties |= countries_in(subject)
     if SIGNED.search(sentence):
         for behalf in _ON_BEHALF.finditer(sentence):
@@ -171,6 +192,9 @@ def talks_sides(text: str, bounds: Sequence[tuple[int, int]]) -> set[str]:
         subject = text[s_start : verb.start()]
         lead = _LEADING_ADVERBIAL.match(subject)
         found = countries_in(subject[lead.end() :] if lead else subject)
+        partner = _TALKS_WITH.match(text, verb.end(), s_end)
+        if partner:
+            found |= countries_in(partner.group("who"))
         if len(found) >= 2:
             return found
     return set()

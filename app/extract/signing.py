@@ -65,7 +65,7 @@ def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, e
     gap = verb.group("gap")
     if _DATED.search(gap) or _DATED_AFTER.match(masked, end, s_end):
         return False
-    return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap))
+    return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap) or _INCLUDING_GAP.match(gap))
 
 # "signed two protocols aimed at …, the Protocol on A and the Protocol on B": names in
 # apposition to a plural object of the verb.
@@ -94,6 +94,13 @@ def listed_after_signing(text: str, bounds: Sequence[tuple[int, int]], s_start: 
         return False
     previous = [b for b in bounds if b[1] <= s_start]
     return bool(previous) and bool(_SIGNING.search(text, *previous[-1]) or _EXCHANGED.search(text, *previous[-1]))
+
+# "a number of documents were signed, including the Joint Statement on …".
+_INCLUDING_GAP = re.compile(
+    r"^[^.;!?]{0,60}?\b(?:including|among\s+them|among\s+which|namely|such\s+as)\b\s*:?\s*"
+    r"(?:(?:the\s+|a\s+|an\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
