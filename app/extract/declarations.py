@@ -80,6 +80,8 @@ _PROVISION_VERB = (
     r"fix(?:es|ed)?|sets?\s+aside|update[sd]?|introduce[sd]?|list(?:s|ed)?|entrust(?:s|ed)?|task(?:s|ed)?|"
     r"abolish(?:es|ed)?|extend(?:s|ed)?|expand(?:s|ed)?|reduce[sd]?|envisage[sd]?|spell(?:s|ed)?\s+out|"
     r"reflect(?:s|ed)?|highlight(?:s|ed)?|welcome[sd]?|express(?:es|ed)?|reiterate[sd]?|underscore[sd]?|"
+    r"(?:is|are|was|were)\s+(?:aimed\s+at|designed\s+to|intended\s+to|meant\s+to)|focus(?:es|ed)?\s+on|"
+    r"concern(?:s|ed)?|deal(?:s|t)?\s+with|address(?:es|ed)?|involve[sd]?|target(?:s|ed)?|"
     r"encourage[sd]?|provid(?:es|ed)\s+that)"
 )
 _VERB_AFTER = re.compile(
@@ -99,12 +101,15 @@ _PREPOSITION_BEFORE = re.compile(
 _FRAMES = (
     r"(?:in\s+accordance\s+with|under|according\s+to|pursuant\s+to|as\s+per|in\s+line\s+with|"
     r"in\s+keeping\s+with|in\s+compliance\s+with|by\s+virtue\s+of|as\s+part\s+of|"
-    r"(?:with)?in\s+the\s+framework\s+of|as\s+(?:provided|stipulated|envisaged|set\s+out)\s+(?:for\s+)?(?:by|in))"
+    r"(?:with)?in\s+the\s+framework\s+of|as\s+(?:provided|stipulated|envisaged|set\s+out|stated|noted|specified|"
+    r"outlined|enshrined|laid\s+down|reflected|indicated|emphasi[sz]ed|written|agreed)\s+(?:for\s+)?(?:by|in))"
 )
 _OPENER = r"(?:^|[,;:\"“«(]|\bthat|\band|\bbut|\bwhile)\s*(?:[A-Z]?\w+,\s*)?"
 # Frames that open a sentence may also be "in" ("In a joint statement adopted on Monday, …").
 _FRAME_BEFORE = re.compile(
-    rf"{_OPENER}(?P<frame>{_FRAMES}|in|within)\s+(?:(?:the|a|an|this|that|its|their)\s+)?$", re.IGNORECASE
+    rf"{_OPENER}(?P<frame>{_FRAMES}|in|within)\s+(?:the\s+(?:terms|provisions|text)\s+of\s+)?"
+    r"(?:(?:the|a|an|this|that|its|their)\s+)?$",
+    re.IGNORECASE,
 )
 # "…, under which X": the relative clause states a provision of the instrument before it.
 _RELATIVE_FRAME = re.compile(
@@ -127,6 +132,8 @@ _PART_FRAME = re.compile(
     rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
     re.IGNORECASE,
 )
+# "the treaty's Article 3 stipulates …", "the declaration's second paragraph …".
+_POSSESSIVE_PART = re.compile(rf"[’']s\s+(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))\b", re.IGNORECASE)
 # An instrument followed by a participle of content ("a declaration proclaiming …").
 _PARTICIPLE_AFTER = re.compile(
     r"\s*,?\s*(?:providing\s+for|proclaiming|stipulating|envisaging|setting\s+out|laying\s+down|calling\s+for|"
@@ -396,6 +403,10 @@ def _clause_for_mention(text: str, s_start: int, s_end: int, m: Mention) -> Clau
     if after_verb and not part and not _PREPOSITION_BEFORE.search(before):
         article = re.search(r"\b(?:the|this|that)\s+$", before, re.IGNORECASE) if m.named else None
         return _make(text, s_start + article.start() if article else m.start, s_end, None)
+    possessive = _POSSESSIVE_PART.match(text, m.end, s_end)
+    if possessive:
+        verb = _VERB_AFTER.match(text, possessive.end(), s_end)
+        return _make(text, verb.end(), s_end, _ordinal(possessive)) if verb else None
     relative = _RELATIVE_FRAME.match(text, m.end, s_end)
     if relative:
         return _make(text, relative.end(), s_end, None)

@@ -138,7 +138,7 @@ _REFERENCE = re.compile(
     r"(?:(?:signed|new|joint|bilateral|trilateral|landmark|historic|final|above|aforementioned|"
     r"adopted|same|whole|entire|original|present|latest|ratified|approved)\s+)*"
     r"(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?"
-    rf"(?P<kind>{_KIND_RE}|document|text|deal|plan|statement)\b(?!\s*(?:s\b|-|’s|'s))"
+    rf"(?P<kind>{_KIND_RE}|document|text|deal|plan|statement)\b(?!\s*(?:s\b|-))"
     r"(?!\s+of\s+(?:the|this|that|a|an)\b)",
     re.IGNORECASE,
 )

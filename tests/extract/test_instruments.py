@@ -168,7 +168,13 @@ NAMING = "Chile and Peru signed the Treaty on Fisheries. "
         ("Under paragraph 2 of Article 4, fleets will share data.", [("fleets will share data", 2)]),
         ("The first article of the treaty describes the quotas, while the second article provides for "
          "joint patrols.", [("the quotas", 1), ("joint patrols", 2)]),
+        ("The treaty's Article 3 stipulates that quotas are shared.", [("quotas are shared", 3)]),
+        ("The treaty is aimed at protecting anchovy stocks.",
+         [("The treaty is aimed at protecting anchovy stocks", None)]),
+        ("Under the terms of the treaty, fleets will share data.", [("fleets will share data", None)]),
+        ("As stated in the treaty, the sea is a common heritage.", [("the sea is a common heritage", None)]),
         # look-alikes: outcomes of the talks, evaluations
+        ("The treaty's provisions were praised.", []),
         ("At the talks, the sides also agreed to hold the next meeting in Lima.", []),
         ("The treaty opens a new stage in relations.", []),
     ],
