@@ -132,6 +132,7 @@ _PART_FRAME = re.compile(
     rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
     re.IGNORECASE,
 )
+_WHICH = re.compile(r"\s*,\s*which\s+", re.IGNORECASE)
 # "the treaty's Article 3 stipulates …", "the declaration's second paragraph …".
 _POSSESSIVE_PART = re.compile(rf"[’']s\s+(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))\b", re.IGNORECASE)
 # An instrument followed by a participle of content ("a declaration proclaiming …").
@@ -410,6 +411,9 @@ def _clause_for_mention(text: str, s_start: int, s_end: int, m: Mention) -> Clau
     relative = _RELATIVE_FRAME.match(text, m.end, s_end)
     if relative:
         return _make(text, relative.end(), s_end, None)
+    which = _WHICH.match(text, m.end, s_end)
+    if which and _VERB_AFTER.match(text, which.end() - 1, s_end):
+        return _make(text, which.end(), s_end, None)  # "a joint statement, which calls for X"
     if _PARTICIPLE_AFTER.match(text, m.end, s_end):
         # "adopted a declaration proclaiming X": the instrument with what it states
         article = re.search(r"\b(?:the|a|an|this|that)\s+$", before, re.IGNORECASE)

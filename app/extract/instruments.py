@@ -38,6 +38,7 @@ KINDS: Final[dict[str, str]] = {
     "plan of action": "action_plan",
     "programme": "programme",
     "program": "programme",
+    "mou": "memorandum",
 }
 # Words that only ever refer back (never name an instrument themselves); None = any kind.
 _REFERENCE_ONLY: Final[dict[str, str | None]] = {
@@ -48,7 +49,7 @@ PLAN_FAMILIES: Final[frozenset[str]] = frozenset({"action_plan", "roadmap", "pro
 
 _KIND_RE = (
     r"(?:joint\s+statement|communiqu[ée]|declaration|treaty|agreement|accords?|pact|memorandum|convention|"
-    r"protocol|charter|road\s*map|action\s+plan|plan\s+of\s+action|programme|program)"
+    r"protocol|charter|road\s*map|action\s+plan|plan\s+of\s+action|programme|program|(?-i:MoU|MOU))"
 )
 _KIND = re.compile(rf"\b{_KIND_RE}s?\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'.&-]+(?:[–/][\w’'.&-]+)*", re.UNICODE)

@@ -53,7 +53,7 @@ _OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|
                           r"(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
 # Phrases that stand for the sides of the talks without naming them.
 SIDES = re.compile(
-    r"\b(?:(?:the\s+two|both)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"
+    r"\b(?:(?:the\s+(?:two|three|four|five)|both|all\s+three)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"
     r"heads\s+of\s+state|prime\s+ministers|ministers|foreign\s+ministers)|"
     r"the\s+(?:sides|parties|countries|signatories))\b",
     re.IGNORECASE,

@@ -18,7 +18,7 @@ from app.extract.types import DeclarationStatus
 
 # Verbs by which parties make an instrument theirs (also used to find the signatories).
 SIGNING_VERB = (
-    r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
+    r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|issu(?:e|es|ed|ing)|releas(?:e|es|ed|ing)|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
     r"initial(?:l)?(?:ed|ing|s)?|ink(?:s|ed)?|ratif(?:y|ies|ied|ying)|endors(?:e|es|ed)|"
     r"enter(?:s|ed)?\s+into|put\s+(?:their|its)\s+signatures?\s+(?:to|on))"
 )

@@ -129,6 +129,8 @@ SIGNING = "Chile and Peru signed the Protocol on Ports and the Protocol on Railw
          "Treaty on Trade", "it provides for a customs union", None),
         ("They approved the Action Plan on Ports. The plan envisages two new terminals.", "Action Plan on Ports",
          "The plan envisages two new terminals", None),
+        ("The two leaders issued a joint statement, which calls for a ceasefire.", "Joint Statement",
+         "calls for a ceasefire", None),
         ("The sides adopted a joint statement. The statement also instructs the ministers to meet yearly.",
          "Joint Statement", "The statement also instructs the ministers to meet yearly", None),
     ],
@@ -220,6 +222,8 @@ def test_relative_frame_belongs_to_the_recalled_instrument(text: str) -> None:
          "including the Protocol on Ports.", [["Chile", "Peru"]]),
         ("Lopez noted that Chile and Peru are bound by the 1999 Treaty on Ports and the 2005 Treaty on Roads.",
          [["Chile", "Peru"], ["Chile", "Peru"]]),
+        ("Chile, Peru and Bolivia signed the Treaty on Lakes. The three countries are parties to the "
+         "Convention on Rivers.", [["Bolivia", "Chile", "Peru"], ["Bolivia", "Chile", "Peru"]]),
         # a border "between the two countries" does not make them parties of a recalled treaty
         ("Chile and Peru signed the Treaty on Fisheries. The border between the two countries follows the "
          "Treaty of Lima.", [["Chile", "Peru"], []]),
