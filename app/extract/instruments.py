@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
-from app.extract.signing import SIGNING_VERB, listed_after_signing
+from app.extract.signing import SIGNING, listed_after_signing
 
 # kind word (lower case) -> the family a reference back must share with its antecedent
 KINDS: Final[dict[str, str]] = {
@@ -76,7 +76,6 @@ _NOT_MODIFIERS: Final[frozenset[str]] = frozenset(
      "reach", "reached", "new-look", "this", "that", "under", "after", "before", "president",
      "minister", "as", "at", "his", "her", "their", "its", "our", "we", "they", "it"}
 )
-_SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 # A signing participle right after a lower-case name ("a joint statement adopted at the ceremony").
 _SIGNED_AFTER = re.compile(
     r"\s*,?\s*(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:signed|adopted|concluded|approved|initial(?:l)?ed|"
@@ -100,7 +99,7 @@ _HYPOTHETICAL = re.compile(
 
 def _hypothetical(text: str, start: int, end: int) -> bool:
     """Whether the words before a lower-case name, after its last signing verb, make it hypothetical."""
-    verbs = list(_SIGNING.finditer(text, start, end))
+    verbs = list(SIGNING.finditer(text, start, end))
     if verbs and re.search(r"(?:\b(?-i:not|never|to|will|would|could|may|might|shall)\s+(?:\w+\s+)?|n't\s+)$",
                            text[start : verbs[-1].start()]):
         return True  # "never signed an agreement on …", "hope to conclude a treaty on …"
@@ -398,7 +397,7 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
             end = _forward_complement(text, m.end(), s_end, start < m.start())
             if start == m.start() and end == m.end():
                 continue  # "the Declaration": a reference, not a name
-            if family == "programme" and end == m.end() and not _SIGNING.search(text, s_start, s_end):
+            if family == "programme" and end == m.end() and not SIGNING.search(text, s_start, s_end):
                 continue  # "the World Food Programme" is an agency unless the text signs it
             title = text[start:end]
         else:
@@ -412,7 +411,7 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
                 continue
             if _hypothetical(text, max(s_start, m.start() - 80), m.start()):
                 continue  # "discussed a possible agreement on …", "hope to conclude a treaty on …"
-            signed = _SIGNING.search(text, s_start, m.start()) or _SIGNED_AFTER.match(text, end, s_end)
+            signed = SIGNING.search(text, s_start, m.start()) or _SIGNED_AFTER.match(text, end, s_end)
             if not signed and not listed_after_signing(text, bounds, s_start, m.start()):
                 continue
             if start == m.start():

@@ -16,7 +16,7 @@ from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
 from app.extract.mentions import LEADER_TITLES
-from app.extract.signing import SIGNING_VERB
+from app.extract.signing import SIGNING
 from app.extract.types import Speaker
 
 # Who can commit a country to an instrument: its leaders (the mentions stage's table) and
@@ -31,7 +31,6 @@ _MEETING = re.compile(
     r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
     re.IGNORECASE,
 )
-SIGNED = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 _BETWEEN_AFTER = re.compile(
     r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
     r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
@@ -102,7 +101,7 @@ def explicit_parties(
         parties |= countries_in(between.group("who"))
     sentence = text[s_start:s_end]
     signed = None
-    for signed in SIGNED.finditer(text, s_start, start):  # the last signing verb before it
+    for signed in SIGNING.finditer(text, s_start, start):  # the last signing verb before it
         pass
     for bound in BOUND.finditer(text, s_start, start):
         if signed is None or bound.start() > signed.start():
@@ -117,7 +116,7 @@ def explicit_parties(
             subject = subject[clause[-1].end() :]  # "Putin noted that Russia and Uzbekistan are bound by …"
         if not clause or clause[-1].group() == "that":
             parties |= countries_in(subject)
-    if SIGNED.search(sentence):
+    if SIGNING.search(sentence):
         for behalf in _ON_BEHALF.finditer(sentence):
             parties |= countries_in(behalf.group("who"))
     return parties
@@ -156,7 +155,7 @@ def leader_parties(
                 continue
             sentence = text[bounds[i][0] : bounds[i][1]]
             if has_explicit:
-                ok = bool(SIGNED.search(sentence)) and i in mention_sentences
+                ok = bool(SIGNING.search(sentence)) and i in mention_sentences
             else:
                 ok = i in mention_sentences or bool(_MEETING.search(sentence))
             if ok:

@@ -18,7 +18,7 @@ from app.extract.types import DeclarationStatus
 
 # Verbs by which parties make an instrument theirs (also used to find the signatories).
 SIGNING_VERB = (
-    r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|issu(?:e|es|ed|ing)|releas(?:e|es|ed|ing)|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
+    r"(?:sign(?:s|ed|ing)?|adopt(?:s|ed|ing)?|issued|released|approv(?:e|es|ed|ing)|conclud(?:e|es|ed|ing)|"
     r"initial(?:l)?(?:ed|ing|s)?|ink(?:s|ed)?|ratif(?:y|ies|ied|ying)|endors(?:e|es|ed)|"
     r"enter(?:s|ed)?\s+into|put\s+(?:their|its)\s+signatures?\s+(?:to|on))"
 )
@@ -50,23 +50,6 @@ _GAP_OK = re.compile(
 )
 
 
-def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, end: int) -> bool:
-    before = masked[s_start:start]
-    if _NOMINAL.search(before) or _REFERENCE_SIGNED.match(text[start:end]):
-        return True
-    if _YEAR_BEFORE.search(before):
-        return False
-    after = _VERB_AFTER.match(masked[end:s_end])
-    if after:
-        return not _DATED.search(after.group("rest"))
-    verb = _VERB_BEFORE.search(before)
-    if not verb or _HISTORY_VERB.search(before[: verb.start()]):
-        return False
-    gap = verb.group("gap")
-    if _DATED.search(gap) or _DATED_AFTER.match(masked, end, s_end):
-        return False
-    return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap) or _INCLUDING_GAP.match(gap))
-
 # "signed two protocols aimed at …, the Protocol on A and the Protocol on B": names in
 # apposition to a plural object of the verb.
 _APPOSITION_GAP = re.compile(
@@ -84,16 +67,8 @@ _LISTED = re.compile(
     re.IGNORECASE,
 )
 _EXCHANGED = re.compile(r"\bexchang\w*\b[^.;!?]{0,60}\bdocuments\b", re.IGNORECASE)
-_SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
+SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 
-
-def listed_after_signing(text: str, bounds: Sequence[tuple[int, int]], s_start: int, pos: int) -> bool:
-    """Whether ``pos`` is in a list of documents ("The documents include …") right after a
-    sentence that tells of their signing or exchange."""
-    if not _LISTED.search(text, s_start, pos):
-        return False
-    previous = [b for b in bounds if b[1] <= s_start]
-    return bool(previous) and bool(_SIGNING.search(text, *previous[-1]) or _EXCHANGED.search(text, *previous[-1]))
 
 # "a number of documents were signed, including the Joint Statement on …".
 _INCLUDING_GAP = re.compile(
@@ -102,6 +77,33 @@ _INCLUDING_GAP = re.compile(
     re.IGNORECASE,
 )
 
+
+def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, end: int) -> bool:
+    """Whether the mention ``[start, end)`` is signed in its sentence ``[s_start, s_end)``."""
+    before = masked[s_start:start]
+    if _NOMINAL.search(before) or _REFERENCE_SIGNED.match(text[start:end]):
+        return True
+    if _YEAR_BEFORE.search(before):
+        return False
+    after = _VERB_AFTER.match(masked[end:s_end])
+    if after:
+        return not _DATED.search(after.group("rest"))
+    verb = _VERB_BEFORE.search(before)
+    if not verb or _HISTORY_VERB.search(before[: verb.start()]):
+        return False
+    gap = verb.group("gap")
+    if _DATED.search(gap) or _DATED_AFTER.match(masked, end, s_end):
+        return False
+    return bool(_GAP_OK.match(gap) or _APPOSITION_GAP.match(gap) or _INCLUDING_GAP.match(gap))
+
+
+def listed_after_signing(text: str, bounds: Sequence[tuple[int, int]], s_start: int, pos: int) -> bool:
+    """Whether ``pos`` is in a list of documents ("The documents include …") right after a
+    sentence that tells of their signing or exchange."""
+    if not _LISTED.search(text, s_start, pos):
+        return False
+    previous = [b for b in bounds if b[1] <= s_start]
+    return bool(previous) and bool(SIGNING.search(text, *previous[-1]) or _EXCHANGED.search(text, *previous[-1]))
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` with every instrument mention turned into one word of "X" (offsets kept)."""
