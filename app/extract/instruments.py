@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
-from app.extract.signing import SIGNING, listed_after_signing
+from app.extract.signing import IN_A, SIGNING, listed_after_signing
 
 # kind word (lower case) -> the family a reference back must share with its antecedent
 KINDS: Final[dict[str, str]] = {
@@ -412,7 +412,9 @@ def find_named(text: str, bounds: list[tuple[int, int]]) -> list[Mention]:
             if _hypothetical(text, max(s_start, m.start() - 80), m.start()):
                 continue  # "discussed a possible agreement on …", "hope to conclude a treaty on …"
             signed = SIGNING.search(text, s_start, m.start()) or _SIGNED_AFTER.match(text, end, s_end)
-            if not signed and not listed_after_signing(text, bounds, s_start, m.start()):
+            framed = family == "joint_statement" or text[start:end].lower().startswith("joint ")
+            framed = framed and bool(IN_A.search(text[s_start:start]))  # "In a joint statement, the sides …"
+            if not (signed or framed) and not listed_after_signing(text, bounds, s_start, m.start()):
                 continue
             if start == m.start():
                 start = _lower_modifiers(text, start, s_start)

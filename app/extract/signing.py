@@ -36,6 +36,9 @@ _VERB_AFTER = re.compile(
     r"(?P<rest>[^.;!?]{0,40})",
     re.IGNORECASE,
 )
+_JOINT = re.compile(r"joint\b|communiqu", re.IGNORECASE)
+# A joint text that opens its sentence as the frame ("In a joint statement, the sides …").
+IN_A = re.compile(r"^\s*(?:[A-Z]\w+,\s*)?in\s+(?:a|an|their)\s+$", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(r"\b(?:the|a|its|their)\s+(?:1[6-9]|20)\d\d\s+$", re.IGNORECASE)
 _DATED = re.compile(r"\b(?:in|back\s+in|on\s+\w+\s+\d{1,2},?)\s+(?:1[6-9]|20)\d\d\b|\b(?:years?|decades?)\s+ago\b",
                     re.IGNORECASE)
@@ -83,6 +86,8 @@ def _signed_here(masked: str, text: str, s_start: int, s_end: int, start: int, e
     before = masked[s_start:start]
     if _NOMINAL.search(before) or _REFERENCE_SIGNED.match(text[start:end]):
         return True
+    if _JOINT.match(text, start, end) and IN_A.match(before) and not _DATED_AFTER.match(masked, end, s_end):
+        return True  # "In a joint statement, the sides …": their own text of the day
     if _YEAR_BEFORE.search(before):
         return False
     after = _VERB_AFTER.match(masked[end:s_end])
