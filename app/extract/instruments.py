@@ -119,7 +119,8 @@ _TOPIC_STOP: Final[frozenset[str]] = frozenset(
 # ("cooperation in culture and education"), but not a determiner or a new instrument.
 _TOPIC_GLUE: Final[frozenset[str]] = frozenset({"in", "and", "or"})
 _FUNCTION_WORDS: Final[frozenset[str]] = frozenset(
-    {"of", "on", "the", "and", "for", "in", "to", "between", "with", "a", "an", "or", "against", "concerning"}
+    {"of", "on", "the", "and", "for", "in", "to", "between", "with", "a", "an", "or", "against", "concerning",
+     "their", "its"}
 )
 _DETERMINERS: Final[frozenset[str]] = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their"})
 _DETERMINER = re.compile(r"\b(?:a|an|the|two|three|several|new|its|their)\s+$", re.IGNORECASE)
