@@ -433,14 +433,24 @@ def evaluate_command(
         bool, typer.Option("--speech-only", help="Score only gold items whose cue is a speech verb.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    declarations: Annotated[
+        bool,
+        typer.Option("--declarations", help="Score instruments, parties, clauses and principles against "
+                     'gold with "declarations" (EVALUATION.md) instead of statements.'),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of extraction against a gold file."""
     docs = load_gold(gold)
     try:
-        from app.evaluate import evaluate, format_report
+        from app.evaluate import evaluate, evaluate_declarations, format_declarations_report, format_report
 
         engine = _extractor()
-        predictions = {doc["id"]: engine.extract(doc["text"]).to_json()["statements"] for doc in docs}
+        part = "declarations" if declarations else "statements"
+        predictions = {doc["id"]: engine.extract(doc["text"]).to_json()[part] for doc in docs}
+        if declarations:
+            report = evaluate_declarations(docs, predictions)
+            typer.echo(dumps(report, indent=2) if as_json else format_declarations_report(report))
+            return
         report = evaluate(docs, predictions, speech_only=speech_only)
     except typer.Exit:
         raise

@@ -150,7 +150,9 @@ class Declaration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=fk("document.id"))
     title: str = Field(max_length=500, index=True)
-    kind: str = Field(max_length=40)
+    kind: str = Field(max_length=40, index=True)
+    # "signed" in the reported event, or "referenced" as an earlier instrument
+    status: str = Field(default="signed", max_length=20, index=True, sa_column_kwargs={"server_default": "signed"})
     start_char: int
     end_char: int
     clause_count: int = 0

@@ -108,6 +108,8 @@ class DeclarationOut(BaseModel):
         {
             "id": 1,
             "title": "Declaration on Allied Cooperation",
+            "kind": "declaration",
+            "status": "signed",
             "document_id": 1,
             "parties": ["Azerbaijan", "Russia"],
             "clause_count": 3,
@@ -115,6 +117,10 @@ class DeclarationOut(BaseModel):
     )
     id: int
     title: str
+    kind: str = Field(description="declaration, treaty, agreement, memorandum, protocol, joint_statement, "
+                                  "convention, roadmap, action_plan, programme, charter")
+    status: Literal["signed", "referenced"] = Field(
+        description="`signed` in the reported event, or `referenced` as an earlier instrument")
     document_id: int
     parties: list[str]
     clause_count: int

@@ -468,6 +468,7 @@ def _store_declarations(session: Session, document_id: int, extraction: Extracti
         values = {
             "title": extracted.title[:500],
             "kind": extracted.kind[:40],
+            "status": extracted.status,
             "start_char": extracted.start_char,
             "end_char": extracted.end_char,
             "clause_count": len(extracted.clauses),

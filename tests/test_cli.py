@@ -114,6 +114,22 @@ def test_evaluate_prints_a_report(runner: CliRunner, tmp_path: Path) -> None:
     assert isinstance(json.loads(as_json.stdout), dict)
 
 
+def test_evaluate_declarations(runner: CliRunner, tmp_path: Path) -> None:
+    text = "Chile and Peru signed the Treaty on Fisheries. The treaty provides for joint quotas."
+    start, clause = text.index("Treaty on"), text.index("The treaty provides")
+    decl = {"title": "Treaty on Fisheries", "title_start": start, "title_end": start + len("Treaty on Fisheries"),
+            "kind": "treaty", "parties": ["Chile", "Peru"],
+            "clauses": [{"start": clause, "end": len(text) - 1, "ordinal": None, "principles": []}]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d1", "text": text, "declarations": [decl]}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), "--declarations", "--json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["instruments"]["f1"], report["clauses"]["f1"], report["parties_exact"]) == (1.0, 1.0, 1.0)
+    table = runner.invoke(app, ["evaluate", str(gold), "--declarations"])
+    assert table.exit_code == 0 and "instruments" in table.stdout and "parties exact" in table.stdout
+
+
 def test_evaluate_on_the_seed_gold(runner: CliRunner) -> None:
     result = runner.invoke(app, ["evaluate", str(GOLD), "--json"])
     assert result.exit_code == 0, result.stderr

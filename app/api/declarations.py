@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
@@ -20,11 +20,15 @@ from app.api.common import (
     values_by_parent,
 )
 from app.db import SessionDep
+from app.extract.instruments import KINDS
 from app.models import Declaration, DeclarationParty
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
 from app.schemas import DeclarationOut, Page
 
 router = APIRouter(tags=["declarations"])
+
+# The kinds of instrument extraction tells apart.
+DeclarationKind = Literal[tuple(sorted(set(KINDS.values())))]  # type: ignore[valid-type]
 
 RESOURCE = Resource(
     key="declarations",
@@ -38,6 +42,12 @@ RESOURCE = Resource(
                    description="A party (country), case-insensitive.", example="Azerbaijan"),
         FilterSpec("document_id", "exact", (Declaration.document_id,), DbId,
                    description="Only declarations described in this document.", example=1),
+        FilterSpec("kind", "exact", (Declaration.kind,), DeclarationKind,
+                   description="The kind of instrument (`treaty`, `memorandum`, `joint_statement`, …).",
+                   example="treaty"),
+        FilterSpec("status", "exact", (Declaration.status,), Literal["signed", "referenced"],
+                   description="`signed` in the reported event, or `referenced` as an earlier instrument.",
+                   example="signed"),
     ),
     sorts={"id": "id", "title": "title", "clause_count": "clause_count"},
     facets=(Facet("party", DeclarationParty.party_norm, DeclarationParty.party,
@@ -61,6 +71,8 @@ def serialize(session: Session, rows: Sequence[Declaration], _request: Request) 
         {
             "id": d.id,
             "title": d.title,
+            "kind": d.kind,
+            "status": d.status,
             "document_id": d.document_id,
             "parties": parties.get(d.id or 0, []),
             "clause_count": d.clause_count,

@@ -1,4 +1,4 @@
-"""Stage 6: declarations, treaties and agreements, the clauses the text describes, their parties.
+"""Stage 6: declarations, treaties, agreements …, the clauses the text describes, their parties.
 
 Rules over character offsets, no parse: instrument mentions come from ``instruments``
 (capitalisation + a kind lexicon), and each sentence that mentions an instrument is read
@@ -15,7 +15,15 @@ the provision*, without the framing that only tells us it is one:
   from the subject on, since the complement alone ("the development of …") would not say
   that anything is provided for;
 * the instrument frames a clause ("in accordance with the signed Declaration, X will Y",
-  "X will Y under the agreement"): the clause is the framed clause "X will Y".
+  "In a joint statement adopted on Monday, X …", "…, under which X", "X will Y under the
+  agreement"): the clause is the framed clause "X will Y".
+
+A numbered part may stand without its instrument ("Its eighth article stipulates X", "Under
+Article 4, X", "…, while the second article provides for X"): it belongs to the instrument
+last spoken of. A sentence is read in segments (split at ", while", ", whereas", "; "), so
+it can state several provisions. "The parties agreed to …" alone is an outcome of the talks,
+not a provision. Each instrument also gets its ``status`` (``signing``) and its parties
+(``parties``).
 
 Sentence connectives ("Thus,", "In addition,"), closing punctuation, closing quote marks and a
 trailing attribution (", he said") are never part of a clause.
@@ -29,10 +37,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from app.extract.geo import canonical_party, country_for_demonym
-from app.extract.instruments import Mention, find_named, find_references, title_key
-from app.extract.mentions import LEADER_TITLES
+from app.extract.instruments import Mention, find_named, find_references, find_unnamed, title_key
+from app.extract.parties import explicit_parties, leader_parties, sentence_index, speaks_of_sides, talks_sides
 from app.extract.principles import find_principles
+from app.extract.signing import mask, status_of
 from app.extract.types import Clause, Declaration, Span, Speaker
 
 log = logging.getLogger(__name__)
@@ -68,11 +76,17 @@ _PROVISION_VERB = (
     r"foresee[sn]?|foresaw|include[sd]?|contain(?:s|ed)?|emphasi[sz]e[sd]?|underline[sd]?|"
     r"stress(?:es|ed)?|note[sd]?|pledge[sd]?|aim(?:s|ed)?\s+(?:to|at)|seeks?\s+to|sought\s+to|"
     r"regulate[sd]?|determine[sd]?|limit(?:s|ed)?|restrict(?:s|ed)?|cap(?:s|ped)?|cover(?:s|ed)?|"
-    r"create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|"
-    r"provid(?:es|ed)\s+that)"
+    r"create[sd]?|set(?:s)?\s+up|condemn(?:s|ed)?|support(?:s|ed)?|describe[sd]?|instruct(?:s|ed)?|"
+    r"fix(?:es|ed)?|sets?\s+aside|update[sd]?|introduce[sd]?|list(?:s|ed)?|entrust(?:s|ed)?|task(?:s|ed)?|"
+    r"abolish(?:es|ed)?|extend(?:s|ed)?|expand(?:s|ed)?|reduce[sd]?|envisage[sd]?|spell(?:s|ed)?\s+out|"
+    r"reflect(?:s|ed)?|highlight(?:s|ed)?|welcome[sd]?|express(?:es|ed)?|reiterate[sd]?|underscore[sd]?|"
+    r"(?:is|are|was|were)\s+(?:aimed\s+at|designed\s+to|intended\s+to|meant\s+to)|focus(?:es|ed)?\s+on|"
+    r"concern(?:s|ed)?|deal(?:s|t)?\s+with|address(?:es|ed)?|involve[sd]?|target(?:s|ed)?|"
+    r"encourage[sd]?|provid(?:es|ed)\s+that)"
 )
 _VERB_AFTER = re.compile(
-    r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*)?"
+    r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
+    r",\s*(?:[\w’'-]+\s+){1,4}(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
     r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
     r"in\s+particular,?)\s+)*"
     rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
@@ -87,10 +101,53 @@ _PREPOSITION_BEFORE = re.compile(
 _FRAMES = (
     r"(?:in\s+accordance\s+with|under|according\s+to|pursuant\s+to|as\s+per|in\s+line\s+with|"
     r"in\s+keeping\s+with|in\s+compliance\s+with|by\s+virtue\s+of|as\s+part\s+of|"
-    r"(?:with)?in\s+the\s+framework\s+of|as\s+(?:provided|stipulated|envisaged|set\s+out)\s+(?:for\s+)?(?:by|in))"
+    r"(?:with)?in\s+the\s+framework\s+of|as\s+(?:provided|stipulated|envisaged|set\s+out|stated|noted|specified|"
+    r"outlined|enshrined|laid\s+down|reflected|indicated|emphasi[sz]ed|written|agreed)\s+(?:for\s+)?(?:by|in))"
 )
 _OPENER = r"(?:^|[,;:\"“«(]|\bthat|\band|\bbut|\bwhile)\s*(?:[A-Z]?\w+,\s*)?"
-_FRAME_BEFORE = re.compile(rf"{_OPENER}(?P<frame>{_FRAMES})\s+$", re.IGNORECASE)
+# Frames that open a sentence may also be "in" ("In a joint statement adopted on Monday, …").
+_FRAME_BEFORE = re.compile(
+    rf"{_OPENER}(?P<frame>{_FRAMES}|in|within)\s+(?:the\s+(?:terms|provisions|text)\s+of\s+)?"
+    r"(?:(?:the|a|an|this|that|its|their)\s+)?$",
+    re.IGNORECASE,
+)
+# "…, under which X": the relative clause states a provision of the instrument before it.
+_RELATIVE_FRAME = re.compile(
+    r"(?:\s*,\s*(?:signed|concluded|adopted|agreed)\b[^,.;!?]{0,80})?"
+    r"\s*,\s*(?:under|according\s+to|in|by|pursuant\s+to)\s+which\s+(?=\w)",
+    re.IGNORECASE,
+)
+# A sentence may describe several provisions: ", while …", ", whereas …", "; …".
+_SEGMENT_BREAK = re.compile(r",\s+(?:while|whereas)\s+|;\s+", re.IGNORECASE)
+# A numbered part with no instrument named: "Its eighth article stipulates …", "The second
+# article provides for …", "Under Article 4, …" — it belongs to the instrument last spoken of.
+_PART_SUBJECT = re.compile(
+    rf"(?:(?:the|its|their)\s+)?(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
+    r"(?:\s+of\s+(?:it|the\s+(?:document|text)))?(?=\s)",
+    re.IGNORECASE,
+)
+_PART_FRAME = re.compile(
+    rf"(?:under|according\s+to|in|pursuant\s+to|in\s+accordance\s+with)\s+"
+    rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
+    rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
+    re.IGNORECASE,
+)
+_WHICH = re.compile(r"\s*,\s*which\s+", re.IGNORECASE)
+# "the treaty's Article 3 stipulates …", "the declaration's second paragraph …".
+_POSSESSIVE_PART = re.compile(rf"[’']s\s+(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))\b", re.IGNORECASE)
+# An instrument followed by a participle of content ("a declaration proclaiming …").
+_PARTICIPLE_AFTER = re.compile(
+    r"\s*,?\s*(?:providing\s+for|proclaiming|stipulating|envisaging|setting\s+out|laying\s+down|calling\s+for|"
+    r"committing|obliging|establishing|enshrining|affirming|reaffirming|guaranteeing|defining)\b",
+    re.IGNORECASE,
+)
+_IT_SUBJECT = re.compile(r"\s*[Ii]t\b")
+_SPEECH_VERB = re.compile(
+    r"(?:says|said|state[sd]?|note[sd]?|stress|emphasi|underline|declare|confirm|support|condemn|recogni|"
+    r"include|cover|limit|allow|grant|create|call)", re.IGNORECASE
+)
+# How many sentences back a numbered part or "its" may reach for its instrument.
+_PART_REACH: Final = 3
 _FRAME_FILLER = re.compile(
     r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|of|on|between|in|from|with|by|last|this)"
     r"\b[^,.;:!?]{0,80})?\s*,\s*",
@@ -100,14 +157,6 @@ _TRAILING_FRAME = re.compile(rf",?\s*(?P<frame>{_FRAMES})\s+$", re.IGNORECASE)
 _MODAL = re.compile(
     r"\b(?:will|shall|would|must|can|may|is\s+to|are\s+to|(?:is|are)\s+(?:obliged|required|entitled|"
     r"allowed|bound|expected)\s+to)\b",
-    re.IGNORECASE,
-)
-_PARTIES_SUBJECT = re.compile(
-    r"\b(?:(?:the\s+two|both)\s+(?:countries|states|governments|nations|sides|parties)|"
-    r"the\s+(?:contracting\s+|signatory\s+)?(?:parties|sides|signatories))\s+"
-    r"(?:(?:also|further|have|had|jointly|hereby|formally)\s+)*"
-    r"(?:agreed|agree|undertook|undertake|undertakes|pledged|pledge|committed|commit|shall|"
-    r"reaffirmed|reaffirm|affirmed|confirmed|declared|recogni[sz]ed|resolved)\b",
     re.IGNORECASE,
 )
 # A leading connective or adverbial ("Thus,", "In addition,", "According to the minister,").
@@ -128,25 +177,6 @@ _QUOTES = "\"“”«»"
 # A sentence end inside a span the layout gave us (it may merge sentences around a quote).
 _INNER_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bMrs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bArt)(?<!\bCol)(?<!\bLt)[.!?]\s+(?=[A-Z\"“«])")
 
-# Who can commit a country to an instrument: its leaders (the mentions stage's table) and
-# the officials who sign on their behalf.
-_SIGNATORY_TITLES: Final[frozenset[str]] = LEADER_TITLES | {
-    "amir", "crown prince", "prince", "head of state", "head of government", "foreign minister",
-    "minister of foreign affairs", "secretary of state", "taoiseach", "monarch", "shah",
-    "chairman", "grand duke",
-}
-_MEETING = re.compile(
-    r"\b(?:talks|talked|met|meet|meeting|summit|negotiat\w+|visit\w*|sign(?:s|ed|ing)?|"
-    r"conclud(?:ed|ing)|ratif\w+|adopt(?:ed|ing))\b",
-    re.IGNORECASE,
-)
-_SIGNED = re.compile(r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|ratif(?:y|ies|ied)|ink(?:s|ed)?)\b", re.IGNORECASE)
-_BETWEEN_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
-    r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
-    re.IGNORECASE,
-)
-_CAPITAL_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w.’'-]*)*")
 _FALLBACK_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+[\"”’»]?|(?=\n)|$)")
 
 
@@ -191,13 +221,6 @@ def _cover(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
-    for i, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return i
-    return -1
-
-
 def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> list[Declaration]:
     named = find_named(text, bounds)
     if not named:
@@ -209,57 +232,161 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
         if key not in instruments:
             instruments[key] = _Instrument(m.title or "", m.kind or "declaration", m.start, m.end)
         resolved.append((m, key))
+    unnamed = find_unnamed(text, named)
     for ref in find_references(text, named):
-        key = _antecedent(ref, resolved)
+        key = _antecedent(ref, resolved, instruments, unnamed)
+        if key is not None:
+            resolved.append((ref, key))
+    for ref in _it_subjects(text, bounds, resolved):
+        key = _antecedent(ref, resolved, instruments, unnamed)
         if key is not None:
             resolved.append((ref, key))
     resolved.sort(key=lambda mk: mk[0].start)
 
     by_sentence: dict[int, list[tuple[Mention, str]]] = {}
     for m, key in resolved:
-        i = _sentence_index(bounds, m.start)
+        i = sentence_index(bounds, m.start)
         if i >= 0:
             by_sentence.setdefault(i, []).append((m, key))
             instruments[key].mention_sentences.add(i)
 
+    masked = mask(text, [(m.start, m.end) for m, _ in resolved])
     taken: list[tuple[int, int]] = []
-    last_key: tuple[int, str] | None = None
-    for i, (s_start, s_end) in enumerate(bounds):
-        for m, key in by_sentence.get(i, []):
-            clause = _clause_for_mention(text, s_start, s_end, m)
-            if clause and not _overlaps(clause, taken):
-                instruments[key].clauses.append(clause)
-                taken.append((clause.start_char, clause.end_char))
-            instruments[key].explicit_parties |= _explicit_parties(text, s_start, s_end, m)
-        if by_sentence.get(i):
-            last_key = (i, by_sentence[i][-1][1])
-        if last_key and i - last_key[0] <= 2:
-            clause = _parties_clause(text, s_start, s_end)
-            if clause and not _overlaps(clause, taken):
-                instruments[last_key[1]].clauses.append(clause)
-                taken.append((clause.start_char, clause.end_char))
 
+    def add(key: str, clause: Clause | None) -> None:
+        if clause and not _overlaps(clause, taken):
+            instruments[key].clauses.append(clause)
+            taken.append((clause.start_char, clause.end_char))
+
+    for i, (s_start, s_end) in enumerate(bounds):
+        here = by_sentence.get(i, [])
+        for m, key in here:
+            instruments[key].explicit_parties |= explicit_parties(
+                text, masked, s_start, s_end, m.start, m.end, m.named
+            )
+        for g_start, g_end in _segments(text, s_start, s_end):
+            inside = [(m, key) for m, key in here if g_start <= m.start < g_end]
+            found = False
+            for m, key in inside:
+                clause = _clause_for_mention(text, g_start, g_end, m)
+                found = found or clause is not None
+                add(key, clause)
+            if not found:
+                owner = _recent_owner(resolved, bounds, i, g_start)
+                if owner is not None:
+                    add(owner, _part_clause(text, g_start, g_end))
+
+    spans = {key: [(m.start, m.end) for m, k in resolved if k == key] for key in instruments}
+    statuses = {key: status_of(masked, bounds, spans[key], text) for key in instruments}
+    # leaders at the talks sign what is signed there, not what the text only recalls
+    parties = {
+        key: inst.explicit_parties
+        | (leader_parties(text, bounds, speakers, inst.mention_sentences, bool(inst.explicit_parties))
+           if statuses[key] == "signed" else set())
+        for key, inst in instruments.items()
+    }
+    sides = next(
+        (parties[key] for key in instruments if statuses[key] == "signed" and len(parties[key]) >= 2), None
+    ) or talks_sides(text, bounds)
     out = []
-    for inst in instruments.values():
-        parties = inst.explicit_parties | _leader_parties(text, bounds, speakers, inst)
+    for key, inst in instruments.items():
+        own = parties[key]
+        # without parties of its own in the text, a signed instrument (or one "the two
+        # countries" are bound by) is the sides' — a leader met in passing does not narrow it
+        if not inst.explicit_parties and sides and (
+            statuses[key] == "signed"
+            or any(speaks_of_sides(text, *bounds[i], spans[key]) for i in inst.mention_sentences)
+        ):
+            own = sides
         out.append(
             Declaration(
                 title=inst.title,
                 kind=inst.kind,
                 start_char=inst.start,
                 end_char=inst.end,
-                parties=sorted(parties),
+                parties=sorted(own),
                 clauses=sorted(inst.clauses, key=lambda c: c.start_char),
+                status=statuses[key],
             )
         )
     return out
 
 
-def _antecedent(ref: Mention, resolved: list[tuple[Mention, str]]) -> str | None:
-    """The most recent named instrument before ``ref`` whose kind is compatible."""
-    for m, key in sorted(resolved, key=lambda mk: mk[0].start, reverse=True):
-        if m.named and m.start < ref.start and (ref.kind is None or ref.kind == m.kind):
+def _it_subjects(text: str, bounds: list[tuple[int, int]], named: list[tuple[Mention, str]]) -> list[Mention]:
+    """"It also envisages X" right after a sentence about an instrument: "It" refers back to it.
+
+    Only with a verb of content that is not also one of speech ("It said …" is more often
+    a ministry or a newspaper than a treaty)."""
+    out = []
+    starts = sorted(m.start for m, _ in named)
+    for i, (s_start, s_end) in enumerate(bounds):
+        it = _IT_SUBJECT.match(text, _after_lead(text, s_start, s_end), s_end)
+        if not it or i == 0:
+            continue
+        verb = _VERB_AFTER.match(text, it.end(), s_end)
+        if not verb or _SPEECH_VERB.match(verb.group("verb")):
+            continue
+        if any(bounds[i - 1][0] <= pos < s_end for pos in starts):
+            out.append(Mention(it.start(), it.end(), None))
+    return out
+
+
+def _antecedent(
+    ref: Mention, resolved: list[tuple[Mention, str]], instruments: dict[str, _Instrument], unnamed: list[Mention]
+) -> str | None:
+    """The instrument ``ref`` points back to: the n-th of its kind, or the most recent compatible
+    one — unless an unnamed instrument of that kind came in between (``unnamed``)."""
+    earlier = sorted((mk for mk in resolved if mk[0].start < ref.start), key=lambda mk: mk[0].start)
+    if ref.ordinal is not None:
+        order = list(dict.fromkeys(key for m, key in earlier if m.named and ref.accepts(instruments[key].kind)))
+        return order[ref.ordinal - 1] if len(order) >= ref.ordinal else None
+    for m, key in reversed(earlier):
+        if ref.accepts(instruments[key].kind):
+            if any(m.end <= other.start < ref.start and ref.accepts(other.kind) for other in unnamed):
+                return None  # "reached an agreement on wages. Under the agreement, …": another one
             return key
+    return None
+
+
+def _recent_owner(resolved: list[tuple[Mention, str]], bounds: list[tuple[int, int]], i: int, pos: int) -> str | None:
+    """The instrument last mentioned before ``pos``, within a few sentences (for "Article 4", "its")."""
+    floor = bounds[max(0, i - _PART_REACH)][0]
+    before = [(m, key) for m, key in resolved if floor <= m.start < pos]
+    return before[-1][1] if before else None
+
+
+def _segments(text: str, s_start: int, s_end: int) -> list[tuple[int, int]]:
+    """The parts of a sentence that can each state a provision (split at ", while", "; ")."""
+    out, pos = [], s_start
+    for m in _SEGMENT_BREAK.finditer(text, s_start, s_end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, s_end))
+    return out
+
+
+def _after_lead(text: str, start: int, end: int) -> int:
+    """``start`` moved past a leading connective or adverbial ("In addition, ")."""
+    lead = _LEADING_ADVERBIAL.match(text[start:end])
+    return start + lead.end() if lead else start
+
+
+def _part_clause(text: str, g_start: int, g_end: int) -> Clause | None:
+    """A numbered part without a named instrument: "Its eighth article stipulates X", "Under Article 4, X"."""
+    pos = _after_lead(text, g_start, g_end)
+    while pos < g_end and text[pos].isspace():
+        pos += 1
+    start = g_start
+    while start < g_end and text[start].isspace():
+        start += 1
+    frame = _PART_FRAME.match(text, start, g_end) or _PART_FRAME.match(text, pos, g_end)
+    if frame:
+        return _make(text, frame.end(), g_end, _ordinal(frame))
+    part = _PART_SUBJECT.match(text, pos, g_end)
+    if part:
+        verb = _VERB_AFTER.match(text, part.end(), g_end)
+        if verb:
+            return _make(text, verb.end(), g_end, _ordinal(part))
     return None
 
 
@@ -276,6 +403,20 @@ def _clause_for_mention(text: str, s_start: int, s_end: int, m: Mention) -> Clau
         return _make(text, after_verb.end(), s_end, _ordinal(part))
     if after_verb and not part and not _PREPOSITION_BEFORE.search(before):
         article = re.search(r"\b(?:the|this|that)\s+$", before, re.IGNORECASE) if m.named else None
+        return _make(text, s_start + article.start() if article else m.start, s_end, None)
+    possessive = _POSSESSIVE_PART.match(text, m.end, s_end)
+    if possessive:
+        verb = _VERB_AFTER.match(text, possessive.end(), s_end)
+        return _make(text, verb.end(), s_end, _ordinal(possessive)) if verb else None
+    relative = _RELATIVE_FRAME.match(text, m.end, s_end)
+    if relative:
+        return _make(text, relative.end(), s_end, None)
+    which = _WHICH.match(text, m.end, s_end)
+    if which and _VERB_AFTER.match(text, which.end() - 1, s_end):
+        return _make(text, which.end(), s_end, None)  # "a joint statement, which calls for X"
+    if _PARTICIPLE_AFTER.match(text, m.end, s_end):
+        # "adopted a declaration proclaiming X": the instrument with what it states
+        article = re.search(r"\b(?:the|a|an|this|that)\s+$", before, re.IGNORECASE)
         return _make(text, s_start + article.start() if article else m.start, s_end, None)
     frame = _FRAME_BEFORE.search(before)
     if frame:
@@ -336,88 +477,7 @@ def _framed_before(text: str, s_start: int, frame_start: int) -> Clause | None:
     """"X will Y under the agreement": the clause X will Y, from its opener to the frame."""
     head = text[s_start:frame_start]
     opener = max((m.end() for m in re.finditer(r"\bthat\s+|[;:]\s+", head)), default=0)
-    lead = _LEADING_ADVERBIAL.match(head, opener)
-    start = s_start + (lead.end() if lead else opener)
+    start = _after_lead(text, s_start + opener, frame_start)
     if not _MODAL.search(text, start, frame_start):
         return None
     return _make(text, start, frame_start, None)
-
-
-def _parties_clause(text: str, s_start: int, s_end: int) -> Clause | None:
-    """"The parties agreed to X": the whole predication, near an instrument mention."""
-    m = _PARTIES_SUBJECT.search(text, s_start, s_end)
-    if not m:
-        return None
-    return _make(text, m.start(), s_end, None)
-
-
-def _countries_in(fragment: str) -> set[str]:
-    """Countries named in a fragment, by name, formal name or demonym ("Russian-Azerbaijani")."""
-    found: set[str] = set()
-    for run in _CAPITAL_RUN.finditer(fragment):
-        words = [w.strip(".,’'") if not w.endswith(".") or w.count(".") < 2 else w for w in run.group().split()]
-        i = 0
-        while i < len(words):
-            for j in range(min(len(words), i + 7), i, -1):
-                phrase = " ".join(words[i:j])
-                hit = canonical_party(phrase) or (country_for_demonym(phrase) if j - i <= 2 else None)
-                if hit:
-                    found.add(hit)
-                    i = j
-                    break
-            else:
-                for piece in words[i].split("-"):
-                    hit = canonical_party(piece) or country_for_demonym(piece)
-                    if hit:
-                        found.add(hit)
-                i += 1
-    return found
-
-
-def _explicit_parties(text: str, s_start: int, s_end: int, m: Mention) -> set[str]:
-    """Parties the text names for a mention: in its title, "between X and Y", "X and Y signed"."""
-    parties: set[str] = set()
-    if m.named:
-        parties |= _countries_in(text[m.start : m.end])
-    between = _BETWEEN_AFTER.match(text[m.end : s_end])
-    if between:
-        parties |= _countries_in(between.group("who"))
-    signed = None
-    for signed in _SIGNED.finditer(text, s_start, m.start):  # the last signing verb before it
-        pass
-    if signed and not text[signed.end() : m.start].strip(" ,").count(" ") > 3:
-        subject = text[s_start : signed.start()]
-        if "," not in subject.strip().rstrip(","):
-            parties |= _countries_in(subject)
-    return parties
-
-
-def _is_leader(speaker: Speaker) -> bool:
-    title = (speaker.title or "").lower()
-    return any(re.search(rf"\b{re.escape(t)}\b", title) for t in _SIGNATORY_TITLES)
-
-
-def _leader_parties(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker], inst: _Instrument) -> set[str]:
-    """Countries of leaders mentioned where the instrument is, or at the talks or signing.
-
-    When the text already names the parties, a leader adds a country only from a sentence
-    about signing — a leader merely commenting on someone else's treaty is no party.
-    """
-    parties: set[str] = set()
-    for sp in speakers:
-        country = canonical_party(sp.country or "") if sp.country else None
-        if not country or not _is_leader(sp):
-            continue
-        for mention in sp.mentions:
-            i = _sentence_index(bounds, mention.start)
-            if i < 0:
-                continue
-            sentence = text[bounds[i][0] : bounds[i][1]]
-            if inst.explicit_parties:
-                ok = bool(_SIGNED.search(sentence)) and i in inst.mention_sentences
-            else:
-                ok = i in inst.mention_sentences or bool(_MEETING.search(sentence))
-            if ok:
-                parties.add(country)
-                break
-    return parties

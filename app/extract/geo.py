@@ -238,6 +238,12 @@ MONARCHIES: Final[frozenset[str]] = frozenset({
 # Supranational blocs that sign instruments as one party.
 BLOCS: Final[dict[str, tuple[str, ...]]] = {
     "European Union": ("EU", "E.U.", "European Union", "the European Union"),
+    "Eurasian Economic Union": ("EAEU", "EEU", "Eurasian Economic Union"),
+    "African Union": ("African Union",),
+    "ASEAN": ("ASEAN", "Association of Southeast Asian Nations"),
+    "Gulf Cooperation Council": ("GCC", "Gulf Cooperation Council"),
+    "Mercosur": ("Mercosur",),
+    "Commonwealth of Independent States": ("CIS", "Commonwealth of Independent States"),
 }
 # fmt: on
 
@@ -249,7 +255,7 @@ _CASE_SENSITIVE: Final[frozenset[str]] = frozenset(
     for e in _TABLE
     for form in (*e.aliases, *e.demonyms)
     if form.isupper() and "." not in form
-) | {"EU"}
+) | {form for forms in BLOCS.values() for form in forms if form.isupper() and "." not in form}
 
 # Lower-case words that are ordinary English before they are countries or demonyms.
 _COMMON_WORDS: Final[frozenset[str]] = frozenset(

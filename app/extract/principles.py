@@ -2,8 +2,11 @@
 
 Only a list governed by a principle cue ("respect for A, B and C", "the principles of A, B
 and C", "values such as A and B") is split: an arbitrary comma list ("roads, schools and
-hospitals") names no principles. When several cues precede the list ("the principle of
-cooperation based on mutual respect for A, B …") the one nearest the list governs it.
+hospitals") names no principles. Weaker cues that govern any list too ("committed
+themselves to A, B and C", "commitment to …", "proclaim A and B as the basis of …", "based
+on …") count only when every item reads as a principle (sovereignty, mutual respect,
+non-interference …). When several cues precede the list ("the principle of cooperation
+based on mutual respect for A, B …") the one nearest the list governs it.
 """
 
 from __future__ import annotations
@@ -17,10 +20,25 @@ _CUE = re.compile(
     r"(?:principles?|values|norms)\s*:|adherence\s+to\b)",
     re.IGNORECASE,
 )
+_WEAK_CUE = re.compile(
+    r"\b(?:commit(?:s|ted)?\s+(?:themselves|itself|ourselves|each\s+other)\s+to|"
+    r"commitments?\s+to|(?:re)?affirm(?:s|ed)?\s+(?:their|its)\s+adherence\s+to|"
+    r"proclaim(?:s|ed|ing)?|based\s+on|founded\s+on|guided\s+by)\b",
+    re.IGNORECASE,
+)
+# Words a principle is made of; an item of a weakly cued list must contain one.
+_PRINCIPLE_WORD = re.compile(
+    r"\b(?:non-\w+|mutual\w*|respect|sovereign\w*|integrity|inviolability|independence|equal\w*|"
+    r"good-?neighbo(?:u)?r\w*|neighbo(?:u)?rliness|peace\w*|friendship|trust|transparen\w*|openness|"
+    r"benefit|justice|democra\w*|rights?|law|freedom|solidarity|dialogue|reciprocity|fairness|tolerance|"
+    r"self-determination|multilateralism|inclusive\w*|good\s+faith|consensus|pluralism|partnership|"
+    r"cooperation|co-operation|stability|security|understanding|dignity|accountability)\b",
+    re.IGNORECASE,
+)
 # The list ends before a relative or participial tail ("… enshrined in the UN Charter").
 _TAIL = re.compile(
     r"(?:,?\s+(?:which|that|who|as\s+enshrined|enshrined|as\s+set|set\s+out|laid\s+down|"
-    r"in\s+accordance\s+with|as\s+well\s+as\s+(?:to|in|on))\b|[;:.!?()\"“”«»])",
+    r"in\s+accordance\s+with|as\s+(?:the\s+|their\s+|its\s+|our\s+)?(?:[\w-]+\s+){0,2}(?:basis|bases|foundations?|values|principles|cornerstones?|pillars?|guides?)|as\s+well\s+as\s+(?:to|in|on))\b|[;:.!?()\"“”«»])",
     re.IGNORECASE,
 )
 _LEADING = re.compile(r"^(?:and|or|the|their|its)\s+", re.IGNORECASE)
@@ -48,12 +66,15 @@ def _split(listing: str) -> list[str]:
 
 def find_principles(clause: str) -> list[str]:
     """The principles enumerated after the governing cue of a clause, or [] when none."""
-    cues = list(_CUE.finditer(clause))
-    for cue in reversed(cues):
+    cues = [(m, False) for m in _CUE.finditer(clause)] + [(m, True) for m in _WEAK_CUE.finditer(clause)]
+    for cue, weak in sorted(cues, key=lambda c: c[0].end(), reverse=True):
         rest = clause[cue.end() :]
         tail = _TAIL.search(rest)
         listing = rest[: tail.start()] if tail else rest
         items = _split(listing)
-        if len(items) >= 2 and all(len(i.split()) <= _MAX_WORDS for i in items):
-            return items
+        if len(items) < 2 or any(len(i.split()) > _MAX_WORDS for i in items):
+            continue
+        if weak and not all(_PRINCIPLE_WORD.search(i) for i in items):
+            continue
+        return items
     return []

@@ -89,7 +89,7 @@ class Declaration:
     """A named instrument (declaration, treaty, agreement, memorandum, ...)."""
 
     title: str
-    kind: str  # "declaration", "treaty", "agreement", "memorandum", "convention", "joint statement", ...
+    kind: str  # "declaration", "treaty", "agreement", "memorandum", "convention", "joint_statement", ...
     start_char: int
     end_char: int
     parties: list[str] = field(default_factory=list)  # country names

@@ -43,3 +43,38 @@ def test_report_is_a_table() -> None:
     pred = predictions_from_jsonl(load_jsonl(str(DATA / "eval_small_pred.jsonl")))
     text = format_report(evaluate(gold, pred))
     assert "lenient" in text and "strict" in text and "e2e F1" in text
+
+
+# -- declarations: agreement with the reference declaration scorer ------------------------
+# Numbers from ../shared/eval/score_declarations.py on tests/data/decl_small_*.jsonl: one
+# instrument found, one missed, one spurious; a clause on the wrong instrument; an optional
+# gold instrument whose clause counts neither way.
+
+def test_declarations_agree_with_reference() -> None:
+    from app.evaluate import evaluate_declarations
+
+    gold = load_jsonl(str(DATA / "decl_small_gold.jsonl"))
+    pred = {row["id"]: row["declarations"] for row in load_jsonl(str(DATA / "decl_small_pred.jsonl"))}
+    report = evaluate_declarations(gold, pred)
+    got = (
+        tuple(report["instruments"][k] for k in ("precision", "recall", "f1")),
+        tuple(report["clauses"][k] for k in ("precision", "recall", "f1")),
+        tuple(report["principles_end_to_end"][k] for k in ("tp", "fp", "fn")),
+        report["parties_exact"], report["kind_accuracy"], report["ordinal_accuracy"],
+    )
+    assert got == ((0.5, 0.5, 0.5), (0.667, 0.667, 0.667), (0, 2, 3), 0.0, 1.0, 0.5)
+
+
+def test_declarations_of_gold_against_itself_score_one() -> None:
+    from app.evaluate import evaluate_declarations, format_declarations_report
+
+    gold = load_jsonl(str(DATA / "decl_small_gold.jsonl"))
+    as_pred = {
+        doc["id"]: [{**d, "start_char": d["title_start"], "end_char": d["title_end"],
+                     "clauses": [{**c, "start_char": c["start"], "end_char": c["end"]} for c in d["clauses"]]}
+                    for d in doc["declarations"]]
+        for doc in gold
+    }
+    report = evaluate_declarations(gold, as_pred)
+    assert report["instruments"]["f1"] == report["clauses"]["f1"] == report["principles_end_to_end"]["f1"] == 1.0
+    assert "parties exact" in format_declarations_report(report)
