@@ -322,8 +322,17 @@ class QuotationOut(BaseModel):
     url: str
 
 
+OCCURRENCE_EXAMPLE: dict[str, Any] = {
+    "quote_id": 4, "document_id": 1, "text": "We discussed issues related to …",
+    "published_at": "2023-02-22T20:00:00Z", "source": "Press office", "source_url": "https://example.org/a",
+    "document_title": "Talks in Moscow", "url": "http://127.0.0.1:8000/quotes/4",
+}
+
+
 class OccurrenceOut(BaseModel):
     """Where a quotation was quoted: one direct quote and its document."""
+
+    model_config = _example(OCCURRENCE_EXAMPLE)
 
     quote_id: int
     document_id: int
@@ -338,10 +347,7 @@ class OccurrenceOut(BaseModel):
 class QuotationDetail(QuotationOut):
     """A quotation with its occurrences, earliest first (undated last)."""
 
-    model_config = _example({**QUOTATION_EXAMPLE, "occurrences": [{
-        "quote_id": 4, "document_id": 1, "text": "We discussed issues related to …",
-        "published_at": "2023-02-22T20:00:00Z", "source": "Press office", "source_url": "https://example.org/a",
-        "document_title": "Talks in Moscow", "url": "http://127.0.0.1:8000/quotes/4"}],
+    model_config = _example({**QUOTATION_EXAMPLE, "occurrences": [OCCURRENCE_EXAMPLE],
         "occurrences_url": "http://127.0.0.1:8000/quotes?quotation_id=3&sort=published_at"})
     occurrences: list[OccurrenceOut] = Field(description="Up to 1000; all of them page through `occurrences_url`.")
     occurrences_url: str
@@ -370,6 +376,9 @@ class QuoteMatchOut(BaseModel):
 
 class QuoteMatchPage(BaseModel):
     """Stored quotes most like the claim, best first (empty when nothing is alike)."""
+
+    model_config = _example({"items": [QuoteMatchOut.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+                             "total": 1, "limit": 10, "next": None})
 
     items: list[QuoteMatchOut]
     total: int
