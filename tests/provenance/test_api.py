@@ -144,3 +144,20 @@ def test_match_rejects_blank_or_oversized_claims(client: TestClient, text: str) 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"][0]["name"] == "text"
+
+
+def test_quotation_page_speaker_page_link_and_card(client: TestClient) -> None:
+    top = client.get("/quotations?sort=-occurrence_count&limit=1").json()["items"][0]
+    page = client.get(f"/browse/quotations/{top['id']}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "First seen" in html and "3 May 2024" in html and "https://example.com/harbour" in html
+    assert html.count("<li>") >= 3 and "occurrences by month" in html  # every occurrence, and the timeline
+    listed = html[html.index('<ol class="occurrences"'):]
+    assert listed.index("3 May 2024") < listed.index("6 May 2024") < listed.index("undated")
+    speaker = client.get("/browse/speakers/ines-varga").text
+    assert f"/browse/quotations/{top['id']}" in speaker
+    quote_id = client.get(top["url"]).json()["occurrences"][0]["quote_id"]
+    card = client.get(f"/embed/statements/{quote_id}").text
+    assert "quoted in 3 articles" in card
+    assert client.get("/browse/quotations/999999").status_code == 404
