@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Connection, bindparam, literal_column, select, table, text
 from sqlmodel import Session
 
 from app.models import Statement
@@ -31,13 +31,13 @@ def tsquery_probe(keys: Iterable[tuple[str, ...]]) -> str:
     return " | ".join("(" + " & ".join(f"'{w}'" for w in key) + ")" for key in sorted(keys))
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def _dialect(db: Session | Connection) -> str:
+    return db.get_bind().dialect.name if isinstance(db, Session) else db.dialect.name
 
 
-def probe_condition(session: Session, keys: frozenset[tuple[str, ...]]) -> ColumnElement[bool]:
+def probe_condition(db: Session | Connection, keys: frozenset[tuple[str, ...]]) -> ColumnElement[bool]:
     """``statement`` rows whose text matches any key (for an unranked, complete read)."""
-    if _dialect(session) == "sqlite":
+    if _dialect(db) == "sqlite":
         hits = select(literal_column("rowid")).select_from(table("statement_fts")).where(
             literal_column("statement_fts").op("MATCH")(bindparam("probe", fts5_probe(keys), unique=True)))
         return Statement.id.in_(hits)  # type: ignore[union-attr]
@@ -45,13 +45,14 @@ def probe_condition(session: Session, keys: frozenset[tuple[str, ...]]) -> Colum
         probe=tsquery_probe(keys))  # type: ignore[return-value]
 
 
-def same_speaker_quotes(session: Session, speaker_id: int, keys: frozenset[tuple[str, ...]]) -> list[Any]:
-    """Every direct quote of ``speaker_id`` sharing a key's words (id, text, quotation_id)."""
+def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]]) -> list[tuple[int, int | None]]:
+    """Every direct quote of ``speaker_id`` sharing a key's words, as (id, quotation_id): the
+    texts are read later, and only for quotations not yet known to match."""
     if not keys:
         return []
-    stmt = select(Statement.id, Statement.text, Statement.quotation_id).where(
-        Statement.speaker_id == speaker_id, Statement.kind == "direct", probe_condition(session, keys))
-    return list(session.execute(stmt))
+    stmt = select(Statement.id, Statement.quotation_id).where(
+        Statement.speaker_id == speaker_id, Statement.kind == "direct", probe_condition(db, keys))
+    return [(int(sid), qid) for sid, qid in db.execute(stmt)]
 
 
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,

@@ -17,20 +17,30 @@ Then each touched quotation's summary (longest text, first_seen, counts) is reco
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, distinct, func, update
-from sqlmodel import Session, select
+from sqlalchemy import Connection, delete, distinct, func, insert, select, update
+from sqlmodel import Session
 
 from app.models import Quotation, Statement
 from app.provenance.candidates import same_speaker_quotes
 from app.provenance.text import QuoteText, related
 
+TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
+
+# Core tables, not the ORM: grouping runs for every quote of every document written, and the
+# ORM's per-statement bookkeeping cost more than the queries. Statement objects already loaded
+# in the writer's session keep a stale ``quotation_id``; the writer never reads it back.
+STATEMENT = Statement.__table__  # type: ignore[attr-defined]
+QUOTATION = Quotation.__table__  # type: ignore[attr-defined]
+
 
 def quotations_of_document(session: Session, document_id: int) -> set[int]:
     """The quotations that a document's statements currently belong to."""
-    rows = session.exec(select(Statement.quotation_id).where(
-        Statement.document_id == document_id, Statement.quotation_id.is_not(None)))  # type: ignore[union-attr]
-    return {int(qid) for qid in rows if qid is not None}
+    rows = session.connection().execute(select(STATEMENT.c.quotation_id).where(
+        STATEMENT.c.document_id == document_id, STATEMENT.c.quotation_id.is_not(None)))
+    return {int(qid) for (qid,) in rows}
 
 
 def sync_document(session: Session, document_id: int, previous: set[int]) -> None:
@@ -40,14 +50,17 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
     those statements may be gone). The document's quotes are detached, the quotations they
     left are split, then each quote is attached afresh.
     """
+    session.flush()
+    db = session.connection()
     affected = previous | quotations_of_document(session, document_id)
-    session.exec(update(Statement).where(Statement.document_id == document_id)  # type: ignore[call-overload]
-                 .values(quotation_id=None))
+    if affected:  # a new document has nothing to detach
+        db.execute(update(STATEMENT).where(STATEMENT.c.document_id == document_id).values(quotation_id=None))
     touched = split(session, affected)
-    quotes = session.exec(select(Statement.id, Statement.speaker_id, Statement.text).where(
-        Statement.document_id == document_id, Statement.kind == "direct").order_by(Statement.id)).all()
-    for statement_id, speaker_id, text in quotes:
-        touched.add(_attach(session, statement_id, speaker_id, text, touched))
+    quotes = db.execute(select(STATEMENT.c.id, STATEMENT.c.speaker_id, STATEMENT.c.text, STATEMENT.c.published_at)
+                        .where(STATEMENT.c.document_id == document_id, STATEMENT.c.kind == "direct")
+                        .order_by(STATEMENT.c.id)).all()
+    for statement_id, speaker_id, text, published_at in quotes:
+        _attach(db, statement_id, speaker_id, text, published_at, touched)
     refresh(session, touched)
 
 
@@ -58,22 +71,21 @@ def forget_document(session: Session, document_id: int) -> set[int]:
 
 def split(session: Session, quotation_ids: Iterable[int]) -> set[int]:
     """Regroup the remaining members of each quotation; returns the ids to refresh."""
+    db = session.connection()
     touched: set[int] = set()
     for quotation_id in sorted(set(quotation_ids)):
-        members = session.exec(select(Statement.id, Statement.text).where(
-            Statement.quotation_id == quotation_id).order_by(Statement.id)).all()
+        members = db.execute(select(STATEMENT.c.id, STATEMENT.c.text).where(
+            STATEMENT.c.quotation_id == quotation_id).order_by(STATEMENT.c.id)).all()
         if not members:
-            session.exec(delete(Quotation).where(Quotation.id == quotation_id))  # type: ignore[call-overload]
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id == quotation_id))
             continue
         parts = _components([(int(sid), QuoteText(text)) for sid, text in members])
         touched.add(quotation_id)
-        speaker_id = session.get(Quotation, quotation_id).speaker_id  # type: ignore[union-attr]
+        speaker_id = db.execute(select(QUOTATION.c.speaker_id).where(QUOTATION.c.id == quotation_id)).scalar()
         for part in parts[1:]:  # parts[0] holds the oldest occurrence: it keeps the id
-            new_id = _new_quotation(session, speaker_id)
-            session.exec(update(Statement).where(Statement.id.in_(part))  # type: ignore[call-overload,union-attr]
-                         .values(quotation_id=new_id))
+            new_id = _new_quotation(db, speaker_id=speaker_id, text="")
+            db.execute(update(STATEMENT).where(STATEMENT.c.id.in_(part)).values(quotation_id=new_id))
             touched.add(new_id)
-    session.flush()
     return touched
 
 
@@ -98,58 +110,66 @@ def _components(members: list[tuple[int, QuoteText]]) -> list[list[int]]:
     return [groups[key] for key in sorted(groups)]
 
 
-def _new_quotation(session: Session, speaker_id: int | None) -> int:
-    row = Quotation(speaker_id=speaker_id, text="")
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
+def _new_quotation(db: Connection, **values: Any) -> int:
+    values = {"occurrence_count": 0, "document_count": 0, **values}
+    return int(db.execute(insert(QUOTATION).values(**values).returning(QUOTATION.c.id)).scalar_one())
 
 
-def _attach(session: Session, statement_id: int, speaker_id: int | None, text: str, touched: set[int]) -> int:
-    """Put one detached quote into its quotation; returns that quotation's id.
+def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
+    """The quotations holding a quote ``related`` to this one (one match per quotation is
+    enough, so a quotation's other candidates are not read once one matched)."""
+    found = sorted((int(qid), sid) for sid, qid in same_speaker_quotes(db, speaker_id, quote.keys)
+                   if qid is not None and sid != statement_id)  # detached quotes find this one later
+    neighbours: set[int] = set()
+    while found:
+        batch, found = found[:TEXT_BATCH], found[TEXT_BATCH:]
+        texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
+                                .where(STATEMENT.c.id.in_([sid for _, sid in batch]))).all())
+        for quotation_id, sid in batch:
+            if quotation_id not in neighbours and related(quote, QuoteText(texts[sid])):
+                neighbours.add(quotation_id)
+        found = [(qid, sid) for qid, sid in found if qid not in neighbours]
+    return neighbours
 
-    Quotes without a speaker, or without a content word, stay a quotation of their own.
+
+def _attach(db: Connection, statement_id: int, speaker_id: int | None, text: str,
+            published_at: datetime | None, touched: set[int]) -> None:
+    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``.
+
+    A quote that joins nothing is a new quotation whose summary is the quote itself. Quotes
+    without a speaker, or without a content word, stay a quotation of their own.
     """
     quote = QuoteText(text)
-    neighbours: set[int] = set()
-    if speaker_id is not None:
-        for other_id, other_text, quotation_id in same_speaker_quotes(session, speaker_id, quote.keys):
-            if quotation_id is not None and other_id != statement_id and related(quote, QuoteText(other_text)):
-                neighbours.add(int(quotation_id))
+    neighbours = _neighbours(db, statement_id, speaker_id, quote) if speaker_id is not None else set()
     if not neighbours:
-        target = _new_quotation(session, speaker_id)
+        target = _new_quotation(db, speaker_id=speaker_id, text=text, first_seen=published_at,
+                                occurrence_count=1, document_count=1)
     else:
         target, *merged = sorted(neighbours)
         if merged:  # this quote bridges quotations: the oldest absorbs the others
-            session.exec(update(Statement).where(Statement.quotation_id.in_(merged))  # type: ignore[call-overload,union-attr]
-                         .values(quotation_id=target))
-            session.exec(delete(Quotation).where(Quotation.id.in_(merged)))  # type: ignore[call-overload,union-attr]
+            db.execute(update(STATEMENT).where(STATEMENT.c.quotation_id.in_(merged)).values(quotation_id=target))
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id.in_(merged)))
             touched.difference_update(merged)
-    session.exec(update(Statement).where(Statement.id == statement_id)  # type: ignore[call-overload]
-                 .values(quotation_id=target))
-    return target
+        touched.add(target)
+    db.execute(update(STATEMENT).where(STATEMENT.c.id == statement_id).values(quotation_id=target))
 
 
 def refresh(session: Session, quotation_ids: Iterable[int]) -> None:
     """Recompute each quotation's summary from its occurrences (deleting an empty one)."""
+    db = session.connection()
     for quotation_id in sorted(set(quotation_ids)):
-        row = session.get(Quotation, quotation_id)
-        if row is None:
-            continue
-        count, documents, first_seen = session.exec(select(
-            func.count(Statement.id), func.count(distinct(Statement.document_id)), func.min(Statement.published_at),
-        ).where(Statement.quotation_id == quotation_id)).one()
+        count, documents, first_seen = db.execute(select(
+            func.count(STATEMENT.c.id), func.count(distinct(STATEMENT.c.document_id)),
+            func.min(STATEMENT.c.published_at)).where(STATEMENT.c.quotation_id == quotation_id)).one()
         if not count:
-            session.delete(row)
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id == quotation_id))
             continue
-        longest = session.exec(select(Statement.text, Statement.speaker_id).where(
-            Statement.quotation_id == quotation_id).order_by(
-            func.length(Statement.text).desc(), Statement.id).limit(1)).one()
-        row.text, row.speaker_id = longest
-        row.occurrence_count, row.document_count, row.first_seen = int(count), int(documents), first_seen
-        session.add(row)
-    session.flush()
+        text, speaker_id = db.execute(select(STATEMENT.c.text, STATEMENT.c.speaker_id).where(
+            STATEMENT.c.quotation_id == quotation_id).order_by(
+            func.length(STATEMENT.c.text).desc(), STATEMENT.c.id).limit(1)).one()
+        db.execute(update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(
+            text=text, speaker_id=speaker_id, occurrence_count=int(count), document_count=int(documents),
+            first_seen=first_seen))
 
 
 def refresh_document(session: Session, document_id: int) -> None:
