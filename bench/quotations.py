@@ -117,9 +117,15 @@ def match(args: argparse.Namespace) -> None:
             for kind, claim in claims_of(text, rng).items():
                 started = time.perf_counter()
                 response = client.get("/quotes/match", params={"text": claim})
+                assert response.status_code == 200, response.text
                 timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
                 items = response.json()["items"]
                 first[kind] = first.get(kind, 0) + bool(items and items[0]["quotation_id"] == quotation_id)
+        baseline = []  # an indexed item lookup through the same stack: what the machine gives now
+        for text, _ in samples:
+            started = time.perf_counter()
+            client.get("/quotes", params={"limit": "1", "sort": "-id"})
+            baseline.append((time.perf_counter() - started) * 1000)
     every = [t for values in timings.values() for t in values]
     print(f"/quotes/match on {total:,} statements, {len(samples)} sampled quotes, load average "
           f"{os.getloadavg()[0]:.1f}")
@@ -129,6 +135,7 @@ def match(args: argparse.Namespace) -> None:
         p95 = sorted(values)[int(len(values) * 0.95) - 1]
         hits = sum(first.values()) if kind == "all" else first[kind]
         print(f"| {kind} | {statistics.median(values):.1f} | {p95:.1f} | {hits / len(values):.0%} |")
+    print(f"baseline GET /quotes?limit=1&sort=-id: median {statistics.median(baseline):.1f} ms")
 
 
 def main() -> None:

@@ -161,15 +161,13 @@ def match_quotes(
     if not words(text):
         raise validation_problem("text", "text must contain words to compare (letters or digits).")
     found = best_matches(session, text, speaker=speaker, limit=limit)
-    speakers = speaker_refs(session, (m["statement"].speaker_id for m in found))
+    speakers = speaker_refs(session, (m["speaker_id"] for m in found))
     items = [{
-        "id": m["statement"].id, "text": m["statement"].text, "similarity": m["similarity"],
-        "quotation_id": m["statement"].quotation_id,
-        "speaker": speakers.get(m["statement"].speaker_id) if m["statement"].speaker_id else None,
-        "document_id": m["statement"].document_id, "published_at": m["statement"].published_at,
-        "source_url": m["source_url"], "url": item_url(request, "quotes", m["statement"].id),
-        "quotation_url": item_url(request, "quotations", m["statement"].quotation_id)
-        if m["statement"].quotation_id else None,
+        "id": m["id"], "text": m["text"], "similarity": m["similarity"], "quotation_id": m["quotation_id"],
+        "speaker": speakers.get(m["speaker_id"]) if m["speaker_id"] is not None else None,
+        "document_id": m["document_id"], "published_at": m["published_at"], "source_url": m["source_url"],
+        "url": item_url(request, "quotes", m["id"]),
+        "quotation_url": item_url(request, "quotations", m["quotation_id"]) if m["quotation_id"] else None,
     } for m in found]
     return item_response(request, {"items": items, "total": len(items), "limit": limit, "next": None})
 

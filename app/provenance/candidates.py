@@ -57,7 +57,8 @@ def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[s
 
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,
                   limit: int) -> list[int]:
-    """Ids of the ``limit`` direct quotes that match the keys best (bm25 / ts_rank)."""
+    """Ids of the ``limit`` direct quotes that match the keys (any conjunction of words)
+    best (bm25 / ts_rank)."""
     if not keys:
         return []
     where = ["s.kind = 'direct'"]

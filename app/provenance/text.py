@@ -73,6 +73,11 @@ class QuoteText:
         return " ".join(self.words)
 
     @cached_property
+    def content(self) -> tuple[str, ...]:
+        """The content words (no function words), in order, each once."""
+        return tuple(dict.fromkeys(w for w in self.words if w not in STOPWORDS))
+
+    @cached_property
     def keys(self) -> frozenset[tuple[str, ...]]:
         """Unordered pairs of consecutive content words within a segment, sorted; a quote
         with one content word has that word alone; one with none has no key."""
