@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, distinct, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, select, update
 from sqlmodel import Session
 
 from app.models import Quotation, Statement
@@ -59,9 +59,41 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
     quotes = db.execute(select(STATEMENT.c.id, STATEMENT.c.speaker_id, STATEMENT.c.text, STATEMENT.c.published_at)
                         .where(STATEMENT.c.document_id == document_id, STATEMENT.c.kind == "direct")
                         .order_by(STATEMENT.c.id)).all()
+    placed = _Placed()
     for statement_id, speaker_id, text, published_at in quotes:
-        _attach(db, statement_id, speaker_id, text, published_at, touched)
+        _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
+    placed.write(db)
     refresh(session, touched)
+
+
+class _Placed:
+    """The document's quotes attached so far. Their rows are written once at the end (one
+    batch, not one UPDATE per quote), so the index cannot show them to the next quote: it is
+    compared with them here. A merge renames a quotation; ``resolve`` follows renames."""
+
+    def __init__(self) -> None:
+        self.quotes: list[tuple[int, int | None, QuoteText]] = []  # statement, speaker, text
+        self.target: dict[int, int] = {}  # statement id -> quotation id (before renames)
+        self.renamed: dict[int, int] = {}
+
+    def resolve(self, quotation_id: int) -> int:
+        while quotation_id in self.renamed:
+            quotation_id = self.renamed[quotation_id]
+        return quotation_id
+
+    def neighbours(self, speaker_id: int, quote: QuoteText) -> set[int]:
+        return {self.resolve(self.target[sid]) for sid, speaker, other in self.quotes
+                if speaker == speaker_id and related(quote, other)}
+
+    def add(self, statement_id: int, speaker_id: int | None, quote: QuoteText, quotation_id: int) -> None:
+        self.quotes.append((statement_id, speaker_id, quote))
+        self.target[statement_id] = quotation_id
+
+    def write(self, db: Connection) -> None:
+        rows = [{"sid": sid, "qid": self.resolve(qid)} for sid, qid in self.target.items()]
+        if rows:
+            db.execute(update(STATEMENT).where(STATEMENT.c.id == bindparam("sid"))
+                       .values(quotation_id=bindparam("qid")), rows)
 
 
 def forget_document(session: Session, document_id: int) -> set[int]:
@@ -132,17 +164,18 @@ def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: Quote
     return neighbours
 
 
-def _attach(db: Connection, statement_id: int, speaker_id: int | None, text: str,
-            published_at: datetime | None, touched: set[int]) -> None:
+def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: QuoteText,
+            published_at: datetime | None, touched: set[int], placed: _Placed) -> None:
     """Put one detached quote into its quotation, adding quotations to refresh to ``touched``.
 
     A quote that joins nothing is a new quotation whose summary is the quote itself. Quotes
     without a speaker, or without a content word, stay a quotation of their own.
     """
-    quote = QuoteText(text)
-    neighbours = _neighbours(db, statement_id, speaker_id, quote) if speaker_id is not None else set()
+    neighbours: set[int] = set()
+    if speaker_id is not None:
+        neighbours = _neighbours(db, statement_id, speaker_id, quote) | placed.neighbours(speaker_id, quote)
     if not neighbours:
-        target = _new_quotation(db, speaker_id=speaker_id, text=text, first_seen=published_at,
+        target = _new_quotation(db, speaker_id=speaker_id, text=quote.raw, first_seen=published_at,
                                 occurrence_count=1, document_count=1)
     else:
         target, *merged = sorted(neighbours)
@@ -150,8 +183,9 @@ def _attach(db: Connection, statement_id: int, speaker_id: int | None, text: str
             db.execute(update(STATEMENT).where(STATEMENT.c.quotation_id.in_(merged)).values(quotation_id=target))
             db.execute(delete(QUOTATION).where(QUOTATION.c.id.in_(merged)))
             touched.difference_update(merged)
+            placed.renamed.update({old: target for old in merged})
         touched.add(target)
-    db.execute(update(STATEMENT).where(STATEMENT.c.id == statement_id).values(quotation_id=target))
+    placed.add(statement_id, speaker_id, quote, target)
 
 
 def refresh(session: Session, quotation_ids: Iterable[int]) -> None:
