@@ -42,9 +42,10 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
     published_at, source_url, similarity}``."""
     claim = QuoteText(claim_text)
     speakers = sorted(session.scalars(speaker_ids(speaker))) if speaker and speaker.strip() else None
-    ids = ranked_quotes(session, two_thirds(claim), speaker_ids=speakers, limit=CANDIDATES)
+    wanted = max(CANDIDATES, limit)
+    ids = ranked_quotes(session, two_thirds(claim), speaker_ids=speakers, limit=wanted)
     if not ids:  # more than one third changed: any shared pair of words, a wider and slower read
-        ids = ranked_quotes(session, claim.keys, speaker_ids=speakers, limit=CANDIDATES)
+        ids = ranked_quotes(session, claim.keys, speaker_ids=speakers, limit=wanted)
     if not ids:
         return []
     rows = session.connection().execute(
