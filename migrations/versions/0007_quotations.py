@@ -12,7 +12,7 @@ found per speaker through an in-memory index of those pairs, so no speaker is co
 pairwise in full.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from alembic import op
 from rapidfuzz import fuzz
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
