@@ -41,6 +41,8 @@ TAGS = [
     {"name": "statements", "description": "Direct quotes and reported speech, with speakers."},
     {"name": "speakers", "description": "People and organisations, with aliases and counts."},
     {"name": "documents", "description": "Source articles; every span indexes their text."},
+    {"name": "quotations", "description": "A speaker's words grouped across articles, first appearance, "
+                                          "and claimed quotes matched to their sources."},
     {"name": "declarations", "description": "Declarations, treaties and agreements described."},
     {"name": "clauses", "description": "Provisions of declarations, with their principles."},
     {"name": "extraction", "description": "Run the extractor on any text; nothing is stored."},

@@ -141,6 +141,38 @@ class Statement(SQLModel, table=True):
     confidence: float = 0.0
     paragraph: int = 0
     published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # the quotation this direct quote is an occurrence of (app.provenance keeps it current;
+    # a quotation is deleted only once it has no occurrence left, hence no ON DELETE rule)
+    quotation_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("quotation.id"), nullable=True, index=True)
+    )
+
+
+class Quotation(SQLModel, table=True):
+    """One thing a speaker said, however many articles quote it and with whatever small
+    differences (quote marks, punctuation, an elision, a partial quote, a changed word).
+
+    Its direct quotes are its occurrences (``statement.quotation_id``); the other columns
+    summarise them and are recomputed whenever the occurrences change (``app.provenance``).
+    """
+
+    __tablename__ = "quotation"
+    __table_args__ = (
+        Index("ix_quotation_speaker_id_id", "speaker_id", "id"),
+        Index("ix_quotation_first_seen_id", "first_seen", "id"),
+        Index("ix_quotation_occurrence_count_id", "occurrence_count", "id"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    speaker_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("speaker.id", ondelete="SET NULL"), nullable=True),
+    )
+    text: str = Field(sa_column=Column(Text, nullable=False))  # the longest occurrence
+    first_seen: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    occurrence_count: int = 0
+    document_count: int = 0
 
 
 class Declaration(SQLModel, table=True):

@@ -186,6 +186,17 @@ def not_found(what: str, key: object, hint: str = "") -> Problem:
     return Problem(404, detail, type=NOT_FOUND, title="Not Found")
 
 
+def validation_problem(name: str, detail: str, **error: Any) -> Problem:
+    """422 for a query parameter whose value is unusable (blank, too large, ...)."""
+    return Problem(
+        422,
+        detail,
+        type=VALIDATION_ERROR,
+        title="Validation error",
+        errors=[{"in": "query", "name": name, "detail": detail, **error}],
+    )
+
+
 def invalid_parameter(name: str, detail: str, **extensions: Any) -> Problem:
     """400 for a parameter that parsed but makes no sense (unknown sort field, ...)."""
     return Problem(

@@ -100,6 +100,11 @@ def _before(column: Any, value: datetime) -> ColumnElement[bool]:
     return column < as_utc(value)
 
 
+@operator("at_least")
+def _at_least(column: Any, value: Any) -> ColumnElement[bool]:
+    return column >= value
+
+
 @operator("search")
 def _search(column: Any, value: str) -> ColumnElement[bool]:
     """Full-text match (``app.search``): ``column`` is the id of a table with a text index."""

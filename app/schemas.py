@@ -45,6 +45,7 @@ STATEMENT_EXAMPLE: dict[str, Any] = {
     "confidence": 0.93,
     "paragraph": 4,
     "published_at": None,
+    "quotation_id": 3,
     "url": "http://127.0.0.1:8000/statements/4",
 }
 
@@ -73,6 +74,9 @@ class StatementOut(BaseModel):
     confidence: float
     paragraph: int
     published_at: datetime | None = Field(description="The document's publication time, if known.")
+    quotation_id: int | None = Field(
+        default=None, description="The quotation this direct quote is an occurrence of (null for reported speech)."
+    )
     url: str = Field(description="This statement's own URL.")
 
 
@@ -290,3 +294,93 @@ class ExtractOut(BaseModel):
     statements: list[dict[str, Any]]
     speakers: list[dict[str, Any]]
     declarations: list[dict[str, Any]]
+
+
+QUOTATION_EXAMPLE: dict[str, Any] = {
+    "id": 3,
+    "text": "We discussed issues related to the participation of Russian companies …",
+    "speaker": {"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+    "first_seen": "2023-02-22T20:00:00Z",
+    "occurrence_count": 4,
+    "document_count": 3,
+    "url": "http://127.0.0.1:8000/quotations/3",
+}
+
+
+class QuotationOut(BaseModel):
+    """One thing a speaker said, with how often and since when it has been quoted: direct
+    quotes of the same speaker whose words match (ignoring case, punctuation and quote marks),
+    one a part of the other, or near-identical (an elision, a changed word)."""
+
+    model_config = _example(QUOTATION_EXAMPLE)
+    id: int
+    text: str = Field(description="The longest occurrence's text.")
+    speaker: SpeakerRef | None
+    first_seen: datetime | None = Field(description="Earliest publication date of an occurrence (null if none is dated).")
+    occurrence_count: int = Field(description="Direct quotes that are occurrences of it.")
+    document_count: int = Field(description="Documents quoting it.")
+    url: str
+
+
+OCCURRENCE_EXAMPLE: dict[str, Any] = {
+    "quote_id": 4, "document_id": 1, "text": "We discussed issues related to …",
+    "published_at": "2023-02-22T20:00:00Z", "source": "Press office", "source_url": "https://example.org/a",
+    "document_title": "Talks in Moscow", "url": "http://127.0.0.1:8000/quotes/4",
+}
+
+
+class OccurrenceOut(BaseModel):
+    """Where a quotation was quoted: one direct quote and its document."""
+
+    model_config = _example(OCCURRENCE_EXAMPLE)
+
+    quote_id: int
+    document_id: int
+    text: str = Field(description="The words as this document quotes them.")
+    published_at: datetime | None
+    source: str | None
+    source_url: str | None
+    document_title: str | None
+    url: str = Field(description="The quote's own URL.")
+
+
+class QuotationDetail(QuotationOut):
+    """A quotation with its occurrences, earliest first (undated last)."""
+
+    model_config = _example({**QUOTATION_EXAMPLE, "occurrences": [OCCURRENCE_EXAMPLE],
+        "occurrences_url": "http://127.0.0.1:8000/quotes?quotation_id=3&sort=published_at"})
+    occurrences: list[OccurrenceOut] = Field(description="Up to 1000; all of them page through `occurrences_url`.")
+    occurrences_url: str
+
+
+class QuoteMatchOut(BaseModel):
+    """A stored direct quote resembling a claimed quote."""
+
+    model_config = _example({
+        "id": 4, "text": "We discussed issues related to …", "similarity": 0.93, "quotation_id": 3,
+        "speaker": {"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"}, "document_id": 1,
+        "published_at": "2023-02-22T20:00:00Z", "source_url": "https://example.org/a",
+        "url": "http://127.0.0.1:8000/quotes/4", "quotation_url": "http://127.0.0.1:8000/quotations/3"})
+    id: int
+    text: str
+    similarity: float = Field(ge=0, le=1, description="1 for the same words; a part, a reordering or a "
+                                                      "changed word scores lower.")
+    quotation_id: int | None
+    speaker: SpeakerRef | None
+    document_id: int
+    published_at: datetime | None
+    source_url: str | None
+    url: str
+    quotation_url: str | None
+
+
+class QuoteMatchPage(BaseModel):
+    """Stored quotes most like the claim, best first (empty when nothing is alike)."""
+
+    model_config = _example({"items": [QuoteMatchOut.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+                             "total": 1, "limit": 10, "next": None})
+
+    items: list[QuoteMatchOut]
+    total: int
+    limit: int
+    next: None = None

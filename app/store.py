@@ -36,6 +36,7 @@ from app.models import (
     Statement,
     as_utc,
 )
+from app.provenance import grouping as quotations
 from app.speakers import match_speaker, norm
 
 Status = Literal["new", "unchanged", "reextracted"]
@@ -216,8 +217,10 @@ def delete_document(session: Session, document_id: int) -> bool:
             session.rollback()
             return False
         touched = _speakers_of(session, document_id)
+        grouped = quotations.forget_document(session, document_id)
         _clear_children(session, document_id)
         session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[arg-type]
+        quotations.refresh(session, quotations.split(session, grouped))
         _recount_speakers(session, touched)
         _drop_orphans(session, touched)
         session.commit()
@@ -276,6 +279,7 @@ def _update_metadata(session: Session, document: Document, meta: _Meta) -> bool:
         session.exec(  # type: ignore[call-overload]
             update(Statement).where(Statement.document_id == document.id).values(published_at=meta.published_at)
         )
+        quotations.refresh_document(session, document.id)  # type: ignore[arg-type]
     if changed:
         session.add(document)
         session.flush()
@@ -325,11 +329,13 @@ def _store(
     published = publication_moment(meta.published_at, info.dateline) or parse_published_at(info.published_at)
     status: Status = "new" if document is None else "reextracted"
     touched: set[int] = set()
+    grouped: set[int] = set()
     if document is None:
         document = Document(sha256=sha, text=text, extractor_version=version)
     else:
         assert document.id is not None
         touched = _speakers_of(session, document.id)
+        grouped = quotations.quotations_of_document(session, document.id)
         _clear_details(session, document.id)  # statements, declarations, clauses are synced below
     if meta.title:
         document.title, document.title_given = meta.title, True
@@ -350,6 +356,7 @@ def _store(
 
     speaker_ids = _store_speakers(session, document.id, text, extraction.speakers)
     _store_statements(session, document, extraction, speaker_ids)
+    quotations.sync_document(session, document.id, grouped)
     clauses = _store_declarations(session, document.id, extraction)
 
     current = set(speaker_ids.values())

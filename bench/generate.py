@@ -7,7 +7,10 @@ the *shape* of the data (a long tail of speakers, ~10 statements a document, dat
 over years, a quarter direct quotes), not on what the words mean. Every row is consistent
 with what ingestion would store: ``statement.text == document.text[start_char:end_char]``
 (fragments joined by a space for interrupted quotes), mentions point at the speaker's name,
-and all denormalised counters match the rows they summarise.
+and all denormalised counters match the rows they summarise. A share of direct quotes
+repeats an earlier quotation of the same speaker in a later document (verbatim, with other
+punctuation or case, or in part), as outlets re-quote; each quote's ``quotation_id`` is the
+one the planned repeat belongs to (accidental overlaps of the small vocabulary are not merged).
 
 Speed: the corpus is planned first (integers only: which speaker says how many things in
 which document), which gives every counter before any row is written; then documents are
@@ -41,6 +44,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import app.models  # noqa: E402,F401  (registers the tables on SQLModel.metadata)
 from app.db import make_engine  # noqa: E402
+from app.provenance.text import QuoteText, related  # noqa: E402
 
 EXTRACTOR_VERSION = "bench-synthetic-1"
 
@@ -309,6 +313,30 @@ def quote_text(rng: random.Random) -> str:
     return " ".join(sentence(rng) for _ in range(count))
 
 
+REPEAT_SHARE = 0.3  # direct quotes that repeat something the speaker said in an earlier document
+REMEMBERED = 8  # earlier quotations per speaker that may be repeated
+
+
+def variant(rng: random.Random, original: str) -> str:
+    """How another outlet quotes the same words: verbatim, other punctuation or case, or a
+    part of at least six words. Never longer than the original, so the original stays the
+    quotation's longest text; a part that the grouping rule would not join is not used."""
+    roll = rng.random()
+    if roll < 0.4:
+        return original
+    if roll < 0.55:
+        return original.replace(".", "!")
+    if roll < 0.65:
+        return original[0].lower() + original[1:]
+    words = original.split()
+    if len(words) < 8:
+        return original
+    size = rng.randrange(6, len(words))
+    start = rng.randrange(0, len(words) - size + 1)
+    part = " ".join(words[start:start + size])
+    return part if related(QuoteText(part), QuoteText(original)) else original
+
+
 def reported_clause(rng: random.Random) -> str:
     """A complement clause ("the ministry will review ..."), optionally two joined by "and"."""
     first = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(TAILS)}"
@@ -332,6 +360,25 @@ class Renderer:
         self.start = datetime(2008, 1, 1, tzinfo=timezone.utc)
         self.span_seconds = int((datetime(2025, 6, 30, tzinfo=timezone.utc) - self.start).total_seconds())
         self.now = datetime.now(timezone.utc)
+        self.said: dict[int, list[tuple[int, str]]] = {}  # speaker -> recent (quotation id, text)
+
+    def quotation(self, speaker_id: int, rows: dict[str, list[dict[str, Any]]]) -> tuple[str, int]:
+        """A direct quote's words and quotation: often a variant of an earlier quotation of the
+        speaker (repeated across documents), else new words, a new quotation. Counts and dates
+        are filled in from the statements at the end (``summarise_quotations``)."""
+        rng = self.rng
+        earlier = self.said.get(speaker_id)
+        if earlier and rng.random() < REPEAT_SHARE:
+            quotation_id, original = rng.choice(earlier)
+            return variant(rng, original), quotation_id
+        content = quote_text(rng)
+        quotation_id = self.take_id("quotation")
+        rows["quotation"].append({"id": quotation_id, "speaker_id": speaker_id or None, "text": content,
+                                  "first_seen": None, "occurrence_count": 0, "document_count": 0})
+        if speaker_id:
+            self.said.setdefault(speaker_id, []).append((quotation_id, content))
+            del self.said[speaker_id][:-REMEMBERED]
+        return content, quotation_id
 
     def take_id(self, table: str) -> int:
         value = self.next_id[table]
@@ -375,7 +422,7 @@ class Renderer:
             self.cursor += 1
             if rng.random() < 0.25:
                 out.add(rng.choice(NARRATION) + " ")
-            row = self.statement(out, doc_id, speaker_id, shape, introduced, mentions, published)
+            row = self.statement(out, doc_id, speaker_id, shape, introduced, mentions, published, rows)
             row["paragraph"] = paragraph
             rows["statement"].append(row)
             direct_count += shape != INDIRECT
@@ -403,12 +450,13 @@ class Renderer:
 
     def statement(self, out: TextBuilder, doc_id: int, speaker_id: int, shape: int,
                   introduced: set[int], mentions: dict[int, tuple[int, int, str]],
-                  published: datetime | None) -> dict[str, Any]:
+                  published: datetime | None, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         rng = self.rng
         info = self.speakers.get(speaker_id)
         mention = self.mention_for(info, introduced) if info else rng.choice(
             ("a spokesperson", "officials", "a source close to the talks", "the statement"))
         fragments = None
+        quotation_id = None
         layout = rng.random()
         if shape == INDIRECT:
             cue = rng.choices(INDIRECT_CUE_VALUES, cum_weights=INDIRECT_CUE_CUM)[0]
@@ -442,11 +490,14 @@ class Renderer:
             second_span = out.add(second)
             out.add("\u201d")
             content = f"{first} {second}"
+            quotation_id = self.take_id("quotation")  # an interrupted quote is never repeated here
+            rows["quotation"].append({"id": quotation_id, "speaker_id": speaker_id or None, "text": content,
+                                      "first_seen": None, "occurrence_count": 0, "document_count": 0})
             span = (first_span[0], second_span[1])
             fragments = [list(first_span), list(second_span)]
         else:
             cue = rng.choices(DIRECT_CUE_VALUES, cum_weights=DIRECT_CUE_CUM)[0]
-            content = quote_text(rng)
+            content, quotation_id = self.quotation(speaker_id, rows)
             if layout < 0.6:
                 out.add("\u201c")
                 span = out.add(content)
@@ -473,6 +524,7 @@ class Renderer:
             "speaker_mention": mention, "speaker_mention_start": mention_span[0],
             "speaker_mention_end": mention_span[1],
             "confidence": round(rng.uniform(0.55, 0.99), 2), "published_at": published,
+            "quotation_id": quotation_id,
         }
 
     def declaration(self, out: TextBuilder, doc_id: int, rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -573,7 +625,7 @@ def make_speakers(rng: random.Random, plan: Plan, first_id: int) -> tuple[dict[i
 
 TABLES: dict[str, Table] = {
     name: SQLModel.metadata.tables[name]
-    for name in ("speaker", "speaker_alias", "document", "mention", "statement", "declaration",
+    for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "declaration",
                  "declaration_party", "clause", "clause_principle")
 }
 
@@ -621,7 +673,8 @@ def migrate(url: str) -> None:
 def next_ids(connection: Connection) -> dict[str, int]:
     """The first free id of each table, so a second run appends instead of colliding."""
     result = {}
-    for name in ("speaker", "speaker_alias", "document", "mention", "statement", "declaration", "clause"):
+    for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "declaration",
+                 "clause"):
         table = TABLES[name]
         result[name] = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     return result
@@ -629,10 +682,21 @@ def next_ids(connection: Connection) -> dict[str, int]:
 
 def reset_sequences(connection: Connection) -> None:
     """Explicit ids bypass PostgreSQL's sequences; move them past the rows just written."""
-    for name in ("speaker", "speaker_alias", "document", "mention", "statement", "declaration", "clause"):
+    for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "declaration",
+                 "clause"):
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))
+
+
+def summarise_quotations(connection: Connection, first_id: int) -> None:
+    """Occurrence and document counts and first_seen of the quotations just written, from
+    their statements (one set-based UPDATE; repeats span chunks, so rows are written first)."""
+    connection.execute(text(
+        "UPDATE quotation SET occurrence_count = s.n, document_count = s.d, first_seen = s.f "
+        "FROM (SELECT quotation_id, COUNT(*) AS n, COUNT(DISTINCT document_id) AS d, MIN(published_at) AS f "
+        "      FROM statement WHERE quotation_id >= :first GROUP BY quotation_id) AS s "
+        "WHERE quotation.id = s.quotation_id"), {"first": first_id})
 
 
 def chunked(total: int, size: int) -> Iterator[int]:
@@ -670,13 +734,14 @@ def generate(url: str, statements: int, *, seed: int, chunk_docs: int, batch: in
             rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
             for _ in range(size):
                 renderer.document(rows)
-            for name in ("document", "mention", "statement", "declaration", "declaration_party",
+            for name in ("document", "mention", "quotation", "statement", "declaration", "declaration_party",
                          "clause", "clause_principle"):
                 writer.write(name, rows[name])
             done += len(rows["statement"])
             elapsed = time.perf_counter() - started
             print(f"  {done:,}/{statements:,} statements, {done / elapsed:,.0f} statements/s",
                   file=sys.stderr)
+        summarise_quotations(connection, first["quotation"])
         if connection.dialect.name == "postgresql":
             reset_sequences(connection)
     write_seconds = time.perf_counter() - started

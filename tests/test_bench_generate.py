@@ -51,6 +51,20 @@ def test_generator_writes_requested_counts_and_consistent_rows(database_url: str
             else """SELECT COUNT(*) FROM statement s JOIN document d ON d.id = s.document_id
             WHERE s.published_at IS NOT d.published_at""") == 0
 
+        # Quotes repeat across documents, and quotation summaries match their occurrences.
+        assert scalar("SELECT COUNT(*) FROM statement WHERE kind = 'direct' AND quotation_id IS NULL") == 0
+        assert scalar("SELECT COUNT(*) FROM quotation WHERE document_count > 1") > 0
+        assert scalar("""SELECT COUNT(*) FROM quotation q WHERE
+            occurrence_count != (SELECT COUNT(*) FROM statement WHERE quotation_id = q.id) OR
+            document_count != (SELECT COUNT(DISTINCT document_id) FROM statement WHERE quotation_id = q.id) OR
+            length(text) < (SELECT MAX(length(text)) FROM statement WHERE quotation_id = q.id) OR
+            speaker_id IS DISTINCT FROM (SELECT MIN(speaker_id) FROM statement WHERE quotation_id = q.id)"""
+                      if backend == "postgresql" else """SELECT COUNT(*) FROM quotation q WHERE
+            occurrence_count != (SELECT COUNT(*) FROM statement WHERE quotation_id = q.id) OR
+            document_count != (SELECT COUNT(DISTINCT document_id) FROM statement WHERE quotation_id = q.id) OR
+            length(text) < (SELECT MAX(length(text)) FROM statement WHERE quotation_id = q.id) OR
+            speaker_id IS NOT (SELECT MIN(speaker_id) FROM statement WHERE quotation_id = q.id)""") == 0
+
         # Offsets point at the exact characters, as ingestion guarantees.
         texts = dict(connection.execute(text("SELECT id, text FROM document")).all())
         rows = connection.execute(text(

@@ -30,6 +30,7 @@ from app.models import (
     DeclarationParty,
     Document,
     Mention,
+    Quotation,
     Speaker,
     SpeakerAlias,
     Statement as StatementRow,
@@ -38,7 +39,8 @@ from app.store import delete_document, ingest_text, normalise_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-TABLES = [Document, Speaker, SpeakerAlias, Mention, StatementRow, Declaration, DeclarationParty, Clause, ClausePrinciple]
+TABLES = [Document, Speaker, SpeakerAlias, Mention, Quotation, StatementRow, Declaration, DeclarationParty, Clause,
+          ClausePrinciple]
 
 
 def counts(url: str) -> dict[str, int]:

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from app import formats
 from app.models import Document, Speaker, Statement
-from app.problems import VALIDATION_ERROR, Problem, invalid_parameter, not_found
+from app.problems import invalid_parameter, not_found, validation_problem
 from app.queries import (
     FACET_SIZE,
     Key,
@@ -132,14 +132,7 @@ def list_params(name: str, resource: Resource) -> type[BaseModel]:
 def _check_limit(request: Request, limit: int | None) -> None:
     maximum = request.app.state.settings.max_page_size
     if limit is not None and limit > maximum:
-        detail = f"limit must be at most {maximum}."
-        raise Problem(
-            422,
-            detail,
-            type=VALIDATION_ERROR,
-            title="Validation error",
-            errors=[{"in": "query", "name": "limit", "detail": detail, "type": "less_than_equal"}],
-        )
+        raise validation_problem("limit", f"limit must be at most {maximum}.", type="less_than_equal")
 
 
 def list_response(

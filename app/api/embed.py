@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from app import formats
 from app.api.common import problems
+from app.api.quotations import document_count_of
 from app.api.statements import StatementId
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
@@ -37,7 +38,8 @@ def statement_card_context(session: Session, st: Statement, base: str) -> dict[s
     speaker = session.get(Speaker, st.speaker_id) if st.speaker_id is not None else None
     document = session.get(Document, st.document_id)
     return {"st": st, "speaker": speaker, "document": document, "base": base,
-            "oembed": oembed_href(base, f"{base}/statements/{st.id}")}
+            "oembed": oembed_href(base, f"{base}/statements/{st.id}"),
+            "quoted_in": document_count_of(session, st.quotation_id)}
 
 
 def oembed_href(base: str, url: str) -> str:

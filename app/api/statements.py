@@ -20,14 +20,18 @@ from app.api.common import (
     item_url,
     list_params,
     list_response,
+    problems,
 )
 from app.api.documents import DocumentId
+from app.api.quotations import speaker_refs
 from app.api.speakers import SpeakerRef, find_speaker
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
-from app.problems import not_found
+from app.problems import not_found, validation_problem
+from app.provenance.match import MAX_CLAIM_CHARS, best_matches
+from app.provenance.text import words
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource
-from app.schemas import Page, StatementOut
+from app.schemas import Page, QuoteMatchPage, StatementOut
 
 router = APIRouter(tags=["statements"])
 
@@ -53,6 +57,8 @@ FILTERS = (
     FilterSpec("published_before", "before", (Statement.published_at,), datetime,
                description="Document published strictly before this date/time (ISO 8601).",
                example="2023-03-01"),
+    FilterSpec("quotation_id", "exact", (Statement.quotation_id,), DbId,
+               description="Only the occurrences of this quotation.", example=3),
 )
 SORTS = {"id": "id", "published_at": "published_at", "confidence": "confidence",
          "document_id": "document_id", "start_char": "start_char"}
@@ -106,6 +112,7 @@ def serialize(session: Session, rows: Sequence[Statement], request: Request) -> 
             confidence=st.confidence,
             paragraph=st.paragraph,
             published_at=st.published_at,
+            quotation_id=st.quotation_id,
             url=item_url(request, "statements", st.id or 0),
         )
         out.append(item)
@@ -137,6 +144,32 @@ def get_statement(request: Request, session: SessionDep, statement_id: Statement
 def list_quotes(request: Request, session: SessionDep, params: Params) -> Response:
     """Only statements in quotation marks (`kind=direct`); same filters as `/statements`."""
     return list_response(request, session, QUOTE_LISTING, params)
+
+
+@router.get("/quotes/match", response_model=QuoteMatchPage, responses=problems(422),
+            summary="Find the stored quotes most like a claimed quote")
+def match_quotes(
+    request: Request, session: SessionDep,
+    text: Annotated[str, Query(max_length=MAX_CLAIM_CHARS, description="The claimed quote.",
+                               examples=["we will rebuild the bridge before winter"])],
+    speaker: Annotated[str | None, Query(max_length=500, description="Only quotes of this speaker "
+                                         "(id, slug, name or alias).", examples=["ilham-aliyev"])] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many quotes.", examples=[10])] = 10,
+) -> Response:
+    """Stored direct quotes resembling `text`, best first, each with a `similarity` in [0, 1] and
+    its quotation; a claim with a few words changed, missing or moved still finds its source."""
+    if not words(text):
+        raise validation_problem("text", "text must contain words to compare (letters or digits).")
+    found = best_matches(session, text, speaker=speaker, limit=limit)
+    speakers = speaker_refs(session, (m["speaker_id"] for m in found))
+    items = [{
+        "id": m["id"], "text": m["text"], "similarity": m["similarity"], "quotation_id": m["quotation_id"],
+        "speaker": speakers.get(m["speaker_id"]) if m["speaker_id"] is not None else None,
+        "document_id": m["document_id"], "published_at": m["published_at"], "source_url": m["source_url"],
+        "url": item_url(request, "quotes", m["id"]),
+        "quotation_url": item_url(request, "quotations", m["quotation_id"]) if m["quotation_id"] else None,
+    } for m in found]
+    return item_response(request, {"items": items, "total": len(items), "limit": limit, "next": None})
 
 
 @router.get("/quotes/{statement_id}", response_model=StatementOut, responses=ITEM_RESPONSES,

@@ -5,5 +5,8 @@ pages live beside it at ``/browse/…`` and link to the JSON of everything they 
 """
 
 from app.web.pages import router
+from app.web.quotations import router as quotation_pages
+
+router.include_router(quotation_pages)
 
 __all__ = ["router"]

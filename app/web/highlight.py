@@ -71,17 +71,18 @@ class Timeline:
     width: int
     height: int
     total: int
+    noun: str = "statements"
 
     @property
     def summary(self) -> str:
         parts = [f"{b.label}: {b.count}" for b in self.bars]
-        return f"{self.total} statements by month — " + ("; ".join(parts) if parts else "none")
+        return f"{self.total} {self.noun} by month — " + ("; ".join(parts) if parts else "none")
 
 
 BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 36, 12, 120
 
 
-def timeline(dates: list[datetime | None]) -> Timeline:
+def timeline(dates: list[datetime | None], noun: str = "statements") -> Timeline:
     """Count per calendar month, every month between the first and last shown (gaps as 0)."""
     months = Counter((d.year, d.month) for d in dates if d is not None)
     undated = sum(1 for d in dates if d is None)
@@ -100,4 +101,4 @@ def timeline(dates: list[datetime | None]) -> Timeline:
         h = round(count / peak * (CHART_HEIGHT - 40))  # room for the count above the bar
         bars.append(Bar(label, count, i * (BAR_WIDTH + BAR_GAP) + BAR_GAP, CHART_HEIGHT - 20 - h, h))
     width = max(len(bars) * (BAR_WIDTH + BAR_GAP) + BAR_GAP, 120)
-    return Timeline(bars, width, CHART_HEIGHT, len(dates))
+    return Timeline(bars, width, CHART_HEIGHT, len(dates), noun)

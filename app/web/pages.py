@@ -21,6 +21,7 @@ from app.models import Clause, Declaration, Document, Speaker, Statement
 from app.problems import Problem
 from app.search import matches, parse, search
 from app.web.highlight import in_paragraph, timeline
+from app.web.quotations import most_quoted
 from app.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -106,6 +107,7 @@ def speaker_page(request: Request, session: SessionDep, slug: str,
         "page": page,
         "more": more,
         "shown_total": len(dates),
+        "quotations": most_quoted(session, speaker.id),  # type: ignore[arg-type]
     })
     if error:
         response.status_code = 400

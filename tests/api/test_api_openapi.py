@@ -34,7 +34,7 @@ def test_openapi_documents_everything(client: TestClient) -> None:
     for name, schema in spec["components"]["schemas"].items():
         assert schema.get("examples"), f"schema {name} has no example"
     statements = {p["name"] for p in spec["paths"]["/statements"]["get"]["parameters"]}
-    assert statements == {"speaker", "document_id", "kind", "cue", "q", "published_after", "published_before",
+    assert statements == {"speaker", "document_id", "kind", "cue", "q", "published_after", "published_before", "quotation_id",
                           "sort", "limit", "cursor", "format", "facet"}
 
 

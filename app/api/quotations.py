@@ -1,0 +1,140 @@
+"""``/quotations``: what a speaker said, once, however many articles quoted it.
+
+A list like every other (filters, keyset cursors, facets, CSV/NDJSON); the item adds its
+occurrences, earliest first, so "where did this first appear?" is one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy import func
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from app.api.common import (
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    Listing,
+    get_or_404,
+    item_response,
+    item_url,
+    list_params,
+    list_response,
+)
+from app.api.speakers import SpeakerRef, find_speaker
+from app.db import SessionDep
+from app.models import Document, Quotation, Speaker, Statement
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
+from app.schemas import Page, QuotationDetail, QuotationOut
+
+router = APIRouter(tags=["quotations"])
+
+MAX_OCCURRENCES = 1000  # in the item; /quotes?quotation_id= pages through all of them
+
+RESOURCE = Resource(
+    key="quotations",
+    model=Quotation,
+    filters=(
+        FilterSpec("speaker", "speaker", (Quotation.speaker_id,),
+                   description="Speaker id, slug, name or alias (case-insensitive, exact).",
+                   example="ilham-aliyev"),
+        FilterSpec("q", "search", (Via(Statement.id, Statement.quotation_id, Quotation.id),),
+                   description='Full-text search of its occurrences: words (all must match, stemmed), '
+                               '"a phrase", prefix*.',
+                   example="peace"),
+        FilterSpec("published_after", "since", (Quotation.first_seen,), datetime,
+                   description="First seen at or after this date/time (ISO 8601).", example="2023-02-01"),
+        FilterSpec("published_before", "before", (Quotation.first_seen,), datetime,
+                   description="First seen strictly before this date/time (ISO 8601).", example="2023-03-01"),
+        FilterSpec("min_occurrences", "at_least", (Quotation.occurrence_count,), DbId,
+                   description="Quoted at least this many times (2: only repeated quotations).", example=2),
+    ),
+    sorts={"id": "id", "first_seen": "first_seen", "occurrence_count": "occurrence_count"},
+    facets=(Facet("speaker", Speaker.slug, Speaker.name, join=(Speaker, Speaker.id == Quotation.speaker_id),
+                  param="speaker"),),
+)
+
+QuotationParams = list_params("QuotationParams", RESOURCE)
+Params = Annotated[QuotationParams, Query()]  # type: ignore[valid-type]
+QuotationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Quotation id.", examples=[3])]
+
+
+def speaker_refs(session: Session, ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
+    """``{id: {id, slug, name}}`` for a page of rows, in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Speaker.id, Speaker.slug, Speaker.name).where(Speaker.id.in_(wanted)))  # type: ignore[union-attr]
+    return {sid: {"id": sid, "slug": slug, "name": name} for sid, slug, name in rows}
+
+
+def serialize(session: Session, rows: Sequence[Quotation], request: Request) -> list[dict[str, Any]]:
+    speakers = speaker_refs(session, (row.speaker_id for row in rows))
+    return [{
+        "id": row.id,
+        "text": row.text,
+        "speaker": speakers.get(row.speaker_id) if row.speaker_id is not None else None,
+        "first_seen": row.first_seen,
+        "occurrence_count": row.occurrence_count,
+        "document_count": row.document_count,
+        "url": item_url(request, "quotations", row.id or 0),
+    } for row in rows]
+
+
+def occurrences(session: Session, quotation_id: int, request: Request, *, limit: int = MAX_OCCURRENCES) -> list[dict[str, Any]]:
+    """A quotation's quotes with their documents, earliest first, undated last."""
+    rows = session.execute(
+        select(Statement.id, Statement.document_id, Statement.text, Statement.published_at,
+               Document.source, Document.source_url, Document.title)
+        .join(Document, Document.id == Statement.document_id)  # type: ignore[arg-type]
+        .where(Statement.quotation_id == quotation_id)
+        .order_by(Statement.published_at.is_(None), Statement.published_at, Statement.id)  # type: ignore[union-attr]
+        .limit(limit))
+    return [{"quote_id": sid, "document_id": doc_id, "text": text, "published_at": published,
+             "source": source, "source_url": source_url, "document_title": title,
+             "url": item_url(request, "quotes", sid)}
+            for sid, doc_id, text, published, source, source_url, title in rows]
+
+
+LISTING = Listing(RESOURCE, QuotationOut, serialize)
+
+
+@router.get("/quotations", response_model=Page[QuotationOut], responses=LIST_RESPONSES,
+            summary="List quotations (a speaker's words, grouped across articles)")
+def list_quotations(request: Request, session: SessionDep, params: Params) -> Response:
+    """Each quotation once, with its first appearance and how many articles quoted it."""
+    return list_response(request, session, LISTING, params)
+
+
+@router.get("/quotations/{quotation_id}", response_model=QuotationDetail, responses=ITEM_RESPONSES,
+            summary="Get a quotation with its occurrences")
+def get_quotation(request: Request, session: SessionDep, quotation_id: QuotationId) -> Response:
+    """One quotation: its longest text, speaker, first appearance and every occurrence."""
+    row = get_or_404(session, Quotation, quotation_id, "quotation")
+    data = serialize(session, [row], request)[0]
+    data["occurrences"] = occurrences(session, quotation_id, request)
+    base = str(request.base_url).rstrip("/")
+    data["occurrences_url"] = f"{base}/quotes?quotation_id={quotation_id}&sort=published_at"
+    return item_response(request, data)
+
+
+@router.get("/speakers/{id_or_slug}/quotations", response_model=Page[QuotationOut],
+            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's quotations")
+def list_speaker_quotations(request: Request, session: SessionDep, id_or_slug: SpeakerRef,
+                            params: Params) -> Response:
+    """Same as `/quotations?speaker=…`, but an unknown speaker is a 404."""
+    speaker = find_speaker(session, id_or_slug)
+    return list_response(request, session, LISTING, params,
+                         scope=[Quotation.speaker_id == speaker.id], parent=("speaker", speaker.id))
+
+
+def document_count_of(session: Session, quotation_id: int | None) -> int:
+    """How many articles quote a quotation (0 for none): the embed card's "quoted in N"."""
+    if quotation_id is None:
+        return 0
+    return int(session.scalar(select(func.coalesce(Quotation.document_count, 0))
+                              .where(Quotation.id == quotation_id)) or 0)

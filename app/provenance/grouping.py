@@ -1,0 +1,214 @@
+"""Keeping quotations current as documents are stored, re-extracted and deleted.
+
+A speaker's quotations are the connected components of the graph whose edges are
+``related`` pairs of that speaker's direct quotes, so they do not depend on the order in
+which documents arrive. Two operations keep that true, inside the writer's transaction:
+
+* ``attach`` a new quote: its neighbours come from the full-text index (``candidates``);
+  it joins their quotations, merging them when it bridges several (the oldest id stays).
+* ``split`` a quotation that lost occurrences: its remaining members are regrouped among
+  themselves (an edge to a quote outside would have put that quote inside already); the
+  part holding the oldest occurrence keeps the id, other parts become new quotations, an
+  empty quotation is deleted.
+
+Then each touched quotation's summary (longest text, first_seen, counts) is recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, select, update
+from sqlmodel import Session
+
+from app.models import Quotation, Statement
+from app.provenance.candidates import same_speaker_quotes
+from app.provenance.text import QuoteText, related
+
+TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
+
+# Core tables, not the ORM: grouping runs for every quote of every document written, and the
+# ORM's per-statement bookkeeping cost more than the queries. Statement objects already loaded
+# in the writer's session keep a stale ``quotation_id``; the writer never reads it back.
+STATEMENT = Statement.__table__  # type: ignore[attr-defined]
+QUOTATION = Quotation.__table__  # type: ignore[attr-defined]
+
+
+def quotations_of_document(session: Session, document_id: int) -> set[int]:
+    """The quotations that a document's statements currently belong to."""
+    rows = session.connection().execute(select(STATEMENT.c.quotation_id).where(
+        STATEMENT.c.document_id == document_id, STATEMENT.c.quotation_id.is_not(None)))
+    return {int(qid) for (qid,) in rows}
+
+
+def sync_document(session: Session, document_id: int, previous: set[int]) -> None:
+    """Regroup a document's direct quotes after they were written or re-extracted.
+
+    ``previous`` holds the quotations its statements belonged to before the write (some of
+    those statements may be gone). The document's quotes are detached, the quotations they
+    left are split, then each quote is attached afresh.
+    """
+    session.flush()
+    db = session.connection()
+    affected = previous | quotations_of_document(session, document_id)
+    if affected:  # a new document has nothing to detach
+        db.execute(update(STATEMENT).where(STATEMENT.c.document_id == document_id).values(quotation_id=None))
+    touched = split(session, affected)
+    quotes = db.execute(select(STATEMENT.c.id, STATEMENT.c.speaker_id, STATEMENT.c.text, STATEMENT.c.published_at)
+                        .where(STATEMENT.c.document_id == document_id, STATEMENT.c.kind == "direct")
+                        .order_by(STATEMENT.c.id)).all()
+    placed = _Placed()
+    for statement_id, speaker_id, text, published_at in quotes:
+        _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
+    placed.write(db)
+    refresh(session, touched)
+
+
+class _Placed:
+    """The document's quotes attached so far. Their rows are written once at the end (one
+    batch, not one UPDATE per quote), so the index cannot show them to the next quote: it is
+    compared with them here. A merge renames a quotation; ``resolve`` follows renames."""
+
+    def __init__(self) -> None:
+        self.quotes: list[tuple[int, int | None, QuoteText]] = []  # statement, speaker, text
+        self.target: dict[int, int] = {}  # statement id -> quotation id (before renames)
+        self.renamed: dict[int, int] = {}
+
+    def resolve(self, quotation_id: int) -> int:
+        while quotation_id in self.renamed:
+            quotation_id = self.renamed[quotation_id]
+        return quotation_id
+
+    def neighbours(self, speaker_id: int, quote: QuoteText) -> set[int]:
+        return {self.resolve(self.target[sid]) for sid, speaker, other in self.quotes
+                if speaker == speaker_id and related(quote, other)}
+
+    def add(self, statement_id: int, speaker_id: int | None, quote: QuoteText, quotation_id: int) -> None:
+        self.quotes.append((statement_id, speaker_id, quote))
+        self.target[statement_id] = quotation_id
+
+    def write(self, db: Connection) -> None:
+        rows = [{"sid": sid, "qid": self.resolve(qid)} for sid, qid in self.target.items()]
+        if rows:
+            db.execute(update(STATEMENT).where(STATEMENT.c.id == bindparam("sid"))
+                       .values(quotation_id=bindparam("qid")), rows)
+
+
+def forget_document(session: Session, document_id: int) -> set[int]:
+    """Call before a document's statements are deleted; pass the result to ``split``."""
+    return quotations_of_document(session, document_id)
+
+
+def split(session: Session, quotation_ids: Iterable[int]) -> set[int]:
+    """Regroup the remaining members of each quotation; returns the ids to refresh."""
+    db = session.connection()
+    touched: set[int] = set()
+    for quotation_id in sorted(set(quotation_ids)):
+        members = db.execute(select(STATEMENT.c.id, STATEMENT.c.text).where(
+            STATEMENT.c.quotation_id == quotation_id).order_by(STATEMENT.c.id)).all()
+        if not members:
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id == quotation_id))
+            continue
+        parts = _components([(int(sid), QuoteText(text)) for sid, text in members])
+        touched.add(quotation_id)
+        speaker_id = db.execute(select(QUOTATION.c.speaker_id).where(QUOTATION.c.id == quotation_id)).scalar()
+        for part in parts[1:]:  # parts[0] holds the oldest occurrence: it keeps the id
+            new_id = _new_quotation(db, speaker_id=speaker_id, text="")
+            db.execute(update(STATEMENT).where(STATEMENT.c.id.in_(part)).values(quotation_id=new_id))
+            touched.add(new_id)
+    return touched
+
+
+def _components(members: list[tuple[int, QuoteText]]) -> list[list[int]]:
+    """Connected components of ``related`` among ``members`` (ids ascending), each sorted,
+    ordered by their smallest id."""
+    parent = {sid: sid for sid, _ in members}
+
+    def root(sid: int) -> int:
+        while parent[sid] != sid:
+            parent[sid] = parent[parent[sid]]
+            sid = parent[sid]
+        return sid
+
+    for i, (a_id, a) in enumerate(members):
+        for b_id, b in members[i + 1:]:
+            if root(a_id) != root(b_id) and related(a, b):
+                parent[max(root(a_id), root(b_id))] = min(root(a_id), root(b_id))
+    groups: dict[int, list[int]] = {}
+    for sid, _ in members:
+        groups.setdefault(root(sid), []).append(sid)
+    return [groups[key] for key in sorted(groups)]
+
+
+def _new_quotation(db: Connection, **values: Any) -> int:
+    values = {"occurrence_count": 0, "document_count": 0, **values}
+    return int(db.execute(insert(QUOTATION).values(**values).returning(QUOTATION.c.id)).scalar_one())
+
+
+def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
+    """The quotations holding a quote ``related`` to this one (one match per quotation is
+    enough, so a quotation's other candidates are not read once one matched)."""
+    found = sorted((int(qid), sid) for sid, qid in same_speaker_quotes(db, speaker_id, quote.keys)
+                   if qid is not None and sid != statement_id)  # detached quotes find this one later
+    neighbours: set[int] = set()
+    while found:
+        batch, found = found[:TEXT_BATCH], found[TEXT_BATCH:]
+        texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
+                                .where(STATEMENT.c.id.in_([sid for _, sid in batch]))).all())
+        for quotation_id, sid in batch:
+            if quotation_id not in neighbours and related(quote, QuoteText(texts[sid])):
+                neighbours.add(quotation_id)
+        found = [(qid, sid) for qid, sid in found if qid not in neighbours]
+    return neighbours
+
+
+def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: QuoteText,
+            published_at: datetime | None, touched: set[int], placed: _Placed) -> None:
+    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``.
+
+    A quote that joins nothing is a new quotation whose summary is the quote itself. Quotes
+    without a speaker, or without a content word, stay a quotation of their own.
+    """
+    neighbours: set[int] = set()
+    if speaker_id is not None:
+        neighbours = _neighbours(db, statement_id, speaker_id, quote) | placed.neighbours(speaker_id, quote)
+    if not neighbours:
+        target = _new_quotation(db, speaker_id=speaker_id, text=quote.raw, first_seen=published_at,
+                                occurrence_count=1, document_count=1)
+    else:
+        target, *merged = sorted(neighbours)
+        if merged:  # this quote bridges quotations: the oldest absorbs the others
+            db.execute(update(STATEMENT).where(STATEMENT.c.quotation_id.in_(merged)).values(quotation_id=target))
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id.in_(merged)))
+            touched.difference_update(merged)
+            placed.renamed.update({old: target for old in merged})
+        touched.add(target)
+    placed.add(statement_id, speaker_id, quote, target)
+
+
+def refresh(session: Session, quotation_ids: Iterable[int]) -> None:
+    """Recompute each quotation's summary from its occurrences (deleting an empty one)."""
+    db = session.connection()
+    for quotation_id in sorted(set(quotation_ids)):
+        count, documents, first_seen = db.execute(select(
+            func.count(STATEMENT.c.id), func.count(distinct(STATEMENT.c.document_id)),
+            func.min(STATEMENT.c.published_at)).where(STATEMENT.c.quotation_id == quotation_id)).one()
+        if not count:
+            db.execute(delete(QUOTATION).where(QUOTATION.c.id == quotation_id))
+            continue
+        text, speaker_id = db.execute(select(STATEMENT.c.text, STATEMENT.c.speaker_id).where(
+            STATEMENT.c.quotation_id == quotation_id).order_by(
+            func.length(STATEMENT.c.text).desc(), STATEMENT.c.id).limit(1)).one()
+        db.execute(update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(
+            text=text, speaker_id=speaker_id, occurrence_count=int(count), document_count=int(documents),
+            first_seen=first_seen))
+
+
+def refresh_document(session: Session, document_id: int) -> None:
+    """A document's date changed: its quotations' first_seen may have."""
+    refresh(session, quotations_of_document(session, document_id))
+
+
+__all__ = ["forget_document", "quotations_of_document", "refresh", "refresh_document", "split", "sync_document"]
