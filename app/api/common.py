@@ -190,7 +190,8 @@ def _total(
     conditions: Sequence[ColumnElement[bool]], *, scoped: bool, parent: tuple[str, Any] | None = None,
 ) -> int | None:
     """Exact from a denormalised counter when the only filter is a speaker or a document
-    (O(1), even for a speaker quoted 100k times), else counted up to the cap. A nested list's
+    (O(1), even for a speaker quoted 100k times; a joint statement is in the counter of each
+    of its speakers), else counted up to the cap. A nested list's
     ``parent`` counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
     given = [(name, value) for name, value in values.items()
              if name in resource.filter_by_name and value is not None and str(value).strip()]
@@ -200,9 +201,11 @@ def _total(
         (name, value), = given
         quotes = resource.key == "quotes"
         if name == "speaker":
-            column = Speaker.quote_count if quotes else Speaker.statement_count
-            return int(session.scalar(select(func.coalesce(func.sum(column), 0))
-                                      .where(Speaker.id.in_(speaker_ids(str(value))))) or 0)
+            ids = list(session.scalars(speaker_ids(str(value))))
+            if len(ids) <= 1:  # several: a joint statement of two of them would count twice
+                column = Speaker.quote_count if quotes else Speaker.statement_count
+                return int(session.scalar(select(func.coalesce(func.sum(column), 0))
+                                          .where(Speaker.id.in_(ids))) or 0)
         if name == "document_id":
             column = Document.quote_count if quotes else Document.statement_count
             return int(session.scalar(select(column).where(Document.id == value)) or 0)
