@@ -283,7 +283,8 @@ class ExtractIn(BaseModel):
 class ExtractOut(BaseModel):
     """What ``verbatim extract --jsonl`` prints for one document, plus document facts.
 
-    Statements carry ``speaker: {slug, name}`` (no database ids: nothing is stored)."""
+    Statements carry ``speaker: {slug, name}`` and ``speakers`` (every speaker, in order; no
+    database ids: nothing is stored), ``form`` and ``via`` as in ``/statements``."""
 
     model_config = _example(
         {
@@ -302,6 +303,9 @@ class ExtractOut(BaseModel):
                     "end_char": 13,
                     "cue": "said",
                     "speaker": {"slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+                    "speakers": [{"slug": "ilham-aliyev", "name": "Ilham Aliyev"}],
+                    "form": "quote",
+                    "via": None,
                 }
             ],
             "speakers": [{"slug": "ilham-aliyev", "name": "Ilham Aliyev", "statement_count": 2}],
