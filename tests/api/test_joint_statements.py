@@ -29,6 +29,7 @@ from app.schemas import StatementOut
 from app.store import ingest_text
 
 RASA, TOMAS = "rasa-kalnina", "tomas-kask"
+SHARED_ALIAS = "the Baltic leader"  # names both: ?speaker= then selects either's statements, each once
 NAMES = {RASA: "Rasa Kalnina", TOMAS: "Tomas Kask"}
 
 GRID = ("VILNIUS, May 1 (BNS) — Lithuanian President Rasa Kalnina and Estonian Prime Minister Tomas Kask "
@@ -57,7 +58,7 @@ def extraction(text: str, agency: str | None, statements: list[tuple[Any, ...]])
     speakers = []
     for slug, name in NAMES.items():
         surfaces = [s for s in (name, name.split()[-1]) if s in text]
-        speakers.append(XSpeaker(slug=slug, name=name, aliases=surfaces,
+        speakers.append(XSpeaker(slug=slug, name=name, aliases=[*surfaces, SHARED_ALIAS],
                                  mentions=[Span(text.index(s), text.index(s) + len(s)) for s in surfaces]))
     rows = []
     for content, slugs, kind, form, via, cue in statements:
@@ -125,6 +126,8 @@ LISTS = [
     (f"/statements?speaker={RASA}&form=reported", ["the two countries would share one grid", "talks would continue in June"]),
     (f"/speakers/{TOMAS}/statements?kind=indirect&q=talks", ["talks would continue in June"]),
     ("/statements?speaker=nobody", []),
+    (f"/statements?speaker={SHARED_ALIAS}", TEXTS),  # a joint statement of both is listed once
+    (f"/quotes?speaker={SHARED_ALIAS}", ["We are ready,", "We will build the line together."]),
 ]
 
 
@@ -136,7 +139,8 @@ def test_a_joint_statement_is_listed_under_each_speaker(joint: TestClient, url: 
 
 
 @pytest.mark.parametrize("sort", ["id", "-id", "published_at", "-published_at", "confidence"])
-@pytest.mark.parametrize("path", [f"/speakers/{TOMAS}/statements", f"/statements?speaker={RASA}", f"/quotes?speaker={TOMAS}"])
+@pytest.mark.parametrize("path", [f"/speakers/{TOMAS}/statements", f"/statements?speaker={RASA}", f"/quotes?speaker={TOMAS}",
+                                  f"/statements?speaker={SHARED_ALIAS}"])
 def test_keyset_pages_of_a_speaker_walk_every_statement_once(joint: TestClient, path: str, sort: str) -> None:
     url: str | None = f"{path}{'&' if '?' in path else '?'}sort={sort}"
     whole = joint.get(url).json()
