@@ -25,7 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.models import Speaker, SpeakerAlias, as_utc
-from app.search import fts_driven, matches
+from app.search import TextMatch, fts_driven, matches
 from app.speakers import norm
 from app.problems import INVALID_CURSOR, Problem, invalid_parameter
 
@@ -137,11 +137,13 @@ def resolved_speaker(session: Session, column: Any, value: str) -> ColumnElement
     1M rows); literal ids let it use ``speaker_id``'s index. No match is a constant false.
     A ``Via`` column (a link table) becomes a :class:`Linked` condition on those ids.
     """
-    ids = sorted(session.scalars(speaker_ids(value)))
+    found = sorted(session.execute(select(Speaker.id, Speaker.statement_count)
+                                   .where(Speaker.id.in_(speaker_ids(value)))).all())  # type: ignore[union-attr]
+    ids = [row_id for row_id, _ in found]
     if not ids:
         return false()
     if isinstance(column, Via):
-        return Linked(column, ids)
+        return Linked(column, ids, rows=sum(count for _, count in found))
     return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
@@ -173,14 +175,38 @@ class Linked(ColumnElement[bool]):
     type = Boolean()
     _is_implicitly_boolean = True  # a predicate: no ``= 1`` appended on SQLite
 
-    def __init__(self, via: Via, ids: Sequence[int]) -> None:
+    def __init__(self, via: Via, ids: Sequence[int], *, rows: int | None = None) -> None:
         self.via = via
         self.ids = list(ids)
+        self.rows = rows  # link rows of these ids, when known (a speaker's statement_count)
 
     def expression(self) -> ColumnElement[bool]:
         column = self.via.column
         test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
         return self.via.parent_key.in_(select(self.via.child_key).where(test))
+
+    def probe(self) -> ColumnElement[bool]:
+        """The same test as a correlated ``EXISTS``: one primary-key probe per row, for a read
+        driven by another index (full-text hits in id order). SQLite would otherwise build the
+        whole ``IN`` list first: all 39,000 statements of a frequent speaker (120 ms at 300k)."""
+        column = self.via.column
+        test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
+        return select(self.via.child_key).where(self.via.child_key == self.via.parent_key, test).exists()
+
+
+PROBE_ABOVE = 1000  # link rows: above this, a full-text filter beside a link filter drives the read
+
+
+def for_planner(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """Conditions as SQLite plans them best: beside a full-text match, a link filter with
+    many rows (a frequent speaker) becomes a per-row probe, so the text index drives and the
+    speaker's whole ``IN`` list is never built (a count of a frequent speaker's hits for a
+    word: 64 ms at 300k); a small one stays ``IN``, which drives from the link index.
+    PostgreSQL plans both forms as the same semi-join."""
+    if not any(isinstance(c, TextMatch) for c in conditions):
+        return list(conditions)
+    return [c.probe() if isinstance(c, Linked) and (c.rows is None or c.rows > PROBE_ABOVE) else c
+            for c in conditions]
 
 
 @compiles(Linked)
@@ -468,7 +494,7 @@ def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sor
                 .join(resource.model, resource.id_column == via.child_key)
                 .where(via.column == condition.ids[0], *rest))
         return Read(stmt, (orders[sort.name], via.child_key))
-    return Read(select(resource.model).where(*conditions), (sort.column, resource.id_column))
+    return Read(select(resource.model).where(*for_planner(conditions)), (sort.column, resource.id_column))
 
 
 def fetch_page(
@@ -486,7 +512,8 @@ def fetch_page(
         return _page_after_value(session, read, sort, start, limit)
     driven = None
     if sort.name == "id":
-        driven = fts_driven(session.get_bind().dialect.name, resource.model, conditions,
+        probed = [c.probe() if isinstance(c, Linked) else c for c in conditions]
+        driven = fts_driven(session.get_bind().dialect.name, resource.model, probed,
                             descending=sort.descending)
     if driven is not None:
         stmt = driven
@@ -568,6 +595,7 @@ def count_rows(
     The cap bounds the cost of ``total`` on very large tables (the count stops scanning
     after ``cap + 1`` rows); it is off unless the application sets one.
     """
+    conditions = for_planner(conditions)
     if cap is None:
         stmt = select(func.count()).select_from(resource.model).where(*conditions)
         return int(session.scalar(stmt) or 0)
@@ -588,6 +616,7 @@ def facet_counts(
     size: int = FACET_SIZE,
 ) -> list[tuple[Any, Any, int]]:
     """``(value, label, count)`` of the rows matching ``conditions``, most frequent first."""
+    conditions = for_planner(conditions)
     count = func.count().label("n")
     label = func.min(facet.label) if facet.label is not None else facet.value  # one per value
     stmt = select(facet.value, label, count)

@@ -227,7 +227,7 @@ def list_speaker_statements(
     """Same as `/statements?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0])], parent=("speaker", speaker.id))
+                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
 
 
 @router.get("/speakers/{id_or_slug}/quotes", response_model=Page[StatementOut],
@@ -238,7 +238,7 @@ def list_speaker_quotes(
     """Same as `/quotes?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, QUOTE_LISTING, params,
-                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0])], parent=("speaker", speaker.id))
+                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
 
 
 @router.get("/documents/{document_id}/statements", response_model=Page[StatementOut],

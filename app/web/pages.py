@@ -82,7 +82,7 @@ def speaker_page(request: Request, session: SessionDep, slug: str,
     speaker = session.scalars(select(Speaker).where(Speaker.slug == slug.strip().lower())).first()
     if speaker is None:
         return _not_found(request, "speaker with this name")
-    conditions: list[Any] = [Linked(SPEAKER_LINK, [speaker.id or 0])]  # joint statements too
+    conditions: list[Any] = [Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)]  # joint statements too
     if kind:
         conditions.append(Statement.kind == kind)
     error = None

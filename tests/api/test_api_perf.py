@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -115,8 +116,12 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
     from app.api.statements import STATEMENTS as resource
 
     class FakeSession:
-        def scalars(self, _stmt: object) -> list[int]:
-            return [7]
+        def execute(self, _stmt: object) -> Any:
+            class Rows:
+                def all(self) -> list[tuple[int, int]]:
+                    return [(7, 12)]  # (speaker id, statement_count)
+
+            return Rows()
 
     (condition,) = resource.conditions({"speaker": "anyone"}, FakeSession())  # type: ignore[arg-type]
     sql = str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
