@@ -119,6 +119,9 @@ LISTS = [
     (f"/statements?speaker={TOMAS}&sort=-published_at",  # newest first, then id descending
      ["talks would continue in June", "We will build the line together.", "the price was fair",
       "the two countries would share one grid"]),
+    (f"/statements?speaker={TOMAS}&kind=direct", by_speaker(TOMAS, quotes=True)),  # totals from counters
+    (f"/speakers/{TOMAS}/statements?kind=indirect",
+     [c for c in by_speaker(TOMAS) if c not in by_speaker(TOMAS, quotes=True)]),
     ("/statements?form=transcript", ["We will build the line together."]),
     ("/statements?form=quote", ["We are ready,"]),
     ("/quotes?form=transcript", ["We will build the line together."]),
