@@ -193,13 +193,15 @@ def _total(
     or with ``kind`` (O(1), even for a speaker quoted 100k times; a joint statement is in the
     counter of each of its speakers), else counted up to the cap. A nested list's ``parent``
     counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
-    given = dict((name, value) for name, value in values.items()
-                 if name in resource.filter_by_name and value is not None and str(value).strip())
+    given = [(name, value) for name, value in values.items()
+             if name in resource.filter_by_name and value is not None and str(value).strip()]
     if parent is not None:
-        given[parent[0]] = parent[1]
-    kind = "direct" if resource.key == "quotes" else given.pop("kind", None)
-    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1:
-        (name, value), = given.items()
+        given.append(parent)
+    kinds = {value for name, value in given if name == "kind"} | ({"direct"} if resource.key == "quotes" else set())
+    kind = next(iter(kinds), None)
+    given = [(name, value) for name, value in given if name != "kind"]
+    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1 and len(kinds) <= 1:
+        (name, value), = given
         counted = None
         if name == "speaker":
             ids = list(session.scalars(speaker_ids(str(value))))

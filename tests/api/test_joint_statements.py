@@ -122,6 +122,7 @@ LISTS = [
     (f"/statements?speaker={TOMAS}&kind=direct", by_speaker(TOMAS, quotes=True)),  # totals from counters
     (f"/speakers/{TOMAS}/statements?kind=indirect",
      [c for c in by_speaker(TOMAS) if c not in by_speaker(TOMAS, quotes=True)]),
+    (f"/quotes?speaker={TOMAS}&kind=indirect", []),
     ("/statements?form=transcript", ["We will build the line together."]),
     ("/statements?form=quote", ["We are ready,"]),
     ("/quotes?form=transcript", ["We will build the line together."]),
