@@ -4,6 +4,7 @@ statements, ``form``/``via`` and the document's source (on SQLite and PostgreSQL
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -179,3 +180,28 @@ def test_a_changed_publication_date_moves_the_link_rows_too(engine: Engine) -> N
         ingest_text(session, JOINT, extraction=BOTH, published_at="2024-06-02")
         dates = {as_utc(d).date().isoformat() for d in session.exec(select(StatementSpeaker.published_at)).all()}
     assert dates == {"2024-06-02"}
+
+
+def test_ingested_files_take_the_agency_then_the_file_name(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``verbatim ingest``: a sidecar's source wins, then the dateline's agency, then the name."""
+    from app import store
+    from app.ingest import ingest_paths
+
+    agencies = {"wire": "BNS", "plain": None, "given": "BNS"}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in agencies:
+        (folder / f"{name}.txt").write_text(f"{JOINT} ({name})", encoding="utf-8")
+    (folder / "given.meta.json").write_text('{"source": "Reuters"}', encoding="utf-8")
+    monkeypatch.setattr(store, "run_extraction", lambda text: extraction_of(
+        text, [], source=agencies[text.rsplit("(", 1)[1].rstrip(")")]))
+    assert not ingest_paths([folder], database_url=database_url).failed
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            sources = {d.text.rsplit("(", 1)[1].rstrip(")"): d.source for d in session.exec(select(Document)).all()}
+    finally:
+        engine.dispose()
+    assert sources == {"wire": "BNS", "plain": "plain.txt", "given": "Reuters"}
