@@ -70,11 +70,8 @@ def extraction(text: str, agency: str | None, statements: list[tuple[Any, ...]])
 
 
 @pytest.fixture(scope="module")
-def joint(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('joint') / 'joint.db'}"
-    else:
-        url = request.getfixturevalue("postgres").create()
+def joint(module_database_url: str) -> Iterator[TestClient]:
+    url = module_database_url
     migrate(url)
     engine = make_engine(url)
     with Session(engine) as session:
