@@ -104,6 +104,9 @@ def export_etag(session: Session, request: Request, fmt: Format) -> str:
     return 'W/"' + hashlib.blake2b(version.encode(), digest_size=16).hexdigest() + '"'
 
 
+LIST_SEPARATOR = "; "  # a list in one CSV cell or flattened field
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -112,17 +115,26 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime):
         return dumps(value).decode().strip('"')
     if isinstance(value, (list, tuple)):
-        return "; ".join("-".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+        return LIST_SEPARATOR.join("-".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
     return str(value)
 
 
+FLATTENED = {"speaker": ["speaker_id", "speaker_name"], "speakers": ["speaker_ids", "speaker_names"]}
+
+
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
-    """One export row (CSV or NDJSON): ``speaker`` becomes ``speaker_id`` / ``speaker_name``."""
+    """One export row (CSV or NDJSON): ``speaker`` becomes ``speaker_id`` / ``speaker_name``
+    and ``speakers`` becomes ``speaker_ids`` / ``speaker_names``, each joined by ``"; "``
+    in order of mention (``"3; 7"``, ``"Maria Ionescu; Jan Novak"``; empty when none)."""
     out = {}
     for name, value in item.items():
         if name == "speaker":
             out["speaker_id"] = value["id"] if value else None
             out["speaker_name"] = value["name"] if value else None
+        elif name == "speakers":
+            refs = value or []
+            out["speaker_ids"] = LIST_SEPARATOR.join(str(ref["id"]) for ref in refs) or None
+            out["speaker_names"] = LIST_SEPARATOR.join(ref["name"] for ref in refs) or None
         else:
             out[name] = value
     return out
@@ -131,7 +143,7 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
 def csv_columns(fields: Iterable[str]) -> list[str]:
     cols: list[str] = []
     for name in fields:
-        cols.extend(["speaker_id", "speaker_name"] if name == "speaker" else [name])
+        cols.extend(FLATTENED.get(name, [name]))
     return cols
 
 

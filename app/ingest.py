@@ -295,6 +295,7 @@ def ingest_paths(
                         title=item.meta.get("title"),
                         published_at=item.meta.get("published_at"),
                         source=item.meta.get("source"),
+                        default_source=item.meta.get("default_source"),
                         source_url=item.meta.get("source_url"),
                         reextract=reextract,
                         extraction=item.extraction.result() if item.extraction else None,
@@ -367,13 +368,14 @@ def _items(found: list[Found], reading: _Reading) -> Iterator[_Item]:
 
 
 def _text_item(path: Path, reading: _Reading) -> _Item:
-    """A ``.txt`` file with its sidecar; its source defaults to the file's name."""
+    """A ``.txt`` file with its sidecar; without a ``source`` there, the agency of its dateline
+    is the source, else the file's name."""
     item = _Item(str(path))
     try:
         if reading.shard is not None and not reading.shard.owns(path):
             return item
         item.text = read_document(path, reading.max_bytes)
-        item.meta = {"source": path.name, **{k: v for k, v in read_meta(path).items() if v is not None}}
+        item.meta = {"default_source": path.name, **{k: v for k, v in read_meta(path).items() if v is not None}}
     except Exception as exc:
         item.error = exc
     return item

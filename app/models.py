@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -111,10 +111,10 @@ class Statement(SQLModel, table=True):
         Index("ix_statement_speaker_id_id", "speaker_id", "id"),
         Index("ix_statement_document_id_id", "document_id", "id"),
         Index("ix_statement_kind_id", "kind", "id"),
+        Index("ix_statement_form_id", "form", "id"),
+        Index("ix_statement_via_id", "via", "id"),
         Index("ix_statement_cue_norm_id", "cue_norm", "id"),
         Index("ix_statement_published_at_id", "published_at", "id"),
-        # a speaker's statements by date, read in index order (migration 0004)
-        Index("ix_statement_speaker_id_published_at_id", "speaker_id", "published_at", "id"),
         NEVER_REUSE_IDS,
     )
 
@@ -146,6 +146,12 @@ class Statement(SQLModel, table=True):
     quotation_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("quotation.id"), nullable=True, index=True)
     )
+    # how the text carries it: "quote" (quotation marks), "transcript" (a "Name: text" turn)
+    # or "reported"; rows from before migration 0005 were backfilled from ``kind``
+    form: str = Field(
+        default="reported", sa_column=Column(String(12), nullable=False, server_default="reported")
+    )
+    via: str | None = Field(default=None, max_length=200)  # the medium that relayed it ("Interfax")
 
 
 class Quotation(SQLModel, table=True):
@@ -173,6 +179,29 @@ class Quotation(SQLModel, table=True):
     first_seen: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     occurrence_count: int = 0
     document_count: int = 0
+
+
+class StatementSpeaker(SQLModel, table=True):
+    """Every speaker of a statement, in order of mention (``position`` 0 is the first, the
+    one ``statement.speaker_id`` also names). A joint statement has several rows, so listing
+    a speaker's statements goes through this table: its ``(speaker_id, statement_id)`` and
+    ``(speaker_id, published_at, statement_id)`` indexes give a speaker's statements in id or
+    date order, which is why it keeps its own copy of the statement's ``published_at``."""
+
+    __tablename__ = "statement_speaker"
+    __table_args__ = (
+        Index("ix_statement_speaker_speaker_id_statement_id", "speaker_id", "statement_id"),
+        Index("ix_statement_speaker_speaker_id_published_at", "speaker_id", "published_at", "statement_id"),
+    )
+
+    statement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True)
+    )
+    speaker_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = 0
+    published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class Declaration(SQLModel, table=True):

@@ -32,6 +32,7 @@ STATEMENT_EXAMPLE: dict[str, Any] = {
     "id": 4,
     "document_id": 1,
     "kind": "direct",
+    "form": "quote",
     "text": "We discussed issues related to the participation of Russian companies …",
     "start_char": 866,
     "end_char": 1103,
@@ -42,6 +43,8 @@ STATEMENT_EXAMPLE: dict[str, Any] = {
     "speaker_mention_start": 1106,
     "speaker_mention_end": 1108,
     "speaker": {"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+    "speakers": [{"id": 1, "slug": "ilham-aliyev", "name": "Ilham Aliyev"}],
+    "via": None,
     "confidence": 0.93,
     "paragraph": 4,
     "published_at": None,
@@ -58,6 +61,11 @@ class StatementOut(BaseModel):
     id: int
     document_id: int
     kind: Literal["direct", "indirect"]
+    form: Literal["quote", "transcript", "reported"] = Field(
+        description="How the text carries it: in quotation marks, as a `Name: text` turn of a "
+                    "transcript (`kind` direct, `cue` null), or reported in the writer's words.",
+        examples=["transcript"],
+    )
     text: str
     start_char: int
     end_char: int
@@ -70,7 +78,17 @@ class StatementOut(BaseModel):
     speaker_mention: str | None
     speaker_mention_start: int | None
     speaker_mention_end: int | None
-    speaker: SpeakerRef | None
+    speaker: SpeakerRef | None = Field(description="The first of `speakers` (null when unattributed).")
+    speakers: list[SpeakerRef] = Field(
+        description="Every speaker, in order of mention: several for a joint statement "
+                    "(\"X and Y announced that …\"), which is listed and counted under each.",
+        examples=[[{"id": 7, "slug": "maria-ionescu", "name": "Maria Ionescu"},
+                   {"id": 9, "slug": "jan-novak", "name": "Jan Novak"}]],
+    )
+    via: str | None = Field(
+        description="The medium that relayed it (\"Interfax\" in \"Interfax quoted X as saying\"), or null.",
+        examples=["Interfax"],
+    )
     confidence: float
     paragraph: int
     published_at: datetime | None = Field(description="The document's publication time, if known.")
@@ -265,7 +283,8 @@ class ExtractIn(BaseModel):
 class ExtractOut(BaseModel):
     """What ``verbatim extract --jsonl`` prints for one document, plus document facts.
 
-    Statements carry ``speaker: {slug, name}`` (no database ids: nothing is stored)."""
+    Statements carry ``speaker: {slug, name}`` and ``speakers`` (every speaker, in order; no
+    database ids: nothing is stored), ``form`` and ``via`` as in ``/statements``."""
 
     model_config = _example(
         {
@@ -284,6 +303,9 @@ class ExtractOut(BaseModel):
                     "end_char": 13,
                     "cue": "said",
                     "speaker": {"slug": "ilham-aliyev", "name": "Ilham Aliyev"},
+                    "speakers": [{"slug": "ilham-aliyev", "name": "Ilham Aliyev"}],
+                    "form": "quote",
+                    "via": None,
                 }
             ],
             "speakers": [{"slug": "ilham-aliyev", "name": "Ilham Aliyev", "statement_count": 2}],

@@ -34,6 +34,7 @@ from app.models import (
     Speaker,
     SpeakerAlias,
     Statement,
+    StatementSpeaker,
     as_utc,
 )
 from app.provenance import grouping as quotations
@@ -141,6 +142,7 @@ def ingest_text(
     published_at: str | datetime | None = None,
     source: str | None = None,
     source_url: str | None = None,
+    default_source: str | None = None,
     reextract: bool = False,
     extraction: Extraction | None = None,
 ) -> IngestResult:
@@ -150,6 +152,9 @@ def ingest_text(
     unless ``reextract``; a stale one is re-extracted in place: its id is kept, and so
     are the ids of the statements, declarations and clauses found again (see
     ``_store_statements``). A ``title`` given here is kept by later re-extractions.
+    ``source`` is the publisher as given; without one, the agency a dateline names fills it,
+    and only then ``default_source`` (a file name, "api"): a fallback, never preferred to
+    what the text says.
     ``extraction`` of ``normalise_text(text)`` may be given when it was computed
     elsewhere (``verbatim ingest --workers`` extracts in worker processes).
     """
@@ -160,7 +165,8 @@ def ingest_text(
     published = parse_published_at(published_at)
     version = extractor_version()
 
-    meta = _Meta(title=title, published_at=published, source=source, source_url=source_url)
+    meta = _Meta(title=title, published_at=published, source=source, source_url=source_url,
+                 default_source=default_source)
     existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
     if existing is not None and existing.extractor_version == version and not reextract:
         try:
@@ -239,6 +245,7 @@ class _Meta:
     published_at: datetime | None
     source: str | None
     source_url: str | None
+    default_source: str | None = None
 
 
 WRITER_LOCK_KEY = 0x76657262  # "verb": the advisory lock every document write takes
@@ -278,6 +285,11 @@ def _update_metadata(session: Session, document: Document, meta: _Meta) -> bool:
         document.published_at, changed = meta.published_at, True
         session.exec(  # type: ignore[call-overload]
             update(Statement).where(Statement.document_id == document.id).values(published_at=meta.published_at)
+        )
+        session.exec(  # type: ignore[call-overload]
+            update(StatementSpeaker)
+            .where(StatementSpeaker.statement_id.in_(_statement_ids(document.id)))  # type: ignore[attr-defined]
+            .values(published_at=meta.published_at)
         )
         quotations.refresh_document(session, document.id)  # type: ignore[arg-type]
     if changed:
@@ -344,7 +356,7 @@ def _store(
     document.dateline = info.dateline
     document.location = info.location
     document.published_at = published if published is not None else document.published_at
-    document.source = meta.source or document.source
+    document.source = (meta.source or info.source or document.source or meta.default_source or "")[:500] or None
     document.source_url = meta.source_url or document.source_url
     document.word_count = info.word_count or len(text.split())
     document.extractor_version = version
@@ -434,10 +446,14 @@ def _store_statements(
         session.exec(select(Statement).where(Statement.document_id == document.id).order_by(Statement.id)).all(),  # type: ignore[arg-type]
         lambda row: (row.kind, row.start_char, row.end_char),
     )
+    rows: list[tuple[Statement, list[int]]] = []
     for st in extraction.statements:
+        speakers = list(dict.fromkeys(speaker_ids[slug] for slug in st.speakers if slug in speaker_ids))
         values = {
-            "speaker_id": speaker_ids.get(st.speaker) if st.speaker else None,
+            "speaker_id": speakers[0] if speakers else None,
             "kind": st.kind,
+            "form": st.form,
+            "via": st.via[:200] if st.via else None,
             "text": st.text,
             "start_char": st.start_char,
             "end_char": st.end_char,
@@ -454,9 +470,31 @@ def _store_statements(
             "published_at": document.published_at,
         }
         row = stored.take((st.kind, st.start_char, st.end_char))
-        session.add(_assign(row, values) if row else Statement(document_id=document.id, **values))  # type: ignore[arg-type]
+        row = _assign(row, values) if row else Statement(document_id=document.id, **values)  # type: ignore[arg-type]
+        session.add(row)
+        rows.append((row, speakers))
     stored.delete_rest(session, Statement)
     session.flush()
+    _store_statement_speakers(session, document, rows)
+
+
+def _store_statement_speakers(
+    session: Session, document: Document, rows: Iterable[tuple[Statement, list[int]]]
+) -> None:
+    """Write each statement's speakers in order of mention, afresh (the rows have no id of
+    their own); they carry the statement's ``published_at`` for the date-ordered index."""
+    assert document.id is not None
+    session.exec(delete(StatementSpeaker).where(StatementSpeaker.statement_id.in_(_statement_ids(document.id))))  # type: ignore[call-overload,attr-defined]
+    for row, speakers in rows:
+        for position, speaker_id in enumerate(speakers):
+            session.add(StatementSpeaker(statement_id=row.id, speaker_id=speaker_id, position=position,  # type: ignore[arg-type]
+                                         published_at=document.published_at))
+    session.flush()
+
+
+def _statement_ids(document_id: int) -> Any:
+    """The ids of a document's statements, as a subquery."""
+    return select(Statement.id).where(Statement.document_id == document_id)
 
 
 def _store_declarations(session: Session, document_id: int, extraction: Extraction) -> int:
@@ -569,7 +607,7 @@ def _unique(values: Iterable[str]) -> list[tuple[str, str]]:
 def _speakers_of(session: Session, document_id: int) -> set[int]:
     mentioned = session.exec(select(Mention.speaker_id).where(Mention.document_id == document_id)).all()
     quoted = session.exec(
-        select(Statement.speaker_id).where(Statement.document_id == document_id, Statement.speaker_id.is_not(None))  # type: ignore[union-attr]
+        select(StatementSpeaker.speaker_id).where(StatementSpeaker.statement_id.in_(_statement_ids(document_id)))  # type: ignore[attr-defined]
     ).all()
     return {sid for sid in [*mentioned, *quoted] if sid is not None}
 
@@ -580,6 +618,7 @@ def _clear_children(session: Session, document_id: int) -> None:
     for stmt in (
         delete(Clause).where(Clause.document_id == document_id),
         delete(Declaration).where(Declaration.document_id == document_id),
+        delete(StatementSpeaker).where(StatementSpeaker.statement_id.in_(_statement_ids(document_id))),  # type: ignore[attr-defined]
         delete(Statement).where(Statement.document_id == document_id),
     ):
         session.exec(stmt)  # type: ignore[call-overload]
@@ -601,17 +640,19 @@ def _clear_details(session: Session, document_id: int) -> None:
 
 
 def _recount_speakers(session: Session, speaker_ids: set[int]) -> None:
-    """Recompute the denormalised statement/quote counters of these speakers."""
+    """Recompute the denormalised statement/quote counters of these speakers; a joint
+    statement counts once under each of its speakers."""
     if not speaker_ids:
         return
     rows = session.exec(
         select(
-            Statement.speaker_id,
+            StatementSpeaker.speaker_id,
             func.count(Statement.id),
             func.coalesce(func.sum(case((Statement.kind == "direct", 1), else_=0)), 0),
         )
-        .where(Statement.speaker_id.in_(speaker_ids))  # type: ignore[union-attr]
-        .group_by(Statement.speaker_id)
+        .join(Statement, Statement.id == StatementSpeaker.statement_id)  # type: ignore[arg-type]
+        .where(StatementSpeaker.speaker_id.in_(speaker_ids))  # type: ignore[attr-defined]
+        .group_by(StatementSpeaker.speaker_id)
     ).all()
     counts = {sid: (total, quotes) for sid, total, quotes in rows}
     for speaker in session.exec(select(Speaker).where(Speaker.id.in_(speaker_ids))).all():  # type: ignore[union-attr]
@@ -627,7 +668,7 @@ def _drop_orphans(session: Session, speaker_ids: set[int]) -> None:
     alive = set(
         session.exec(select(Mention.speaker_id).where(Mention.speaker_id.in_(speaker_ids))).all()  # type: ignore[attr-defined]
     ) | set(
-        session.exec(select(Statement.speaker_id).where(Statement.speaker_id.in_(speaker_ids))).all()  # type: ignore[union-attr]
+        session.exec(select(StatementSpeaker.speaker_id).where(StatementSpeaker.speaker_id.in_(speaker_ids))).all()  # type: ignore[attr-defined]
     )
     dead = speaker_ids - alive
     if dead:

@@ -425,6 +425,9 @@ class Renderer:
             row = self.statement(out, doc_id, speaker_id, shape, introduced, mentions, published, rows)
             row["paragraph"] = paragraph
             rows["statement"].append(row)
+            if row["speaker_id"] is not None:  # a speaker's statements are listed through this table
+                rows["statement_speaker"].append({"statement_id": row["id"], "speaker_id": row["speaker_id"],
+                                                  "position": 0, "published_at": published})
             direct_count += shape != INDIRECT
             out.add("\n\n")
         if rng.random() < 0.02:
@@ -519,6 +522,7 @@ class Renderer:
         return {
             "id": self.take_id("statement"), "document_id": doc_id,
             "speaker_id": speaker_id or None, "kind": "indirect" if shape == INDIRECT else "direct",
+            "form": "reported" if shape == INDIRECT else "quote",
             "text": content, "start_char": span[0], "end_char": span[1], "fragments": fragments,
             "cue": cue, "cue_norm": normalise(cue), "cue_start": cue_span[0], "cue_end": cue_span[1],
             "speaker_mention": mention, "speaker_mention_start": mention_span[0],
@@ -625,8 +629,8 @@ def make_speakers(rng: random.Random, plan: Plan, first_id: int) -> tuple[dict[i
 
 TABLES: dict[str, Table] = {
     name: SQLModel.metadata.tables[name]
-    for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "declaration",
-                 "declaration_party", "clause", "clause_principle")
+    for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "statement_speaker",
+                 "declaration", "declaration_party", "clause", "clause_principle")
 }
 
 
@@ -734,8 +738,8 @@ def generate(url: str, statements: int, *, seed: int, chunk_docs: int, batch: in
             rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
             for _ in range(size):
                 renderer.document(rows)
-            for name in ("document", "mention", "quotation", "statement", "declaration", "declaration_party",
-                         "clause", "clause_principle"):
+            for name in ("document", "mention", "quotation", "statement", "statement_speaker", "declaration",
+                         "declaration_party", "clause", "clause_principle"):
                 writer.write(name, rows[name])
             done += len(rows["statement"])
             elapsed = time.perf_counter() - started

@@ -34,13 +34,14 @@ from app.models import (
     Speaker,
     SpeakerAlias,
     Statement as StatementRow,
+    StatementSpeaker,
 )
 from app.store import delete_document, ingest_text, normalise_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-TABLES = [Document, Speaker, SpeakerAlias, Mention, Quotation, StatementRow, Declaration, DeclarationParty, Clause,
-          ClausePrinciple]
+TABLES = [Document, Speaker, SpeakerAlias, Mention, Quotation, StatementRow, StatementSpeaker, Declaration,
+          DeclarationParty, Clause, ClausePrinciple]
 
 
 def counts(url: str) -> dict[str, int]:

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
@@ -88,3 +88,39 @@ def test_concurrent_migrations_of_a_fresh_sqlite_file_take_turns(tmp_path: Path)
     ]
     errors = [run.communicate(timeout=120)[1] for run in runs]
     assert [run.returncode for run in runs] == [0] * 4, errors
+
+
+def test_0005_carries_existing_statements_over(database_url: str) -> None:
+    """Rows written before 0005: each attributed statement gets its link row (position 0, the
+    statement's date), ``form`` follows ``kind``, ``via`` is null; and back down again."""
+    config = alembic_config(database_url)
+    command.upgrade(config, "0004")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO document (id, sha256, title_given, text, word_count, statement_count, quote_count, "
+                "extractor_version, created_at) VALUES (1, 'x', false, 'Text.', 1, 2, 1, '1', '2024-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO speaker (id, slug, name, name_norm, kind, statement_count, quote_count) "
+                "VALUES (5, 'ana-lopez', 'Ana Lopez', 'ana lopez', 'person', 1, 1)"))
+            for row_id, speaker, kind in ((10, 5, "direct"), (11, None, "indirect")):
+                connection.execute(text(
+                    "INSERT INTO statement (id, document_id, speaker_id, kind, text, start_char, end_char, "
+                    "confidence, paragraph, published_at) VALUES "
+                    "(:id, 1, :speaker, :kind, 'Text', 0, 4, 0.9, 1, '2024-03-04 05:06:07+00:00')"),
+                    {"id": row_id, "speaker": speaker, "kind": kind})
+        migrate(database_url)
+        with engine.connect() as connection:
+            links = connection.execute(text(
+                "SELECT statement_id, speaker_id, position, published_at FROM statement_speaker")).all()
+            forms = dict(connection.execute(text("SELECT id, form FROM statement ORDER BY id")).all())
+            vias = connection.execute(text("SELECT via FROM statement")).scalars().all()
+        assert [(s, p, pos) for s, p, pos, _ in links] == [(10, 5, 0)]
+        assert str(links[0][3]).startswith("2024-03-04 05:06:07")
+        assert forms == {10: "quote", 11: "reported"} and vias == [None, None]
+        command.downgrade(config, "0004")
+        assert "statement_speaker" not in inspect(engine).get_table_names()
+        assert "form" not in {c["name"] for c in inspect(engine).get_columns("statement")}
+    finally:
+        engine.dispose()

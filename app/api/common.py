@@ -189,23 +189,31 @@ def _total(
     request: Request, session: Session, resource: Resource, values: dict[str, Any],
     conditions: Sequence[ColumnElement[bool]], *, scoped: bool, parent: tuple[str, Any] | None = None,
 ) -> int | None:
-    """Exact from a denormalised counter when the only filter is a speaker or a document
-    (O(1), even for a speaker quoted 100k times), else counted up to the cap. A nested list's
-    ``parent`` counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
+    """Exact from denormalised counters when the filters are a speaker or a document, alone
+    or with ``kind`` (O(1), even for a speaker quoted 100k times; a joint statement is in the
+    counter of each of its speakers), else counted up to the cap. A nested list's ``parent``
+    counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
     given = [(name, value) for name, value in values.items()
              if name in resource.filter_by_name and value is not None and str(value).strip()]
     if parent is not None:
         given.append(parent)
-    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1:
+    kinds = {value for name, value in given if name == "kind"} | ({"direct"} if resource.key == "quotes" else set())
+    kind = next(iter(kinds), None)
+    given = [(name, value) for name, value in given if name != "kind"]
+    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1 and len(kinds) <= 1:
         (name, value), = given
-        quotes = resource.key == "quotes"
+        counted = None
         if name == "speaker":
-            column = Speaker.quote_count if quotes else Speaker.statement_count
-            return int(session.scalar(select(func.coalesce(func.sum(column), 0))
-                                      .where(Speaker.id.in_(speaker_ids(str(value))))) or 0)
-        if name == "document_id":
-            column = Document.quote_count if quotes else Document.statement_count
-            return int(session.scalar(select(column).where(Document.id == value)) or 0)
+            ids = list(session.scalars(speaker_ids(str(value))))
+            if len(ids) <= 1:  # several: a joint statement of two of them would count twice
+                total, quotes = (func.coalesce(func.sum(c), 0) for c in (Speaker.statement_count, Speaker.quote_count))
+                counted = session.execute(select(total, quotes).where(Speaker.id.in_(ids))).one()
+        elif name == "document_id":
+            counted = session.execute(select(Document.statement_count, Document.quote_count)
+                                      .where(Document.id == value)).first() or (0, 0)
+        if counted is not None:
+            total, quotes = (int(n or 0) for n in counted)
+            return {None: total, "direct": quotes, "indirect": total - quotes}[kind]
     return count_rows(session, resource, conditions, cap=request.app.state.settings.total_cap or None)
 
 

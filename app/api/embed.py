@@ -20,7 +20,7 @@ from starlette.responses import Response
 from app import formats
 from app.api.common import problems
 from app.api.quotations import document_count_of
-from app.api.statements import StatementId
+from app.api.statements import StatementId, speakers_of
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement
 from app.problems import NOT_FOUND, Problem, not_found
@@ -37,9 +37,17 @@ MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 280, 800, 560
 def statement_card_context(session: Session, st: Statement, base: str) -> dict[str, Any]:
     speaker = session.get(Speaker, st.speaker_id) if st.speaker_id is not None else None
     document = session.get(Document, st.document_id)
-    return {"st": st, "speaker": speaker, "document": document, "base": base,
+    return {"st": st, "speaker": speaker, "who": who_said(session, st), "document": document, "base": base,
             "oembed": oembed_href(base, f"{base}/statements/{st.id}"),
             "quoted_in": document_count_of(session, st.quotation_id)}
+
+
+def who_said(session: Session, st: Statement) -> str | None:
+    """The speakers' names as a card or an oEmbed title shows them: "A", "A and B", "A, B and C"."""
+    names = [ref["name"] for ref in speakers_of(session, [st]).get(st.id or 0, [])]
+    if len(names) <= 1:
+        return names[0] if names else None
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def oembed_href(base: str, url: str) -> str:
@@ -135,7 +143,8 @@ def oembed(request: Request, session: SessionDep,
     base = str(request.base_url).rstrip("/")
     speaker = session.get(Speaker, st.speaker_id) if st.speaker_id is not None else None
     width, height = _size(st.text, maxwidth, maxheight)
-    name = speaker.name if speaker else "Unattributed"
+    who = who_said(session, st)
+    name = who or "Unattributed"
     short = st.text if len(st.text) <= 90 else st.text[:89].rsplit(" ", 1)[0] + "…"
     title = f"{name}: “{short}”"
     src = f"{base}/embed/statements/{st.id}"
@@ -144,7 +153,7 @@ def oembed(request: Request, session: SessionDep,
               f'sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>')
     data = {
         "version": "1.0", "type": "rich", "provider_name": "Verbatim", "provider_url": f"{base}/",
-        "title": title, "author_name": speaker.name if speaker else None,
+        "title": title, "author_name": who,
         "author_url": f"{base}/browse/speakers/{speaker.slug}" if speaker else None,
         "cache_age": CACHE_AGE, "width": width, "height": height, "html": iframe,
     }

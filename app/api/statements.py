@@ -26,24 +26,39 @@ from app.api.documents import DocumentId
 from app.api.quotations import speaker_refs
 from app.api.speakers import SpeakerRef, find_speaker
 from app.db import SessionDep
-from app.models import Document, Speaker, Statement
+from app.models import Document, Speaker, Statement, StatementSpeaker
 from app.problems import not_found, validation_problem
 from app.provenance.match import MAX_CLAIM_CHARS, best_matches
 from app.provenance.text import words
-from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Linked, Resource, Via
 from app.schemas import Page, QuoteMatchPage, StatementOut
 
 router = APIRouter(tags=["statements"])
 
+# A statement's speakers are rows of the link table (several for a joint statement): a
+# speaker's statements are read from its (speaker_id, statement_id) and (speaker_id,
+# published_at, statement_id) indexes, in id or date order.
+SPEAKER_LINK = Via(StatementSpeaker.speaker_id, StatementSpeaker.statement_id, Statement.id,
+                   orders=(("id", StatementSpeaker.statement_id), ("published_at", StatementSpeaker.published_at)))
+
 FILTERS = (
-    FilterSpec("speaker", "speaker", (Statement.speaker_id,),
-               description="Speaker id, slug, name or alias (case-insensitive, exact).",
+    FilterSpec("speaker", "speaker", (SPEAKER_LINK,),
+               description="Speaker id, slug, name or alias (case-insensitive, exact); a joint "
+                           "statement is listed under each of its speakers.",
                example="the republican leader"),
     FilterSpec("document_id", "exact", (Statement.document_id,), DbId,
                description="Only statements from this document.", example=1),
     FilterSpec("kind", "exact", (Statement.kind,), Literal["direct", "indirect"],
                description="`direct` (in quotation marks) or `indirect` (reported speech).",
                example="indirect"),
+    FilterSpec("form", "exact", (Statement.form,), Literal["quote", "transcript", "reported"],
+               description="`quote` (in quotation marks), `transcript` (a `Name: text` turn) or "
+                           "`reported` (in the writer's words).",
+               example="transcript"),
+    FilterSpec("via", "exact", (Statement.via,),
+               description="The medium that relayed the statement, as the text names it "
+                           "(e.g. `Interfax` in \"Interfax quoted X as saying\").",
+               example="Interfax"),
     FilterSpec("cue", "norm", (Statement.cue_norm,),
                description="The speech verb or phrase, case-insensitive (e.g. `said`, `noted`).",
                example="noted"),
@@ -64,9 +79,11 @@ SORTS = {"id": "id", "published_at": "published_at", "confidence": "confidence",
          "document_id": "document_id", "start_char": "start_char"}
 
 FACETS = (
-    Facet("speaker", Speaker.slug, Speaker.name, join=(Speaker, Speaker.id == Statement.speaker_id),
-          param="speaker"),
+    Facet("speaker", Speaker.slug, Speaker.name, join=(Speaker, Speaker.id == StatementSpeaker.speaker_id),
+          through=(StatementSpeaker, StatementSpeaker.statement_id == Statement.id), param="speaker"),
     Facet("kind", Statement.kind, param="kind"),
+    Facet("form", Statement.form, param="form"),
+    Facet("via", Statement.via, param="via"),
     Facet("cue", Statement.cue_norm, Statement.cue, param="cue"),
     Facet("document", Statement.document_id, Document.title,
           join=(Document, Document.id == Statement.document_id), param="document_id"),
@@ -80,21 +97,38 @@ StatementParams = list_params("StatementParams", STATEMENTS)
 StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="Statement id.", examples=[4])]
 
 
-def serialize(session: Session, rows: Sequence[Statement], request: Request) -> list[dict[str, Any]]:
-    """Statements with their speaker, loaded for the whole page in one query."""
-    ids = {st.speaker_id for st in rows if st.speaker_id is not None}
-    speakers = {}
+def speakers_of(session: Session, rows: Sequence[Statement]) -> dict[int, list[dict[str, Any]]]:
+    """Each statement's speakers (``{id, slug, name}``, in order of mention) for a whole page
+    in one query; a row without link rows falls back to its ``speaker_id``."""
+    ids = [st.id for st in rows if st.id is not None]
+    found: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        for sid, slug, name in session.execute(
-            select(Speaker.id, Speaker.slug, Speaker.name).where(Speaker.id.in_(ids))  # type: ignore[union-attr]
-        ):
-            speakers[sid] = {"id": sid, "slug": slug, "name": name}
+        query = (select(StatementSpeaker.statement_id, Speaker.id, Speaker.slug, Speaker.name)
+                 .join(Speaker, Speaker.id == StatementSpeaker.speaker_id)  # type: ignore[arg-type]
+                 .where(StatementSpeaker.statement_id.in_(ids))  # type: ignore[attr-defined]
+                 .order_by(StatementSpeaker.statement_id, StatementSpeaker.position))
+        for statement_id, sid, slug, name in session.execute(query):
+            found.setdefault(statement_id, []).append({"id": sid, "slug": slug, "name": name})
+    missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
+    if missing:
+        refs = speaker_refs(session, missing)
+        for st in rows:
+            if st.id not in found and st.speaker_id in refs:
+                found[st.id or 0] = [refs[st.speaker_id]]
+    return found
+
+
+def serialize(session: Session, rows: Sequence[Statement], request: Request) -> list[dict[str, Any]]:
+    """Statements with their speakers, loaded for the whole page in one query."""
+    speakers = speakers_of(session, rows)
     out = []
     for st in rows:
+        refs = speakers.get(st.id or 0, [])
         item: dict[str, Any] = {
             "id": st.id,
             "document_id": st.document_id,
             "kind": st.kind,
+            "form": st.form,
             "text": st.text,
             "start_char": st.start_char,
             "end_char": st.end_char,
@@ -108,7 +142,9 @@ def serialize(session: Session, rows: Sequence[Statement], request: Request) -> 
             speaker_mention=st.speaker_mention,
             speaker_mention_start=st.speaker_mention_start,
             speaker_mention_end=st.speaker_mention_end,
-            speaker=speakers.get(st.speaker_id) if st.speaker_id is not None else None,
+            speaker=refs[0] if refs else None,
+            speakers=refs,
+            via=st.via,
             confidence=st.confidence,
             paragraph=st.paragraph,
             published_at=st.published_at,
@@ -191,7 +227,7 @@ def list_speaker_statements(
     """Same as `/statements?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Statement.speaker_id == speaker.id], parent=("speaker", speaker.id))
+                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
 
 
 @router.get("/speakers/{id_or_slug}/quotes", response_model=Page[StatementOut],
@@ -202,7 +238,7 @@ def list_speaker_quotes(
     """Same as `/quotes?speaker=…`, but an unknown speaker is a 404."""
     speaker = find_speaker(session, id_or_slug)
     return list_response(request, session, QUOTE_LISTING, params,
-                         scope=[Statement.speaker_id == speaker.id], parent=("speaker", speaker.id))
+                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
 
 
 @router.get("/documents/{document_id}/statements", response_model=Page[StatementOut],

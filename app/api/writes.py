@@ -214,16 +214,17 @@ async def create_document(request: Request) -> Response:
     if is_html(content_type):
         page = await html_page(body, content_type)
         fields = {"text": page.text, "title": page.title, "published_at": page.published_at,
-                  "source": page.source or "api", "source_url": page.source_url}
+                  "source": page.source, "default_source": "api", "source_url": page.source_url}
     else:
         document = parse_document(body, content_type)
         fields = {"text": document.text, "title": document.title, "published_at": document.published_at,
-                  "source": "api", "source_url": document.source_url}
+                  "source": None, "default_source": "api", "source_url": document.source_url}
         if document.url is not None:
             page = await fetched_page(request.app, document.url)
             fields = {"text": page.text, "title": document.title or page.title,
                       "published_at": document.published_at or page.published_at,
-                      "source": page.source or "api", "source_url": document.source_url or page.source_url}
+                      "source": page.source, "default_source": "api",
+                      "source_url": document.source_url or page.source_url}
     engine = request.app.state.engine
     document_id, status = await run_extraction(request.app, _ingest, engine, **fields)
     data = await run_in_threadpool(_written, request, engine, document_id, status)

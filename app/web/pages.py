@@ -16,9 +16,11 @@ from starlette.responses import Response
 
 from app.api.clauses import principles_of
 from app.api.declarations import parties_of
+from app.api.statements import SPEAKER_LINK, speakers_of
 from app.db import SessionDep
 from app.models import Clause, Declaration, Document, Speaker, Statement
 from app.problems import Problem
+from app.queries import Linked
 from app.search import matches, parse, search
 from app.web.highlight import in_paragraph, timeline
 from app.web.quotations import most_quoted
@@ -63,10 +65,12 @@ def _not_found(request: Request, what: str) -> Response:
 
 
 def _in_context(session: Session, rows: list[Statement]) -> list[dict[str, Any]]:
-    """Each statement with its paragraph split into highlighted pieces, and its document."""
+    """Each statement with its paragraph split into highlighted pieces, its document and
+    every speaker (a joint statement names its co-speakers)."""
     ids = {st.document_id for st in rows}
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))} if ids else {}  # type: ignore[union-attr]
-    return [{"statement": st, "document": documents[st.document_id],
+    speakers = speakers_of(session, rows)
+    return [{"statement": st, "document": documents[st.document_id], "speakers": speakers.get(st.id or 0, []),
              "pieces": in_paragraph(documents[st.document_id].text, st)} for st in rows]
 
 
@@ -78,7 +82,7 @@ def speaker_page(request: Request, session: SessionDep, slug: str,
     speaker = session.scalars(select(Speaker).where(Speaker.slug == slug.strip().lower())).first()
     if speaker is None:
         return _not_found(request, "speaker with this name")
-    conditions: list[Any] = [Statement.speaker_id == speaker.id]
+    conditions: list[Any] = [Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)]  # joint statements too
     if kind:
         conditions.append(Statement.kind == kind)
     error = None

@@ -5,7 +5,7 @@ default to 'signed' (re-extraction sets the real value). Indexes on ``kind`` and
 serve the ``/declarations?kind=…&status=…`` filters.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,6 +12,14 @@ from app.config import Settings
 from app.main import create_app
 
 
+@pytest.fixture(scope="module")
+def module_database_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """An empty database of the current backend for one test module (its own data set)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('module') / 'module.db'}"
+    return str(request.getfixturevalue("postgres").create())
+
+
 @pytest.fixture(scope="session")
 def client(seeded_database_url: str) -> Iterator[TestClient]:
     """A client of an app bound to the seeded database of the current backend."""

@@ -32,11 +32,8 @@ def _generator() -> Any:
 
 
 @pytest.fixture(scope="module")
-def corpus(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'corpus.db'}"
-    else:
-        url = request.getfixturevalue("postgres").create()
+def corpus(module_database_url: str) -> Iterator[TestClient]:
+    url = module_database_url
     _generator().generate(url, 400, seed=3, chunk_docs=20, batch=200, analyze=False)
     with TestClient(create_app(Settings(database_url=url))) as client:
         yield client

@@ -30,6 +30,9 @@ def _check_result(body: dict) -> None:
         if "fragments" not in st:
             assert st["text"] == SEED[st["start_char"] : st["end_char"]]
         assert "id" not in st and "document_id" not in st
+        assert st["form"] in {"quote", "transcript", "reported"} and "via" in st
+        assert st["speaker"] == (st["speakers"][0] if st["speakers"] else None)
+    assert {st["form"] for st in body["statements"] if st["kind"] == "direct"} <= {"quote", "transcript"}
 
 
 def test_extract_json_and_plain_text(sqlite_client: TestClient) -> None:

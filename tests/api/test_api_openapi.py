@@ -34,8 +34,14 @@ def test_openapi_documents_everything(client: TestClient) -> None:
     for name, schema in spec["components"]["schemas"].items():
         assert schema.get("examples"), f"schema {name} has no example"
     statements = {p["name"] for p in spec["paths"]["/statements"]["get"]["parameters"]}
-    assert statements == {"speaker", "document_id", "kind", "cue", "q", "published_after", "published_before", "quotation_id",
-                          "sort", "limit", "cursor", "format", "facet"}
+    assert statements == {"speaker", "document_id", "kind", "form", "via", "cue", "q", "published_after",
+                          "published_before", "quotation_id", "sort", "limit", "cursor", "format", "facet"}
+    statement = spec["components"]["schemas"]["StatementOut"]
+    assert {"form", "via", "speakers"} <= set(statement["required"])
+    example = statement["examples"][0]
+    assert example["speakers"] == [example["speaker"]] and example["form"] == "quote"
+    for name in ("form", "via", "speakers"):
+        assert statement["properties"][name].get("description") and statement["properties"][name].get("examples")
 
 
 def test_docs_page(client: TestClient) -> None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,18 +109,24 @@ def test_speaker_filter_resolves_names_slugs_and_aliases(client: TestClient, ids
 
 
 def test_speaker_filter_is_a_literal_id_list() -> None:
-    """The statement query names the ids, not a subquery the planner cannot see through."""
+    """The statement query names the ids, not a subquery the planner cannot see through; the
+    ids are looked up in the statement-speaker link table (a joint statement has several)."""
     from sqlalchemy.dialects import postgresql
 
     from app.api.statements import STATEMENTS as resource
 
     class FakeSession:
-        def scalars(self, _stmt: object) -> list[int]:
-            return [7]
+        def execute(self, _stmt: object) -> Any:
+            class Rows:
+                def all(self) -> list[tuple[int, int]]:
+                    return [(7, 12)]  # (speaker id, statement_count)
+
+            return Rows()
 
     (condition,) = resource.conditions({"speaker": "anyone"}, FakeSession())  # type: ignore[arg-type]
     sql = str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-    assert sql == "statement.speaker_id = 7"
+    assert " ".join(sql.split()) == ("statement.id IN (SELECT statement_speaker.statement_id FROM statement_speaker "
+                                     "WHERE statement_speaker.speaker_id = 7)")
 
 
 def _generate(database_url: str, statements: int) -> None:

@@ -85,8 +85,8 @@ def test_no_facets_key_without_facet(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("url", "allowed"),
     [
-        ("/statements?facet=colour", ["speaker", "kind", "cue", "document"]),
-        ("/quotes?facet=text", ["speaker", "kind", "cue", "document"]),
+        ("/statements?facet=colour", ["speaker", "kind", "form", "via", "cue", "document"]),
+        ("/quotes?facet=text", ["speaker", "kind", "form", "via", "cue", "document"]),
         ("/speakers?facet=name", ["country", "title", "kind"]),
         ("/clauses?facet=speaker", ["principle", "declaration"]),
         ("/declarations?facet=title", ["party"]),

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
-from app.models import Document, Speaker, Statement
+from app.models import Document, Speaker, Statement, StatementSpeaker
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -66,6 +66,8 @@ def _hostile_database(path: Path) -> tuple[str, int, int]:
             hostile = Statement(document_id=document.id or 0, speaker_id=speaker.id, kind="direct", text=HOSTILE,
                                 start_char=0, end_char=13, cue="said<script>", confidence=1.0)
             session.add(hostile)
+            session.flush()  # a statement's speakers are link rows (joint statements have several)
+            session.add(StatementSpeaker(statement_id=hostile.id or 0, speaker_id=speaker.id or 0, position=0))
             session.commit()
             return url, int(direct.id or 0), int(hostile.id or 0)
     finally:
