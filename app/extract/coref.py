@@ -8,6 +8,7 @@ person whose title and country fit. Ambiguity yields no speaker: a null beats a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -276,13 +277,19 @@ def infer_genders(text: str, speakers: list[Speaker], name_spans: list[tuple[Spa
                   sentences: list[Span]) -> None:
     """Gender from pronoun usage: a sentence naming one person followed by he/she as subject."""
     votes: dict[str, list[int]] = {}
+    by_start = sorted((span.start, slug) for span, slug in name_spans)
+    starts = [start for start, _ in by_start]
+
+    def named_in(sent: Span) -> list[str]:  # by bisection: a long text has many of both
+        return [slug for _, slug in by_start[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]]
+
     for i, sent in enumerate(sentences[:-1]):
-        named = {slug for span, slug in name_spans if sent.start <= span.start < sent.end}
+        named = set(named_in(sent))
         if len(named) != 1:
             continue
         nxt = sentences[i + 1]
         following = text[nxt.start:min(nxt.end, nxt.start + 120)]
-        if any(sent2.start <= span.start < sent2.end for span, _ in name_spans for sent2 in [nxt]):
+        if named_in(nxt):
             continue
         he = len(re.findall(r"\b(?:he|his|him)\b", following, re.I))
         she = len(re.findall(r"\b(?:she|her|hers)\b", following, re.I))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -183,6 +183,21 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _overlapping(spans: list[Span], long_chars: int = 2000) -> Callable[[Span], list[Span]]:
+    """``spans`` (sorted by start) that overlap a given span, in order, found by bisection
+    among the short ones: checking every quote for every sentence is quadratic."""
+    short = [s for s in spans if s.end - s.start <= long_chars]
+    long = [s for s in spans if s.end - s.start > long_chars]
+    starts = [s.start for s in short]
+
+    def over(span: Span) -> list[Span]:
+        window = short[bisect.bisect_left(starts, span.start - long_chars):bisect.bisect_left(starts, span.end)]
+        found = [s for s in window if _overlaps(s, span)] + [s for s in long if _overlaps(s, span)]
+        return sorted(found, key=spans.index) if long and found else found
+
+    return over
+
+
 def _contains(outer: Span, inner: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -230,14 +245,14 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
                 signed: list[tuple[int, Span]]) -> list[Candidate]:
     dquotes = direct_quotes(text, quotes)
     quoted_spans = [q.outer for q in dquotes if q.speechlike]
-    all_quote_inner = [q.inner for q in quotes]
+    quotes_over = _overlapping([q.inner for q in quotes])
     indirect: list[Candidate] = []
     cues_by_unit: list[list[Attribution]] = []
     for u in units:
         if not u.parsed or u.doc is None:
             cues_by_unit.append([])
             continue
-        inside = [q for q in all_quote_inner if _overlaps(q, u.span)]
+        inside = quotes_over(u.span)
         cues_by_unit.append(find_cues(u.doc, u.span.start, inside))
         for att in find_reported(u.doc, u.span.start, inside):
             indirect.append(Candidate("indirect", [att.content], att, u.paragraph))  # type: ignore[list-item]
