@@ -17,6 +17,7 @@ from app.extract.direct import direct_quotes
 from app.extract.nlp import for_spacy
 from app.extract.quotes import Quote, nested_quotes, strictly_inside
 from app.extract.types import Span
+from app.extraction_pool import ExtractionAbandoned, ExtractionPool, ExtractionTimeout, PoolBusy
 from app.ingest import ingest_paths
 from app.migrate import migrate
 from app.models import Document, Statement
@@ -191,3 +192,38 @@ def test_reextracting_a_document_deleted_meanwhile_stores_nothing(database_url: 
         with pytest.raises(DocumentGone):  # and a re-extraction of an id that is gone
             ingest_text(session, text, reextract=True, document_id=document_id)
     engine.dispose()
+
+
+# -- the worker pool ------------------------------------------------------------------------
+
+
+def no_warm_up() -> None:
+    """These jobs need no model."""
+
+
+def test_pool_stops_a_job_over_budget_or_abandoned_and_replaces_its_worker() -> None:
+    with ExtractionPool(1, warm=no_warm_up, start_method="fork") as pool:
+        with pytest.raises(ExtractionTimeout):
+            pool.run(time.sleep, 120, budget=0.5)
+        assert pool.run(abs, -3, budget=30) == 3  # a fresh worker took the killed one's place
+        with pytest.raises(ExtractionAbandoned):
+            pool.run(time.sleep, 120, abandoned=lambda: True)
+        assert pool.run(abs, -4) == 4
+        with pytest.raises(ValueError):  # a job's own error reaches the caller; the worker stays
+            pool.run(int, "not a number")
+        assert pool.run(abs, -5) == 5
+
+
+def test_a_busy_pool_refuses_after_the_wait() -> None:
+    with ExtractionPool(1, warm=no_warm_up, start_method="fork") as pool:
+        held = pool.submit(time.sleep, 5)
+        refused = False
+        for _ in range(40):  # until the background job holds the only worker
+            try:
+                pool.run(abs, -1, wait=0.05)
+            except PoolBusy:
+                refused = True
+                break
+        assert refused
+        held.result(timeout=60)
+        assert pool.run(abs, -1, wait=30) == 1
