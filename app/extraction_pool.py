@@ -15,6 +15,7 @@ counted against a budget) and then serve jobs one at a time.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -81,9 +82,20 @@ def load_model() -> None:
         pass
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Watchdog thread: a worker whose parent died (say ``kill -9`` of ``verbatim ingest``)
+    exits instead of lingering; its pipe alone would not tell it, since forked siblings
+    hold copies of the parent's end."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _serve(conn: Connection, warm: Callable[[], None]) -> None:
     """Worker main loop: warm up, say ready, then answer ``(job, arg)`` messages."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     warm()
     conn.send(("ready", None))
     while True:
