@@ -209,6 +209,15 @@ class ExtractionPool:
                     self._retire(worker)
                 worker = self._start()
             worker.wait_ready()
+        except BaseException:
+            if worker is not None:
+                self._retire(worker)
+            self._free.put(None)  # started afresh on the slot's next use
+            raise
+        if abandoned():  # the caller gave up while the worker warmed up: keep the warm worker
+            self._free.put(worker)
+            raise ExtractionAbandoned
+        try:
             worker.conn.send((job, arg))
             status, payload = self._answer(worker, budget, abandoned)
         except BaseException:
