@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(default=10.0, gt=0)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     fetch_max_redirects: int = Field(default=5, ge=0)
+    # extraction runs in worker processes; one still busy after this long is killed and the
+    # document refused (API: 422 extraction-timeout; `verbatim ingest`: skipped). 0: no limit
+    extraction_timeout_seconds: float = Field(default=300.0, ge=0)  # a 2 MiB article fits, even on a busy machine
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

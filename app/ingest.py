@@ -7,10 +7,13 @@ bad or failing document never affects the others. Besides ``.txt`` files (with t
 read by :mod:`app.inputs`; a file of another type is reported when named, and counted as
 skipped when found in a folder.
 
-With ``workers > 1`` extraction runs in that many forked processes while this process
+Extraction runs in forked worker processes (``workers`` of them) while this process
 stays the single writer: it reads files a few ahead, sends their texts to the workers
 and stores the results in file order, so the summary, the error reports and the rows
-are those of a one-process run. ``shard`` keeps only this machine's part of a corpus.
+are those of a one-process run. Each file's extraction has a time budget
+(``extraction_timeout_seconds``): a worker still busy after it is killed and replaced,
+and the file is reported as over budget and skipped. ``shard`` keeps only this
+machine's part of a corpus.
 """
 
 from __future__ import annotations
@@ -19,10 +22,9 @@ import codecs
 import hashlib
 import json
 import multiprocessing
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,8 +32,8 @@ from typing import Any, NamedTuple
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import store
 from app.db import make_engine
+from app.extraction_pool import ExtractionPool, ExtractionTimeout, extract_document
 from app.extract.types import Extraction
 from app.inputs import FetchPolicy, FieldMap, Incoming, InputError, count_documents, is_url, kind_of, read_inputs
 from app.migrate import migrate
@@ -250,6 +252,7 @@ def ingest_paths(
     shard: Shard | None = None,
     fields: FieldMap = FieldMap(),
     fetch_policy: FetchPolicy | None = None,
+    budget: float | None = None,
 ) -> IngestSummary:
     """Migrate, then ingest every file; failures are collected, never raised.
 
@@ -259,13 +262,18 @@ def ingest_paths(
     Files over ``max_bytes`` (default: the ``max_document_bytes`` setting) are skipped.
     ``workers`` > 1 extracts in that many processes; ``shard`` skips other shards' files.
     ``fields`` names the fields of export records; ``fetch_policy`` bounds URL fetching
-    (default: the ``fetch_*`` settings).
+    (default: the ``fetch_*`` settings). ``budget`` (default: the
+    ``extraction_timeout_seconds`` setting; 0 for none) bounds each document's extraction:
+    a worker still busy after it is killed and replaced, and the document is reported and
+    skipped.
     """
-    if max_bytes is None:
-        from app.config import get_settings
+    from app.config import get_settings
 
+    if max_bytes is None:
         max_bytes = get_settings().max_document_bytes
-    pool = _worker_pool(workers)  # forked before any database connection or thread exists
+    if budget is None:
+        budget = get_settings().extraction_timeout_seconds
+    pool = _worker_pool(workers, bool(budget))  # forked before any database connection or thread exists
     own_engine = engine is None
     try:
         migrate(database_url)
@@ -279,7 +287,8 @@ def ingest_paths(
         reading = _Reading(shard=shard, max_bytes=max_bytes, fields=fields, policy=fetch_policy)
         with Session(engine) as session:
             ahead = 4 * workers if pool else 0
-            for item in _read_ahead(_items(found, reading), session, pool, ahead, reextract=reextract):
+            jobs = _Jobs(pool, budget or None)
+            for item in _read_ahead(_items(found, reading), session, jobs, ahead, reextract=reextract):
                 name = item.label
                 if on_begin:
                     on_begin(name)
@@ -299,11 +308,12 @@ def ingest_paths(
                         source_url=item.meta.get("source_url"),
                         reextract=reextract,
                         extraction=item.extraction.result() if item.extraction else None,
+                        extractor=jobs.run if pool else None,
                     )
                     summary.add(name, result, _speaker_ids(session, result.document_id))
                 except Exception as exc:  # one document's failure must not stop the batch
                     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    if not isinstance(exc, InputError):
+                    if not isinstance(exc, (InputError, ExtractionTimeout)):
                         reason = f"{type(exc).__name__}: {reason}"
                     summary.failed.append((name, reason))
                     if on_error:
@@ -313,7 +323,7 @@ def ingest_paths(
                         on_file(name)
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.close()
         if own_engine and engine is not None:
             engine.dispose()
     return summary
@@ -386,35 +396,43 @@ def _meta(incoming: Incoming) -> dict[str, Any]:
             "source": incoming.source, "source_url": incoming.source_url}
 
 
-def _worker_pool(workers: int) -> ProcessPoolExecutor | None:
-    """``workers`` extraction processes, or None to extract in this process.
+def _worker_pool(workers: int, bounded: bool) -> ExtractionPool | None:
+    """``workers`` extraction processes, or None to extract in this process (one worker
+    and no time budget: nothing to parallelise, nothing to kill).
 
     Forked, like ``app.extract.extract_many``: workers share the imported code (and any
-    test's stand-in extractor). With fork the executor starts every worker on its first
-    task, so one is sent now, while this process has no thread and no connection yet.
+    test's stand-in extractor). They are started now, while this process has no thread
+    and no database connection yet; a worker killed over budget is replaced by a fork
+    that only ever extracts. Each loads the model before its first document, so a budget
+    is spent on the document alone.
     """
-    if workers <= 1:
+    if workers <= 1 and not bounded:
         return None
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_ignore_sigint)
-    pool.submit(int)
+    pool = ExtractionPool(max(1, workers), start_method=method)
+    pool.start()
     return pool
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C is for the parent, which stops the pool and reports what was stored."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@dataclass(frozen=True)
+class _Jobs:
+    """Where documents are extracted: the pool, with the per-document budget."""
 
+    pool: ExtractionPool | None
+    budget: float | None
 
-def _extract(text: str) -> Extraction:
-    """Worker side: extract the text exactly as ``ingest_text`` would have."""
-    return store.run_extraction(store.normalise_text(text))
+    def submit(self, text: str) -> Future[Extraction]:
+        assert self.pool is not None
+        return self.pool.submit(extract_document, text, budget=self.budget)
+
+    def run(self, text: str) -> Extraction:
+        return self.submit(text).result()
 
 
 def _read_ahead(
     items: Iterator[_Item],
     session: Session,
-    pool: ProcessPoolExecutor | None,
+    jobs: _Jobs,
     ahead: int,
     *,
     reextract: bool,
@@ -423,10 +441,10 @@ def _read_ahead(
     is stored (only a few are held at once, so an export of any size streams)."""
     pending: deque[_Item] = deque()
     for item in items:
-        if pool is not None and item.text is not None and item.error is None:
+        if jobs.pool is not None and item.text is not None and item.error is None:
             try:
                 if reextract or not is_current(session, item.text):
-                    item.extraction = pool.submit(_extract, item.text)
+                    item.extraction = jobs.submit(item.text)
             except Exception as exc:  # reported when the item's turn comes, in order
                 item.error = exc
         pending.append(item)

@@ -27,6 +27,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.problems import BODY_TOO_LARGE, PROBLEM_MEDIA_TYPE, TIMEOUT
+from app.write_gate import SCOPE_KEY, WriteGate
 
 access_log = logging.getLogger("verbatim.access")
 
@@ -101,7 +102,9 @@ class Timeout:
     """Answer 504 when the application has not started a response within ``seconds``.
 
     The handler task is cancelled (an async handler stops at its next ``await``; a sync
-    one finishes in its worker thread and its late response is dropped)."""
+    one finishes in its worker thread and its late response is dropped). A write still
+    running is abandoned through the request's :class:`~app.write_gate.WriteGate`, so it
+    never commits after the 504; one already committing is waited for instead."""
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
@@ -113,6 +116,7 @@ class Timeout:
             return
         started = asyncio.Event()
         timed_out = False
+        gate = scope[SCOPE_KEY] = WriteGate()  # a write in progress is abandoned, not committed late
 
         async def guarded_send(message: Message) -> None:
             if timed_out:
@@ -127,8 +131,8 @@ class Timeout:
             await asyncio.wait({task, waiter}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             waiter.cancel()
-        if task.done() or started.is_set():
-            await task  # finished, or streaming: let it complete (and re-raise its errors)
+        if task.done() or started.is_set() or not gate.abandon():
+            await task  # finished, streaming, or committing: let it complete (and re-raise its errors)
             return
         timed_out = True
         task.cancel()

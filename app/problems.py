@@ -139,6 +139,14 @@ FETCH_FAILED = _problem_type(
     cause="The page could not be fetched: its host did not resolve or answer in time, or it "
           "answered with an HTTP error.",
     fix="Check the URL in a browser; retry later if the site was down.")
+EXTRACTION_TIMEOUT = _problem_type(
+    "extraction-timeout", 422, "Extraction took too long",
+    cause="Extracting statements from the posted text took longer than the server's budget for "
+          "one document (VERBATIM_EXTRACTION_TIMEOUT_SECONDS), so it was stopped. Nothing was "
+          "stored. Ordinary articles take well under a second; very long texts or texts with "
+          "no sentence structure (huge tables, symbol runs) can exceed it.",
+    fix="Post a shorter text (split a very long document into parts), or ask the server's "
+        "operator to raise the budget or to load the file with verbatim ingest.")
 
 
 class Problem(Exception):

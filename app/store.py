@@ -17,6 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import case, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from app.extract.docinfo import publication_moment
@@ -43,6 +44,18 @@ from app.speakers import match_speaker, norm
 Status = Literal["new", "unchanged", "reextracted"]
 WRITE_ATTEMPTS = 4  # a concurrent writer may win a unique key (slug, sha256): retry the document
 TITLE_MAX = 160
+
+
+class DocumentGone(LookupError):
+    """The document being re-extracted was deleted meanwhile; nothing was stored."""
+
+    def __init__(self, document_id: int) -> None:
+        super().__init__(f"document {document_id} was deleted while it was being re-extracted; nothing was stored")
+        self.document_id = document_id
+
+
+class WriteAbandoned(RuntimeError):
+    """The caller withdrew its permission to commit (its request timed out): rolled back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,9 @@ def ingest_text(
     default_source: str | None = None,
     reextract: bool = False,
     extraction: Extraction | None = None,
+    extractor: Callable[[str], Extraction] | None = None,
+    document_id: int | None = None,
+    may_commit: Callable[[], bool] | None = None,
 ) -> IngestResult:
     """Store ``text`` and everything extracted from it; idempotent by content hash.
 
@@ -156,7 +172,14 @@ def ingest_text(
     and only then ``default_source`` (a file name, "api"): a fallback, never preferred to
     what the text says.
     ``extraction`` of ``normalise_text(text)`` may be given when it was computed
-    elsewhere (``verbatim ingest --workers`` extracts in worker processes).
+    elsewhere (``verbatim ingest --workers`` extracts in worker processes), or an
+    ``extractor`` that computes it when it is needed (the API's worker pool).
+
+    ``document_id`` makes this a re-extraction of that stored document: when it has been
+    deleted meanwhile, :class:`DocumentGone` is raised and nothing is stored (it is never
+    stored again under a new id). ``may_commit`` is asked just before the commit; when it
+    answers False everything is rolled back and :class:`WriteAbandoned` is raised, so a
+    caller that has given up (a timed-out request) never commits afterwards.
     """
     text = normalise_text(text)
     if not text:
@@ -168,11 +191,14 @@ def ingest_text(
     meta = _Meta(title=title, published_at=published, source=source, source_url=source_url,
                  default_source=default_source)
     existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if document_id is not None and (existing is None or existing.id != document_id):
+        session.rollback()
+        raise DocumentGone(document_id)
     if existing is not None and existing.extractor_version == version and not reextract:
         try:
             result = _unchanged(session, existing)
             if _update_metadata(session, existing, meta):
-                session.commit()  # e.g. a sidecar added or corrected since the last run
+                _commit(session, may_commit)  # e.g. a sidecar added or corrected since the last run
             else:
                 session.rollback()  # end the read transaction; nothing was written
         except BaseException:
@@ -182,12 +208,17 @@ def ingest_text(
     session.rollback()  # do not hold a snapshot (or a lock) while extracting
 
     if extraction is None:
-        extraction = run_extraction(text)
+        extraction = (extractor or run_extraction)(text)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
-            result = _store(session, text, sha, version, extraction, meta, reextract=reextract)
-            session.commit()
+            result = _store(session, text, sha, version, extraction, meta, reextract=reextract, document_id=document_id)
+            _commit(session, may_commit)
             return result
+        except StaleDataError:  # SQLite: the row being re-extracted was deleted under us
+            session.rollback()
+            if document_id is None:
+                raise
+            raise DocumentGone(document_id) from None
         except (IntegrityError, OperationalError) as exc:
             session.rollback()
             if attempt == WRITE_ATTEMPTS or not _retryable(exc):
@@ -197,6 +228,14 @@ def ingest_text(
             session.rollback()
             raise
     raise AssertionError("unreachable")
+
+
+def _commit(session: Session, may_commit: Callable[[], bool] | None) -> None:
+    """Commit, unless the caller has withdrawn its permission (then roll back and say so)."""
+    if may_commit is not None and not may_commit():
+        session.rollback()
+        raise WriteAbandoned("the request was abandoned before its write committed; nothing was stored")
+    session.commit()
 
 
 def is_current(session: Session, text: str) -> bool:
@@ -329,11 +368,18 @@ def _store(
     meta: _Meta,
     *,
     reextract: bool,
+    document_id: int | None = None,
 ) -> IngestResult:
-    """Write one document inside the caller's transaction (no commit here)."""
+    """Write one document inside the caller's transaction (no commit here).
+
+    With ``document_id`` (a re-extraction), the document must still be stored under that
+    id once the writers' lock is held; a delete that won the race ends it (DocumentGone).
+    """
     _lock_writers(session)
     info = extraction.document
     document = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if document_id is not None and (document is None or document.id != document_id):
+        raise DocumentGone(document_id)
     if document is not None and document.extractor_version == version and not reextract:
         return _unchanged(session, document)  # a concurrent run stored it meanwhile
 
@@ -677,4 +723,4 @@ def _drop_orphans(session: Session, speaker_ids: set[int]) -> None:
         session.flush()
 
 
-__all__ = ["IngestResult", "delete_document", "ingest_text", "is_current", "normalise_text", "text_sha256"]
+__all__ = ["DocumentGone", "IngestResult", "WriteAbandoned", "delete_document", "ingest_text", "is_current", "normalise_text", "text_sha256"]

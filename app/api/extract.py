@@ -1,7 +1,8 @@
 """``POST /extract``: run the extractor on posted text and return the result; nothing is stored.
 
-The extraction package (and the spaCy model behind it) is imported on first use, so the
-read API starts fast and keeps working on a machine without the model installed.
+Extraction runs in a worker process with a time budget (:mod:`app.api.slots`): the
+serving process never imports spaCy, so the read API starts fast, keeps answering while
+a text is extracted, and works on a machine without the model installed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from starlette.responses import Response
 from app.api.bodies import read_text_body
 from app.api.common import problems
 from app.api.slots import run_extraction
+from app.extraction_pool import extract_json
 from app.formats import dumps
-from app.problems import UNAVAILABLE, Problem
 from app.schemas import ExtractIn, ExtractOut
 
 router = APIRouter(tags=["extraction"])
@@ -33,25 +34,6 @@ _BODY_DOC: dict[str, Any] = {
 }
 
 
-def _run_extraction(text: str) -> dict[str, Any]:
-    try:  # heavy: spaCy and the model load on first use, not at start-up
-        from app.extract import extract
-        from app.extract.nlp import ModelNotInstalledError
-    except ImportError as exc:
-        raise Problem(503, f"Extraction is not available: {exc}", type=UNAVAILABLE,
-                      title="Service unavailable") from None
-    try:
-        result = extract(text).to_json()
-    except ModelNotInstalledError as exc:
-        raise Problem(503, str(exc), type=UNAVAILABLE, title="Service unavailable") from None
-    return {
-        "document": result.get("document", {}),
-        "statements": result.get("statements", []),
-        "speakers": result.get("speakers", []),
-        "declarations": result.get("declarations", []),
-    }
-
-
 @router.post(
     "/extract",
     response_model=ExtractOut,
@@ -63,5 +45,5 @@ async def extract_text(request: Request) -> Response:
     """Statements (direct and indirect, with speakers resolved), speakers and declarations
     found in the posted text: the same objects as `verbatim extract --jsonl`, without ids."""
     body = await read_text_body(request, ExtractIn)  # the body-size middleware caps what this reads
-    result = await run_extraction(request.app, _run_extraction, body.text)
+    result = await run_extraction(request, extract_json, body.text)
     return Response(dumps(result), media_type="application/json")

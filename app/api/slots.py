@@ -1,55 +1,73 @@
-"""Bounded extraction concurrency for the API.
+"""Extraction for the API: in worker processes, bounded in number and in time.
 
-Extraction (spaCy) is CPU-bound and runs in the request's worker thread, which keeps
-running after the client's 504: without a bound, a few large posts can hold every core
-long after their clients gave up. Each app has ``max_concurrent_extractions`` slots; a
-request that finds none free within ``extraction_wait_seconds`` gets a 503 with
-``Retry-After`` instead of queueing more work behind the busy cores.
+spaCy holds the interpreter lock, so extraction inside the serving process would stop
+the event loop (even ``/healthz``) until it ended. It runs in the app's
+:class:`~app.extraction_pool.ExtractionPool` instead: ``max_concurrent_extractions``
+workers; a request that finds none free within ``extraction_wait_seconds`` gets a 503
+with ``Retry-After``; a document still being extracted after
+``extraction_timeout_seconds`` has its worker killed and replaced, and its request gets a
+422 ``extraction-timeout`` problem. A request that times out (504) stops its extraction
+too, through its :class:`~app.write_gate.WriteGate`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
-from app.problems import UNAVAILABLE, Problem
+from app.extraction_pool import (
+    ExtractionPool,
+    ExtractionTimeout,
+    ExtractionUnavailable,
+    PoolBusy,
+    WorkerFailed,
+    shared_pool,
+)
+from app.problems import EXTRACTION_TIMEOUT, UNAVAILABLE, Problem
+from app.write_gate import gate_of
 
 T = TypeVar("T")
 
 
-def _slots(app: FastAPI) -> threading.BoundedSemaphore:
-    """The app's semaphore, made on first use (on the event loop thread: no race)."""
-    slots = getattr(app.state, "extraction_slots", None)
-    if slots is None:
-        slots = app.state.extraction_slots = threading.BoundedSemaphore(app.state.settings.max_concurrent_extractions)
-    return slots
+def pool_of(app: FastAPI) -> ExtractionPool:
+    """The app's pool: ``app.state.extraction_pool`` when set (tests), else the process's
+    shared pool of ``max_concurrent_extractions`` workers."""
+    pool = getattr(app.state, "extraction_pool", None)
+    if pool is None:
+        pool = app.state.extraction_pool = shared_pool(app.state.settings.max_concurrent_extractions)
+    return pool
 
 
-async def run_extraction(app: FastAPI, work: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """``work(*args, **kwargs)`` in the thread pool once an extraction slot is free.
+def _unavailable(detail: str, **headers: str) -> Problem:
+    return Problem(503, detail, type=UNAVAILABLE, title="Service unavailable", headers=headers or None)
 
-    The slot is taken and released inside the worker thread, so a request cancelled while
-    waiting or working (client gone, 504) can never leak it.
-    """
-    slots, wait = _slots(app), app.state.settings.extraction_wait_seconds
 
-    def limited() -> T:
-        if not slots.acquire(timeout=wait):
-            raise Problem(
-                503,
-                "Every extraction slot is busy; retry shortly.",
-                type=UNAVAILABLE,
-                title="Service unavailable",
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
-        try:
-            return work(*args, **kwargs)
-        finally:
-            slots.release()
+def extract_in_worker(request: Request, job: Callable[[Any], T], arg: Any) -> T:
+    """``job(arg)`` in a worker process, with the app's wait and budget; the problems a
+    client should see instead of a result. Blocks: call it from a worker thread."""
+    settings = request.app.state.settings
+    wait = settings.extraction_wait_seconds
+    try:
+        return pool_of(request.app).run(
+            job, arg, budget=settings.extraction_timeout_seconds or None, wait=wait,
+            abandoned=gate_of(request.scope).abandoned,
+        )
+    except PoolBusy:
+        raise _unavailable("Every extraction slot is busy; retry shortly.",
+                           **{"Retry-After": str(max(1, math.ceil(wait)))}) from None
+    except ExtractionTimeout as exc:
+        raise Problem(422, f"Extraction took longer than {exc.budget:g} s and was stopped; nothing was stored. "
+                      "Post a shorter text.", type=EXTRACTION_TIMEOUT, title="Extraction took too long") from None
+    except WorkerFailed as exc:
+        raise _unavailable(f"Extraction failed: {exc}; retry shortly.") from None
+    except ExtractionUnavailable as exc:
+        raise _unavailable(str(exc)) from None
 
-    return await run_in_threadpool(limited)
+
+async def run_extraction(request: Request, job: Callable[[Any], T], arg: Any) -> T:
+    """:func:`extract_in_worker` from the event loop (which stays free meanwhile)."""
+    return await run_in_threadpool(extract_in_worker, request, job, arg)

@@ -2,8 +2,12 @@
 
 All three go through the ingestion library (:func:`app.store.ingest_text`,
 :func:`app.store.delete_document`), the same code path as ``verbatim ingest``: one
-transaction per document, idempotent by content hash. Extraction (spaCy) is imported
-on first use and runs in the thread pool, so the event loop keeps serving reads.
+transaction per document, idempotent by content hash. Extraction runs in a worker
+process with a time budget (:mod:`app.api.slots`), so the event loop keeps serving reads.
+
+A write answers what happened: a request that times out (504) is abandoned and never
+commits afterwards; a re-extraction whose document is deleted meanwhile ends 404 and
+stores nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from starlette.responses import Response
 from app.api.bodies import invalid, parse_text_body
 from app.api.inputs import fetched_page, html_page, is_html
 from app.api.common import item_url
-from app.api.slots import run_extraction
+from app.api.slots import extract_in_worker
 from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
+from app.extraction_pool import extract_document
 from app.formats import dumps
 from app.models import Document, Mention, Speaker
-from app.problems import NOT_FOUND, UNAVAILABLE, Problem, not_found
+from app.problems import NOT_FOUND, Problem, not_found
+from app.write_gate import gate_of
 from app.schemas import DocumentOut, ProblemOut, SpeakerRef
 
 router = APIRouter(tags=["documents"])
@@ -121,30 +127,20 @@ def parse_document(body: bytes, content_type: str) -> DocumentIn:
 # -- running the ingestion library -------------------------------------------------------
 
 
-def _extraction_unavailable(exc: BaseException) -> Problem | None:
-    """A 503 for a missing spaCy/model; anything else is a real error (500)."""
-    try:
-        from app.extract.nlp import ModelNotInstalledError
-    except ImportError as missing:
-        return Problem(503, f"Extraction is not available: {missing}", type=UNAVAILABLE,
-                       title="Service unavailable")
-    if isinstance(exc, (ModelNotInstalledError, ImportError)):
-        return Problem(503, f"Extraction is not available: {exc}", type=UNAVAILABLE,
-                       title="Service unavailable")
-    return None
+def _ingest(request: Request, **kwargs: Any) -> tuple[int, str]:
+    """Store a document through the ingestion library, extracting (only when needed) in a
+    worker process; commits only while the request's :class:`WriteGate` allows it, so a
+    request that timed out never commits afterwards. Runs in a worker thread."""
+    from app.store import DocumentGone, ingest_text
 
-
-def _ingest(engine: Engine, **kwargs: Any) -> tuple[int, str]:
-    from app.store import ingest_text
-
-    with Session(engine) as session:
+    gate = gate_of(request.scope)
+    with Session(request.app.state.engine) as session:
         try:
-            result = ingest_text(session, **kwargs)
-        except Exception as exc:
-            problem = _extraction_unavailable(exc)
-            if problem is not None:
-                raise problem from None
-            raise
+            result = ingest_text(session, extractor=lambda text: extract_in_worker(request, extract_document, text),
+                                 may_commit=gate.begin_commit, **kwargs)
+        except DocumentGone as exc:
+            raise Problem(404, f"No document with id {exc.document_id}: it was deleted while being "
+                          "re-extracted; nothing was stored.", type=NOT_FOUND, title="Not Found") from None
     return result.document_id, result.status
 
 
@@ -197,10 +193,12 @@ def _json(data: dict[str, Any], status: int, headers: dict[str, str] | None = No
         **_problems(e400="The body is not UTF-8 or not JSON.", e413="Request body too large.",
                     e403="Writes are disabled, or fetching by URL is (`fetch-disabled`).",
                     e415="Unsupported media type or charset.",
-                    e422="Missing or empty text, bad field, a page with no article text, or a URL refused "
-                         "(private address, too large, not HTML, too many redirects).",
+                    e422="Missing or empty text, bad field, a page with no article text, a URL refused "
+                         "(private address, too large, not HTML, too many redirects), or extraction over "
+                         "its time budget (`extraction-timeout`; nothing stored).",
                     e502="The URL could not be fetched.",
-                    e503="The language model is not installed, or every extraction slot is busy (`Retry-After`)."),
+                    e503="The language model is not installed, or every extraction slot is busy (`Retry-After`).",
+                    e504="The request timed out; the write was abandoned and nothing was stored."),
     },
 )
 async def create_document(request: Request) -> Response:
@@ -226,7 +224,7 @@ async def create_document(request: Request) -> Response:
                       "source": page.source, "default_source": "api",
                       "source_url": document.source_url or page.source_url}
     engine = request.app.state.engine
-    document_id, status = await run_extraction(request.app, _ingest, engine, **fields)
+    document_id, status = await run_in_threadpool(_ingest, request, **fields)
     data = await run_in_threadpool(_written, request, engine, document_id, status)
     if status == "new":
         return _json(data, 201, {"Location": data["url"]})
@@ -258,8 +256,11 @@ def remove_document(request: Request, document_id: DocumentId) -> Response:
     dependencies=[WriteKey],
     summary="Run extraction again on a stored document",
     responses={200: {"description": "Re-extracted; the refreshed document."}, **AUTH_PROBLEMS,
-               **_problems(e404="No such document.", e422="The id is not a valid document id.",
-                           e503="The language model is not installed, or every extraction slot is busy (`Retry-After`).")},
+               **_problems(e404="No such document, or it was deleted while being re-extracted (nothing stored).",
+                           e422="The id is not a valid document id, or extraction over its time budget "
+                                "(`extraction-timeout`).",
+                           e503="The language model is not installed, or every extraction slot is busy (`Retry-After`).",
+                           e504="The request timed out; the re-extraction was abandoned and nothing was stored.")},
 )
 async def reextract_document(request: Request, document_id: DocumentId) -> Response:
     """Replaces what was extracted from the document by a fresh extraction (same id, same
@@ -275,9 +276,9 @@ async def reextract_document(request: Request, document_id: DocumentId) -> Respo
     if doc is None:
         raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
     # No title: a given one is kept by the store, a derived one is derived afresh.
-    new_id, status = await run_extraction(
-        request.app, _ingest, engine, text=doc.text, published_at=doc.published_at,
-        source=doc.source, source_url=doc.source_url, reextract=True,
+    new_id, status = await run_in_threadpool(
+        _ingest, request, text=doc.text, published_at=doc.published_at,
+        source=doc.source, source_url=doc.source_url, reextract=True, document_id=document_id,
     )
     data = await run_in_threadpool(_written, request, engine, new_id, status)
     return _json(data, 200)

@@ -8,6 +8,7 @@ person whose title and country fit. Ambiguity yields no speaker: a null beats a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -112,6 +113,10 @@ class Resolver:
         self.org_events: list[tuple[int, str]] = []  # (position, slug) of organisations named so far
         for span, slug in name_spans:
             self.salience.add(span.start, slug, paragraph_of(span.start))
+        # name spans by start, with their list order (the first listed wins an overlap)
+        self._by_start = sorted((span.start, i) for i, (span, _) in enumerate(name_spans))
+        self._starts = [start for start, _ in self._by_start]
+        self._longest = max((span.end - span.start for span, _ in name_spans), default=0)
 
     def note_speaker(self, pos: int, slug: str) -> None:
         """A statement's speaker is salient: later pronouns are likely to mean them."""
@@ -122,11 +127,11 @@ class Resolver:
             return Resolution(None, CONF_NONE, "none")
         surface = self.text[mention.start:mention.end].strip()
         lowered = surface.lower()
-        for span, slug in self.name_spans:
-            if span.start < mention.end and mention.start < span.end:
-                full = self.speakers[slug].name
-                how = "name" if full.lower() in lowered else "variant"
-                return Resolution(slug, CONF_NAME if how == "name" else CONF_VARIANT, how)
+        named = self._first_name_over(mention)
+        if named is not None:
+            full = self.speakers[named].name
+            how = "name" if full.lower() in lowered else "variant"
+            return Resolution(named, CONF_NAME if how == "name" else CONF_VARIANT, how)
         para = self.paragraph_of(mention.start)
         if lowered in PRONOUN_GENDER:
             return self._pronoun(mention.start, para, PRONOUN_GENDER[lowered])
@@ -165,6 +170,14 @@ class Resolver:
                  if self._fits(self.speakers[slug], desc)]
         wanted = 2 if m.group("count") else len(found)
         return found[:wanted] if len(found) >= 2 else []
+
+    def _first_name_over(self, mention: Span) -> str | None:
+        """The slug of the first listed name span overlapping ``mention``, found by
+        bisection (only spans starting within the longest name before it can overlap)."""
+        lo = bisect.bisect_right(self._starts, mention.start - self._longest)
+        hi = bisect.bisect_left(self._starts, mention.end)
+        over = [i for _, i in self._by_start[lo:hi] if mention.start < self.name_spans[i][0].end]
+        return self.name_spans[min(over)][1] if over else None
 
     def _pronoun(self, pos: int, para: int, gender: str | None) -> Resolution:
         candidates = [s for s in self.salience.before(pos, para)
@@ -276,13 +289,19 @@ def infer_genders(text: str, speakers: list[Speaker], name_spans: list[tuple[Spa
                   sentences: list[Span]) -> None:
     """Gender from pronoun usage: a sentence naming one person followed by he/she as subject."""
     votes: dict[str, list[int]] = {}
+    by_start = sorted((span.start, slug) for span, slug in name_spans)
+    starts = [start for start, _ in by_start]
+
+    def named_in(sent: Span) -> list[str]:  # by bisection: a long text has many of both
+        return [slug for _, slug in by_start[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]]
+
     for i, sent in enumerate(sentences[:-1]):
-        named = {slug for span, slug in name_spans if sent.start <= span.start < sent.end}
+        named = set(named_in(sent))
         if len(named) != 1:
             continue
         nxt = sentences[i + 1]
         following = text[nxt.start:min(nxt.end, nxt.start + 120)]
-        if any(sent2.start <= span.start < sent2.end for span, _ in name_spans for sent2 in [nxt]):
+        if named_in(nxt):
             continue
         he = len(re.findall(r"\b(?:he|his|him)\b", following, re.I))
         she = len(re.findall(r"\b(?:she|her|hers)\b", following, re.I))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from app.extract.cues import CUE_HINT
-from app.extract.quotes import DOUBLE_MARKS, Quote
+from app.extract.quotes import DOUBLE_MARKS, Quote, nested_quotes
 from app.extract.types import Span
 
 _NAMING_BEFORE = re.compile(r"(?:so-called|dubbed|titled|entitled|named|called|nicknamed|known as|labell?ed|termed|headlined|the word|the term|the phrase)\s*$", re.I)
@@ -60,11 +60,8 @@ def is_statement_quote(text: str, quote: Quote) -> bool:
 
 def direct_quotes(text: str, quotes: list[Quote]) -> list[DirectQuote]:
     """Outermost quotes; ``speechlike`` tells statements from titles and scare quotes."""
-    kept: list[Quote] = []
-    for q in quotes:
-        if any(o.outer.start <= q.outer.start and q.outer.end <= o.outer.end and o is not q for o in quotes if o.double or not q.double):
-            continue  # nested inside another quote
-        kept.append(q)
+    nested = nested_quotes(quotes)
+    kept = [q for i, q in enumerate(quotes) if i not in nested]
     kept.sort(key=lambda q: q.outer.start)
     out: list[DirectQuote] = []
     for q in kept:

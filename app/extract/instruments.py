@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
+from app.extract.parties import sentence_index
 from app.extract.signing import IN_A, SIGNING, listed_after_signing
 
 # kind word (lower case) -> the family a reference back must share with its antecedent
@@ -346,10 +347,8 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
 
 
 def _sentence_of(bounds: list[tuple[int, int]], pos: int, size: int) -> tuple[int, int]:
-    for start, end in bounds:
-        if start <= pos < end:
-            return start, end
-    return 0, size
+    i = sentence_index(bounds, pos)
+    return bounds[i] if i >= 0 else (0, size)
 
 
 def _lower_concrete_end(text: str, start: int, kind_end: int) -> int | None:

