@@ -49,7 +49,7 @@ _DATED_AFTER = re.compile(r"\s*,?\s*(?:(?:on|in)\s+\w+\s+\d{1,2},?\s+|in\s+|back
 # (other instruments in the gap are masked as one capitalised word beforehand).
 _GAP_OK = re.compile(
     r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
-    r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+)\s*)*$"
+    r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+(?!X))\s*)*$"
 )
 
 

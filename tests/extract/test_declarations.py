@@ -291,3 +291,24 @@ def test_seed_article() -> None:
     ]
     assert [c.principles for c in d.clauses[1:]] == [[], []]
     assert d.clauses[2].text.startswith("the document provides for")
+
+
+# --- long titles: signing checks stay linear -------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a long masked title followed by words the gap check rejects once blew up the regex
+        "The two premiers signed the Protocol Amending the Agreement between the Government of the "
+        "Republic of Norland and the Government of the Kingdom of Sudmark on Border Traffic and Customs, "
+        "together with a Memorandum of Understanding on Energy Storage.",
+        "Norland and Sudmark signed the Convention on the Avoidance of Double Taxation and the Prevention of "
+        "Fiscal Evasion with Respect to Taxes on Income and on Capital Gains from Shipping, alongside the "
+        "Protocol on Cooperation in the Field of Pharmaceutical Inspections.",
+    ],
+)
+def test_long_titles_finish_and_keep_status(text: str) -> None:
+    found = run(text)
+    assert len(found) == 2
+    assert found[0].status == "signed"
+    assert found[0].title.startswith(("Protocol Amending", "Convention on"))
