@@ -82,7 +82,7 @@ _PROVISION_VERB = (
     r"reflect(?:s|ed)?|highlight(?:s|ed)?|welcome[sd]?|express(?:es|ed)?|reiterate[sd]?|underscore[sd]?|"
     r"(?:is|are|was|were)\s+(?:aimed\s+at|designed\s+to|intended\s+to|meant\s+to)|focus(?:es|ed)?\s+on|"
     r"concern(?:s|ed)?|deal(?:s|t)?\s+with|address(?:es|ed)?|involve[sd]?|target(?:s|ed)?|"
-    r"encourage[sd]?|provid(?:es|ed)\s+that)"
+    r"encourage[sd]?|provid(?:es|ed)\s+that|call(?:s|ed)?\s+(?:on|upon)|sets?)"
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
@@ -149,7 +149,8 @@ _SPEECH_VERB = re.compile(
 # How many sentences back a numbered part or "its" may reach for its instrument.
 _PART_REACH: Final = 3
 _FRAME_FILLER = re.compile(
-    r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|of|on|between|in|from|with|by|last|this)"
+    r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|issued|released|published|approved|"
+    r"of|on|between|in|from|with|by|last|this)"
     r"\b[^,.;:!?]{0,80})?\s*,\s*",
     re.IGNORECASE,
 )

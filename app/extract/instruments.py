@@ -115,6 +115,8 @@ _TOPIC_STOP: Final[frozenset[str]] = frozenset(
      "to", "said", "says", "and", "or", "but", "earlier", "today", "yesterday", "tomorrow",
      "adopted", "approved", "concluded", "initialled", "initialed"}
 )
+# "… passports and exchanged instruments …": a past verb after "and" starts a new predicate.
+_PAST_VERB = re.compile(r"[a-z]{2,}(?<!e)ed")
 # Stop words that continue a lower-case topic when an ordinary content word follows
 # ("cooperation in culture and education"), but not a determiner or a new instrument.
 _TOPIC_GLUE: Final[frozenset[str]] = frozenset({"in", "and", "or"})
@@ -327,7 +329,7 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
                 glue = (
                     low in _TOPIC_GLUE and end is not None and nxt[:1].islower()
                     and nxt.lower() not in _TOPIC_STOP and nxt.lower() not in _FUNCTION_WORDS
-                    and nxt.lower() not in _DETERMINERS
+                    and nxt.lower() not in _DETERMINERS and not _PAST_VERB.fullmatch(nxt)
                     and kind_family(nxt) is None and not text[w_end : words[n + 1][0]].strip()
                 )
             if not glue:

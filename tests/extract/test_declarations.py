@@ -53,6 +53,11 @@ def run(text: str, speakers: list[Speaker] | None = None) -> list[Declaration]:
         # the same instrument named twice, once in lower case: one declaration
         ("They signed the Declaration on Allied Cooperation. He praised the declaration on allied cooperation.",
          [("Declaration on Allied Cooperation", "declaration")]),
+        # a past verb after "and" ends a lower-case topic; the next name is an instrument of its own
+        ("Norland and Sudmark signed an agreement on visa exemption for students and exchanged instruments of "
+         "ratification of the Agreement on the Northern Rail Corridor.",
+         [("Agreement on Visa Exemption for Students", "agreement"),
+          ("Agreement on the Northern Rail Corridor", "agreement")]),
         # not named instruments
         ("Azerbaijan is ready to start working on a peace treaty.", []),
         ("The agreement was welcomed by both sides.", []),
@@ -102,6 +107,9 @@ NAMING = "Armenia and Georgia signed the Treaty of Friendship. "
         ("The Treaty of Friendship also calls for a free trade zone.",
          "The Treaty of Friendship also calls for a free trade zone", None),
         ("The treaty envisages joint patrols, the minister said.", "The treaty envisages joint patrols", None),
+        ("Article 3 sets the boundary along the river.", "the boundary along the river", 3),
+        ("The treaty also calls on both governments to open consulates.",
+         "The treaty also calls on both governments to open consulates", None),
         # the instrument frames the clause
         ("Thus, in accordance with the signed treaty, the border will be reopened.",
          "the border will be reopened", None),
@@ -312,3 +320,13 @@ def test_long_titles_finish_and_keep_status(text: str) -> None:
     assert len(found) == 2
     assert found[0].status == "signed"
     assert found[0].title.startswith(("Protocol Amending", "Convention on"))
+
+
+@pytest.mark.parametrize(
+    "participle", ["adopted", "issued", "released", "published", "approved"],
+)
+def test_joint_statement_frame_with_any_participle(participle: str) -> None:
+    text = f"In a joint statement {participle} after the talks, the leaders pledged to double trade by 2030."
+    (d,) = run(text)
+    assert d.kind == "joint_statement"
+    assert [c.text for c in d.clauses] == ["the leaders pledged to double trade by 2030"]
