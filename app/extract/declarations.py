@@ -86,7 +86,7 @@ _PROVISION_VERB = (
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
-    r",\s*(?:[\w’'-]+\s+){1,4}(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
+    r",\s*(?:[\w’'-]+\s+){1,7}?(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
     r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
     r"in\s+particular,?)\s+)*"
     rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
@@ -128,7 +128,7 @@ _PART_SUBJECT = re.compile(
 )
 _PART_FRAME = re.compile(
     rf"(?:under|according\s+to|in|pursuant\s+to|in\s+accordance\s+with)\s+"
-    rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
+    rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|(?:(?:its|the)\s+)?{_PARTS}\s+(?P<num>{_NUM}))"
     rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
     re.IGNORECASE,
 )
@@ -341,6 +341,10 @@ def _antecedent(
     if ref.ordinal is not None:
         order = list(dict.fromkeys(key for m, key in earlier if m.named and ref.accepts(instruments[key].kind)))
         return order[ref.ordinal - 1] if len(order) >= ref.ordinal else None
+    if ref.cue:  # "the corridor agreement": the latest compatible one whose title says "corridor"
+        for m, key in reversed(earlier):
+            if ref.accepts(instruments[key].kind) and re.search(rf"\b{re.escape(ref.cue)}\b", key):
+                return key
     for m, key in reversed(earlier):
         if ref.accepts(instruments[key].kind):
             if any(m.end <= other.start < ref.start and ref.accepts(other.kind) for other in unnamed):

@@ -140,7 +140,7 @@ _REFERENCE = re.compile(
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+)?"
     r"(?:(?:signed|new|joint|bilateral|trilateral|landmark|historic|final|above|aforementioned|"
     r"adopted|same|whole|entire|original|present|latest|ratified|approved)\s+)*"
-    r"(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?"
+    r"(?P<cue>(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?)"
     rf"(?P<kind>{_KIND_RE}|document|text|deal|plan|statement)\b(?!\s*(?:s\b|-))"
     r"(?!\s+of\s+(?:the|this|that|a|an)\b)",
     re.IGNORECASE,
@@ -160,6 +160,7 @@ class Mention:
     kind: str | None  # family of KINDS, "plan" for "the plan", or None for "the document"
     title: str | None = None
     ordinal: int | None = None  # "the second protocol": the second named one of its kind
+    cue: str | None = None  # "the visa agreement": a word the antecedent's title should contain
 
     @property
     def named(self) -> bool:
@@ -451,7 +452,8 @@ def find_references(text: str, named: list[Mention]) -> list[Mention]:
         if any(n.start < m.end() and m.start() < n.end for n in named):
             continue
         ordinal = _ORDINAL_REF.get((m.group("ord") or "").lower())
-        out.append(Mention(m.start(), m.end(), kind_family(m.group("kind")), ordinal=ordinal))
+        cue = " ".join(m.group("cue").split()).lower() or None
+        out.append(Mention(m.start(), m.end(), kind_family(m.group("kind")), ordinal=ordinal, cue=cue))
     for m in _PRONOUN_REFERENCE.finditer(text):
         out.append(Mention(m.start("it"), m.end("it"), None))
     return sorted(out, key=lambda x: x.start)

@@ -200,6 +200,15 @@ def test_numbered_part_needs_a_recent_instrument() -> None:
          "The accord provides for joint patrols.", "Paris Agreement"),
         ("Armenia signed the Declaration on Peace. Under the signed Declaration, patrols will stop.",
          "Declaration on Peace"),
+        # a word of the title before the kind picks that one over a more recent one of its kind
+        ("Norland signed the Agreement on Visa Exemption and the Agreement on the Rail Corridor. "
+         "The visa agreement allows stays of 90 days.", "Agreement on Visa Exemption"),
+        ("Norland signed the Agreement on Visa Exemption and the Agreement on the Rail Corridor. "
+         "The corridor agreement, the ministry of transport said, commits both sides to build a bridge.",
+         "Agreement on the Rail Corridor"),
+        # "its article 5" frames a clause of the instrument last spoken of
+        ("Norland signed the Agreement on Visa Exemption. Under its article 5, either party may suspend it.",
+         "Agreement on Visa Exemption"),
     ],
 )
 def test_references_back(text: str, owner: str) -> None:
