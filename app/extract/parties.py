@@ -32,7 +32,7 @@ _MEETING = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
+    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:(?:signed|concluded|reached)(?:\s+(?:in|at)\s+[A-Z][\w’'-]*)?\s+)?(?:between|by)\s+"
     r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
     re.IGNORECASE,
 )
@@ -48,8 +48,8 @@ _TALKS_WITH = re.compile(r"\s+(?:with|between)\s+(?P<who>[^,;.!?]{1,120})")
 BOUND = re.compile(r"\b(?:(?:are|is|remain|remains|were|became|become)\s+(?:\w+\s+)?(?:bound\s+by|part(?:y|ies)\s+to|signator(?:y|ies)\s+(?:to|of)))\b",
                    re.IGNORECASE)
 # Only other instruments (masked) between the verb and this one.
-_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*"
-                          r"(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
+_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|"
+                          r"\balong\s+with\b|\balongside\b)\s*)*(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
 # Phrases that stand for the sides of the talks without naming them.
 SIDES = re.compile(
     r"\b(?:(?:the\s+(?:two|three|four|five)|both|all\s+three)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"

@@ -48,7 +48,7 @@ _DATED_AFTER = re.compile(r"\s*,?\s*(?:(?:on|in)\s+\w+\s+\d{1,2},?\s+|in\s+|back
 # A gap that still leaves the mention the object of the verb: no preposition of its own.
 # (other instruments in the gap are masked as one capitalised word beforehand).
 _GAP_OK = re.compile(
-    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
+    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
     r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+(?!X))\s*)*$"
 )
 

@@ -339,3 +339,20 @@ def test_joint_statement_frame_with_any_participle(participle: str) -> None:
     (d,) = run(text)
     assert d.kind == "joint_statement"
     assert [c.text for c in d.clauses] == ["the leaders pledged to double trade by 2030"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        # a second instrument joined by "together with" / "along with" is signed by the same subject
+        ("Chilean and Peruvian ministers signed the Treaty on Fisheries, together with a Memorandum on Ports.",
+         {"Treaty on Fisheries": ["Chile", "Peru"], "Memorandum on Ports": ["Chile", "Peru"]}),
+        ("Chile and Peru signed the Treaty on Fisheries along with the Protocol on Ports.",
+         {"Treaty on Fisheries": ["Chile", "Peru"], "Protocol on Ports": ["Chile", "Peru"]}),
+        # "signed in <place> by …" after the instrument names its signatories
+        ("The Treaty on Fisheries, signed in Lima by the Chilean and Peruvian ministers, opens the ports.",
+         {"Treaty on Fisheries": ["Chile", "Peru"]}),
+    ],
+)
+def test_parties_of_joined_and_placed_signings(text: str, parties: dict[str, list[str]]) -> None:
+    assert {d.title: d.parties for d in run(text)} == parties
