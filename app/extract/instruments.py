@@ -214,7 +214,7 @@ def _backward_modifiers(text: str, kind_start: int, floor: int) -> int:
         word = m.group(1).strip(".")
         word_start = pos - len(m.group(0))
         if word == "and" and start < kind_start and _joins_name_words(text, word_start, start, floor):
-            pos = word_start  # "Enhanced Partnership and Cooperation Agreement"
+            pos = word_start  # "Extended Trade and Transit Agreement"
             continue
         if not _is_cap(word) or word.lower() in _NOT_MODIFIERS or "\n" in m.group(2):
             break
@@ -289,7 +289,7 @@ def _forward_complement(text: str, kind_end: int, ceiling: int, modified: bool =
             topic_after = True
         end, pending = w_end, []
     if between_end is not None and (between_end > kind_end or modified) and not topic_after:
-        return between_end  # "… Agreement between the EU and Kazakhstan": the parties, not the name
+        return between_end  # "… Agreement between Norland and Sudmark": the parties, not the name
     return end
 
 

@@ -37,7 +37,7 @@ _BETWEEN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\s+(?P<who>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*)")
-# An introductory adverbial before the subject ("Following talks in Baku, …").
+# An introductory adverbial before the subject ("Following talks in the capital, …").
 _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:following|after|during|at|in|on|before|earlier|later|today|yesterday|meanwhile)\b[^,]{0,80},\s*",
     re.IGNORECASE,
@@ -113,7 +113,7 @@ def explicit_parties(
         subject = subject[lead.end() :] if lead else subject
         clause = list(re.finditer(r"\b(?:that|which|who|after|when|while)\b", subject))
         if clause and clause[-1].group() == "that":
-            subject = subject[clause[-1].end() :]  # "Putin noted that Russia and Uzbekistan are bound by …"
+            subject = subject[clause[-1].end() :]  # "The minister noted that Norland and Sudmark are bound by …"
         if not clause or clause[-1].group() == "that":
             parties |= countries_in(subject)
     if SIGNING.search(sentence):

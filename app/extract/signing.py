@@ -1,6 +1,6 @@
 """Whether an instrument is signed in the reported event or only referred to.
 
-A report of a signing also recalls older instruments ("build on the 1993 Agreement on …",
+A report of a signing also recalls older instruments ("build on the 1991 Agreement on …",
 "remain bound by the Treaty of Kars", "in the spirit of the Convention on …"). An instrument
 counts as *signed* when one of its mentions is the object of a signing verb of the event
 ("signed the Treaty on …", "adopted a joint statement", "the document was signed by …",
