@@ -237,6 +237,9 @@ def test_references_back(text: str, owner: str) -> None:
         ("respect for international law", []),
         ("the development of trade, energy and transport", []),
         ("", []),
+        # a cue inside the list is one of its items
+        ("the sides reaffirmed the principles of democracy, the rule of law, respect for human rights and "
+         "equality", ["democracy", "rule of law", "respect for human rights", "equality"]),
     ],
 )
 def test_principles(clause: str, principles: list[str]) -> None:
