@@ -82,11 +82,11 @@ _PROVISION_VERB = (
     r"reflect(?:s|ed)?|highlight(?:s|ed)?|welcome[sd]?|express(?:es|ed)?|reiterate[sd]?|underscore[sd]?|"
     r"(?:is|are|was|were)\s+(?:aimed\s+at|designed\s+to|intended\s+to|meant\s+to)|focus(?:es|ed)?\s+on|"
     r"concern(?:s|ed)?|deal(?:s|t)?\s+with|address(?:es|ed)?|involve[sd]?|target(?:s|ed)?|"
-    r"encourage[sd]?|provid(?:es|ed)\s+that)"
+    r"encourage[sd]?|provid(?:es|ed)\s+that|call(?:s|ed)?\s+(?:on|upon)|sets?)"
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
-    r",\s*(?:[\w’'-]+\s+){1,4}(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
+    r",\s*(?:[\w’'-]+\s+){1,7}?(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
     r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
     r"in\s+particular,?)\s+)*"
     rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
@@ -128,7 +128,7 @@ _PART_SUBJECT = re.compile(
 )
 _PART_FRAME = re.compile(
     rf"(?:under|according\s+to|in|pursuant\s+to|in\s+accordance\s+with)\s+"
-    rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
+    rf"(?:(?:the|its)\s+(?P<ow>{_ORD})\s+{_PARTS}|(?:(?:its|the)\s+)?{_PARTS}\s+(?P<num>{_NUM}))"
     rf"(?:\s+of\s+(?:it|{_PARTS}\s+{_NUM}|the\s+[\w\s-]{{1,80}}?))?\s*,\s*",
     re.IGNORECASE,
 )
@@ -149,7 +149,8 @@ _SPEECH_VERB = re.compile(
 # How many sentences back a numbered part or "its" may reach for its instrument.
 _PART_REACH: Final = 3
 _FRAME_FILLER = re.compile(
-    r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|of|on|between|in|from|with|by|last|this)"
+    r"(?:\s+(?:signed|concluded|reached|adopted|agreed|struck|dated|issued|released|published|approved|"
+    r"of|on|between|in|from|with|by|last|this)"
     r"\b[^,.;:!?]{0,80})?\s*,\s*",
     re.IGNORECASE,
 )
@@ -340,6 +341,10 @@ def _antecedent(
     if ref.ordinal is not None:
         order = list(dict.fromkeys(key for m, key in earlier if m.named and ref.accepts(instruments[key].kind)))
         return order[ref.ordinal - 1] if len(order) >= ref.ordinal else None
+    if ref.cue:  # "the corridor agreement": the latest compatible one whose title says "corridor"
+        for m, key in reversed(earlier):
+            if ref.accepts(instruments[key].kind) and re.search(rf"\b{re.escape(ref.cue)}\b", key):
+                return key
     for m, key in reversed(earlier):
         if ref.accepts(instruments[key].kind):
             if any(m.end <= other.start < ref.start and ref.accepts(other.kind) for other in unnamed):

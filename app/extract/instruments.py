@@ -116,6 +116,8 @@ _TOPIC_STOP: Final[frozenset[str]] = frozenset(
      "to", "said", "says", "and", "or", "but", "earlier", "today", "yesterday", "tomorrow",
      "adopted", "approved", "concluded", "initialled", "initialed"}
 )
+# "… passports and exchanged instruments …": a past verb after "and" starts a new predicate.
+_PAST_VERB = re.compile(r"[a-z]{2,}(?<!e)ed")
 # Stop words that continue a lower-case topic when an ordinary content word follows
 # ("cooperation in culture and education"), but not a determiner or a new instrument.
 _TOPIC_GLUE: Final[frozenset[str]] = frozenset({"in", "and", "or"})
@@ -139,7 +141,7 @@ _REFERENCE = re.compile(
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+)?"
     r"(?:(?:signed|new|joint|bilateral|trilateral|landmark|historic|final|above|aforementioned|"
     r"adopted|same|whole|entire|original|present|latest|ratified|approved)\s+)*"
-    r"(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?"
+    r"(?P<cue>(?:(?!(?:and|or|of|on|in|to|for|with|by|at|which|that|is|was)\b)[a-z][\w-]*\s+){0,2}?)"
     rf"(?P<kind>{_KIND_RE}|document|text|deal|plan|statement)\b(?!\s*(?:s\b|-))"
     r"(?!\s+of\s+(?:the|this|that|a|an)\b)",
     re.IGNORECASE,
@@ -159,6 +161,7 @@ class Mention:
     kind: str | None  # family of KINDS, "plan" for "the plan", or None for "the document"
     title: str | None = None
     ordinal: int | None = None  # "the second protocol": the second named one of its kind
+    cue: str | None = None  # "the visa agreement": a word the antecedent's title should contain
 
     @property
     def named(self) -> bool:
@@ -212,7 +215,7 @@ def _backward_modifiers(text: str, kind_start: int, floor: int) -> int:
         word = m.group(1).strip(".")
         word_start = pos - len(m.group(0))
         if word == "and" and start < kind_start and _joins_name_words(text, word_start, start, floor):
-            pos = word_start  # "Enhanced Partnership and Cooperation Agreement"
+            pos = word_start  # "Extended Trade and Transit Agreement"
             continue
         if not _is_cap(word) or word.lower() in _NOT_MODIFIERS or "\n" in m.group(2):
             break
@@ -287,7 +290,7 @@ def _forward_complement(text: str, kind_end: int, ceiling: int, modified: bool =
             topic_after = True
         end, pending = w_end, []
     if between_end is not None and (between_end > kind_end or modified) and not topic_after:
-        return between_end  # "… Agreement between the EU and Kazakhstan": the parties, not the name
+        return between_end  # "… Agreement between Norland and Sudmark": the parties, not the name
     return end
 
 
@@ -328,7 +331,7 @@ def _lower_named_end(text: str, kind_end: int, ceiling: int) -> int | None:
                 glue = (
                     low in _TOPIC_GLUE and end is not None and nxt[:1].islower()
                     and nxt.lower() not in _TOPIC_STOP and nxt.lower() not in _FUNCTION_WORDS
-                    and nxt.lower() not in _DETERMINERS
+                    and nxt.lower() not in _DETERMINERS and not _PAST_VERB.fullmatch(nxt)
                     and kind_family(nxt) is None and not text[w_end : words[n + 1][0]].strip()
                 )
             if not glue:
@@ -448,7 +451,8 @@ def find_references(text: str, named: list[Mention]) -> list[Mention]:
         if any(n.start < m.end() and m.start() < n.end for n in named):
             continue
         ordinal = _ORDINAL_REF.get((m.group("ord") or "").lower())
-        out.append(Mention(m.start(), m.end(), kind_family(m.group("kind")), ordinal=ordinal))
+        cue = " ".join(m.group("cue").split()).lower() or None
+        out.append(Mention(m.start(), m.end(), kind_family(m.group("kind")), ordinal=ordinal, cue=cue))
     for m in _PRONOUN_REFERENCE.finditer(text):
         out.append(Mention(m.start("it"), m.end("it"), None))
     return sorted(out, key=lambda x: x.start)

@@ -33,12 +33,12 @@ _MEETING = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:signed\s+|concluded\s+|reached\s+)?(?:between|by)\s+"
+    r"^\s*,?\s*(?:(?:was|were|has\s+been)\s+)?(?:(?:signed|concluded|reached)(?:\s+(?:in|at)\s+[A-Z][\w’'-]*)?\s+)?(?:between|by)\s+"
     r"(?P<who>[^,;.!?]{1,150}?)(?=\s*(?:[,;.!?]|$)|\s+(?:on|in|at|during|which|that|last|this|after|before)\b)",
     re.IGNORECASE,
 )
 _ON_BEHALF = re.compile(r"\bon\s+behalf\s+of\s+(?P<who>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*)")
-# An introductory adverbial before the subject ("Following talks in Baku, …").
+# An introductory adverbial before the subject ("Following talks in the capital, …").
 _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:following|after|during|at|in|on|before|earlier|later|today|yesterday|meanwhile)\b[^,]{0,80},\s*",
     re.IGNORECASE,
@@ -49,8 +49,8 @@ _TALKS_WITH = re.compile(r"\s+(?:with|between)\s+(?P<who>[^,;.!?]{1,120})")
 BOUND = re.compile(r"\b(?:(?:are|is|remain|remains|were|became|become)\s+(?:\w+\s+)?(?:bound\s+by|part(?:y|ies)\s+to|signator(?:y|ies)\s+(?:to|of)))\b",
                    re.IGNORECASE)
 # Only other instruments (masked) between the verb and this one.
-_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*"
-                          r"(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
+_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|"
+                          r"\balong\s+with\b|\balongside\b)\s*)*(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
 # Phrases that stand for the sides of the talks without naming them.
 SIDES = re.compile(
     r"\b(?:(?:the\s+(?:two|three|four|five)|both|all\s+three)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"
@@ -114,7 +114,7 @@ def explicit_parties(
         subject = subject[lead.end() :] if lead else subject
         clause = list(re.finditer(r"\b(?:that|which|who|after|when|while)\b", subject))
         if clause and clause[-1].group() == "that":
-            subject = subject[clause[-1].end() :]  # "Putin noted that Russia and Uzbekistan are bound by …"
+            subject = subject[clause[-1].end() :]  # "The minister noted that Norland and Sudmark are bound by …"
         if not clause or clause[-1].group() == "that":
             parties |= countries_in(subject)
     if SIGNING.search(sentence):

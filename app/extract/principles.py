@@ -68,6 +68,8 @@ def find_principles(clause: str) -> list[str]:
     """The principles enumerated after the governing cue of a clause, or [] when none."""
     cues = [(m, False) for m in _CUE.finditer(clause)] + [(m, True) for m in _WEAK_CUE.finditer(clause)]
     for cue, weak in sorted(cues, key=lambda c: c[0].end(), reverse=True):
+        if re.search(r",\s*(?:the\s+)?$", clause[: cue.start()]) and len(cues) > 1:
+            continue  # "the principles of A, respect for B and C": an item of the list, not its cue
         rest = clause[cue.end() :]
         tail = _TAIL.search(rest)
         listing = rest[: tail.start()] if tail else rest

@@ -1,6 +1,6 @@
 """Whether an instrument is signed in the reported event or only referred to.
 
-A report of a signing also recalls older instruments ("build on the 1993 Agreement on …",
+A report of a signing also recalls older instruments ("build on the 1991 Agreement on …",
 "remain bound by the Treaty of Kars", "in the spirit of the Convention on …"). An instrument
 counts as *signed* when one of its mentions is the object of a signing verb of the event
 ("signed the Treaty on …", "adopted a joint statement", "the document was signed by …",
@@ -48,8 +48,8 @@ _DATED_AFTER = re.compile(r"\s*,?\s*(?:(?:on|in)\s+\w+\s+\d{1,2},?\s+|in\s+|back
 # A gap that still leaves the mention the object of the verb: no preposition of its own.
 # (other instruments in the gap are masked as one capitalised word beforehand).
 _GAP_OK = re.compile(
-    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
-    r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+)\s*)*$"
+    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
+    r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+(?!X))\s*)*$"
 )
 
 
