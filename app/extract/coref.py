@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.extract.geo import is_republic
 from app.extract.mentions import clean_alias, slugify
@@ -210,6 +210,14 @@ class Resolver:
                 return Resolution(candidates[0], CONF_DESCRIPTION, "description")
             if desc.country is None and desc.role in (LEADER, MINISTER):
                 break
+        if desc.country is not None:
+            # an agency's own officials go without their country ("Minister of State X" in a
+            # Doha release, "High Representative X"): the one holder of the office whose
+            # country is unknown, when nobody of that country fits
+            unknown = [slug for slug in self.salience.before(pos, para, window=10**6)
+                       if self.speakers[slug].country is None and self._fits(self.speakers[slug], replace(desc, country=None))]
+            if len(set(unknown)) == 1:
+                return Resolution(unknown[0], CONF_FLOATING, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
 
     @staticmethod

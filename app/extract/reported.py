@@ -371,6 +371,13 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
             if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and not (
                     right[0].dep_ == "advcl" and right[0].tag_ in ("VBG", "VBN")):  # "said, looking out …"
                 content = _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
+        that = _opening_that(doc, tok, rng[1]) if content is None and not comps else None
+        if that is not None:
+            # "said (in a statement) that the sides had "shared concern" about …": a quotation in
+            # the clause can make the parser hang its words on the verb; "that" still opens it
+            rights = [c for c in tok.rights if c.dep_ != "punct" and c.i > that]
+            if rights:
+                content = _span_of(doc, that + 1, rights[-1].right_edge.i + 1, base)
         if content is None or content.end - content.start < 8:
             continue
         if len(text[content.start - base:content.end - base].split()) < 3:
@@ -388,6 +395,20 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         and b.content.start <= a.cue.start < b.content.end
         and not (a.content is not None and b.cue is not None and a.content.start <= b.cue.start < a.content.end)
         for b in found)]
+
+
+_ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "pobj", "det", "amod", "compound", "poss", "nummod"})
+
+
+def _opening_that(doc: Doc, verb: Token, start: int, reach: int = 6) -> int | None:
+    """Index of the "that" opening a cue's clause, right after it or after a short adjunct
+    of the verb ("said in a statement that", "said on Monday that"), else None."""
+    for k in range(start, min(len(doc), start + reach + 1)):
+        if doc[k].lower_ == "that":
+            return k
+        if doc[k].dep_ not in _ADJUNCT_DEPS or verb not in doc[k].ancestors:
+            return None
+    return None
 
 
 def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
