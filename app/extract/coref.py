@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from app.extract.geo import is_republic
 from app.extract.mentions import clean_alias, slugify
-from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description
+from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description, title_classes
 from app.extract.types import Span, Speaker
 
 PRONOUN_GENDER: dict[str, str | None] = {"he": "m", "him": "m", "she": "f", "her": "f", "i": None}
@@ -47,6 +47,9 @@ def _singular(noun: str) -> str:
         return noun[:-3] + "man"
     return noun[:-1]
 
+
+# "received his Peruvian counterpart, " before the counterpart's name
+_COUNTERPART_INTRO = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:[A-Z][\w-]+\s+)?counterpart,?\s+")
 
 # "the Kremlin press service", "the press service", "the ministry's press office"
 _PRESS_UNIT = re.compile(
@@ -203,6 +206,8 @@ class Resolver:
         if desc.unknown_country:
             # "the Republican leader" is a party label, not a nationality: no match
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        if desc.role == "counterpart":
+            return self._counterpart(pos, para, desc)
         for window in (4, 10**6):
             candidates = [slug for slug in self.salience.before(pos, para, window=window)
                           if self._fits(self.speakers[slug], desc)]
@@ -219,6 +224,35 @@ class Resolver:
             if len(set(unknown)) == 1:
                 return Resolution(unknown[0], CONF_FLOATING, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def _counterpart(self, pos: int, para: int, desc: Description) -> Resolution:
+        """"his counterpart": the person introduced as someone's counterpart ("received his
+        Peruvian counterpart X"), else the latest person holding the same office as the
+        possessor in another country."""
+        introduced = [slug for start, slug in self._introduced_counterparts() if start < pos
+                      and (desc.country is None or self.speakers[slug].country == desc.country)]
+        if introduced:
+            return Resolution(introduced[-1], CONF_DESCRIPTION, "description")
+        owner = self._pronoun(pos, para, None).slug
+        if owner is None:
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        mine = self.speakers[owner]
+        for slug in self.salience.before(pos, para, window=10**6):
+            sp = self.speakers[slug]
+            if slug != owner and sp.kind == "person" and sp.country != mine.country and \
+                    (desc.country is None or sp.country == desc.country) and \
+                    title_classes(sp.title) & title_classes(mine.title) - {MINISTER, LEADER}:
+                return Resolution(slug, CONF_DESCRIPTION, "description")
+        return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def _introduced_counterparts(self) -> list[tuple[int, str]]:
+        """(position, slug) of names right after "his/her/their (Peruvian) counterpart"."""
+        found = []
+        for m in _COUNTERPART_INTRO.finditer(self.text):
+            slug = next((slug for span, slug in self.name_spans if span.start == m.end()), None)
+            if slug is not None:
+                found.append((m.start(), slug))
+        return found
 
     @staticmethod
     def _fits(sp: Speaker, desc: Description) -> bool:

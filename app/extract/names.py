@@ -1,8 +1,8 @@
 """People named by an office: "Kazakh President X", "President of Kyrgyzstan X", "Kremlin
 spokesman X", "his Hungarian counterpart X", "X, the Iraqi foreign minister,".
 
-The small NER model misses or cuts such names (labels them ORG or GPE, keeps "De Wolf" of
-"Pieter-Jan de Wolf", takes a demonym for a name); the title anchors them. A name is a run of
+The small NER model misses or cuts such names (labels them ORG or GPE, keeps "Van der Berg" of
+"Jan-Willem van der Berg", takes a demonym for a name); the title anchors them. A name is a run of
 capitalised words with particles (de, van der, bin, al-), hyphens, diacritics and letters
 such as ‘ ("G‘ulomov"); never a possessive, a demonym, a country or a title word.
 """
@@ -26,7 +26,7 @@ _ROLE = (
     r"speaker|ombudsman|prosecutor[- ]general|director[- ]general|counterpart)"
 )
 _ANCHOR = re.compile(
-    rf"(?<![\w'’-])(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?<![\w'’-])(?P<title>(?i:{_ROLE}))\b"
+    rf"(?<![\w'’-])(?:(?P<poss>[A-Z][\w.]*)['’]s[ \t]+|(?P<dem>[A-Z][\w-]+)[ \t]+)?(?<![\w'’-])(?P<title>(?i:{_ROLE}))\b"
     r"(?:\s+(?P<prep>of|for)\s+(?:the\s+)?|,?\s+)(?=[^\W\d_])"
 )
 _APPOSITION = re.compile(

@@ -100,3 +100,72 @@ def test_reported_clause_with_a_quotation_inside(run_extract, sentence: str, con
     assert [sentence[st.start_char:st.end_char] for st in result.statements] == [content]
     assert [st.kind for st in result.statements] == ["indirect"]
     assert _speaker_names(result) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the person introduced as the counterpart
+        ("Ghanaian Foreign Minister Kofi Mensah received his Peruvian counterpart Ana Quispe in Accra.\n\n"
+         "Asked about the initiative, his counterpart replied that Lima was studying it.", "Ana Quispe"),
+        # no introduction: the holder of the possessor's office in another country
+        ("Ghanaian Foreign Minister Kofi Mensah and Peruvian Foreign Minister Ana Quispe met in Accra. "
+         "Interior Minister Tomás Vera joined them.\n\n"
+         "Mensah said that visas would be abolished. His counterpart said that Lima agreed with the plan.", "Ana Quispe"),
+        # nobody holds the possessor's office elsewhere: unresolved
+        ("Ghanaian Foreign Minister Kofi Mensah met Peruvian Interior Minister Tomás Vera in Accra.\n\n"
+         "His counterpart said that Lima agreed with the plan.", None),
+    ],
+)
+def test_counterpart_resolves_to_the_other_party(run_extract, text: str, speaker: str | None) -> None:
+    result = run_extract(text)
+    assert _speaker_names(result)[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "via"),
+    [
+        ("President Tomás Vera told Xinhua that the port would open in May.", "Tomás Vera", "Xinhua"),
+        ("President Tomás Vera told the state news agency Andina that the port would open in May.",
+         "Tomás Vera", "Andina"),
+        ("President Tomás Vera told parliament that the port would open in May.", "Tomás Vera", None),
+    ],
+)
+def test_wire_services_relay(run_extract, sentence: str, speaker: str, via: str | None) -> None:
+    result = run_extract(sentence)
+    assert _speaker_names(result) == [speaker]
+    assert [st.via for st in result.statements] == [via]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        ("The Kenyan Ministry of Foreign and Diaspora Affairs said that the envoy had been summoned.",
+         ["Kenyan Ministry of Foreign and Diaspora Affairs"]),
+        ("The Ministry of Trade and Industry said that exports had grown.", ["Ministry of Trade and Industry"]),
+        ("The Ministry of Defence and the army said that the exercise had ended.", ["Ministry of Defence"]),
+    ],
+)
+def test_office_names_with_and(run_extract, sentence: str, speakers: list[str]) -> None:
+    result = run_extract(sentence)
+    assert [[s.name for s in result.speakers if s.slug in st.speakers] for st in result.statements] == [speakers]
+
+
+def test_courtesy_title_makes_a_person(run_extract) -> None:
+    result = run_extract('According to Ms Quispe, the talks were "frank and useful".')
+    [sp] = result.speakers
+    assert (sp.name, sp.kind) == ("Quispe", "person")
+
+
+def test_speakers_list_leaves_out_buildings_and_relaying_media(run_extract) -> None:
+    text = ("President Kofi Mensah received President Ana Quispe at Jubilee House on Monday.\n\n"
+            "Mensah was quoted by Radio Gold as saying that the talks had gone well.")
+    result = run_extract(text)
+    assert [st.via for st in result.statements] == ["Radio Gold"]
+    assert sorted(s.name for s in result.speakers) == ["Ana Quispe", "Kofi Mensah"]
+
+
+def test_anchor_does_not_reach_across_lines() -> None:
+    [first, second] = anchored_people("Lima, 4 May\n\nPresident Rosa Huamán met President Diego Carrión.", [])
+    assert (first.name, first.title) == ("Rosa Huamán", "President")
+    assert (second.name, second.title) == ("Diego Carrión", "President")
