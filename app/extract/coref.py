@@ -48,9 +48,6 @@ def _singular(noun: str) -> str:
     return noun[:-1]
 
 
-# "received his Peruvian counterpart, " before the counterpart's name
-_COUNTERPART_INTRO = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(?:[A-Z][\w-]+\s+)?counterpart,?\s+")
-
 # "the Kremlin press service", "the press service", "the ministry's press office"
 _PRESS_UNIT = re.compile(
     r"^(?:[Tt]he\s+)?(?:(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*?)(?:['’]s)?\s+)?"
@@ -142,7 +139,8 @@ class Resolver:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
         desc = parse_description(surface)
         if desc is not None:
-            res = self._description(mention.start, para, desc)
+            res = (self._counterpart(mention.start, para, desc, lowered.split()[0]) if desc.role == "counterpart"
+                   else self._description(mention.start, para, desc))
             if res.slug:
                 alias = description_alias(surface)
                 sp = self.speakers[res.slug]
@@ -206,8 +204,6 @@ class Resolver:
         if desc.unknown_country:
             # "the Republican leader" is a party label, not a nationality: no match
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        if desc.role == "counterpart":
-            return self._counterpart(pos, para, desc)
         for window in (4, 10**6):
             candidates = [slug for slug in self.salience.before(pos, para, window=window)
                           if self._fits(self.speakers[slug], desc)]
@@ -225,15 +221,10 @@ class Resolver:
                 return Resolution(unknown[0], CONF_FLOATING, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
 
-    def _counterpart(self, pos: int, para: int, desc: Description) -> Resolution:
-        """"his counterpart": the person introduced as someone's counterpart ("received his
-        Peruvian counterpart X"), else the latest person holding the same office as the
-        possessor in another country."""
-        introduced = [slug for start, slug in self._introduced_counterparts() if start < pos
-                      and (desc.country is None or self.speakers[slug].country == desc.country)]
-        if introduced:
-            return Resolution(introduced[-1], CONF_DESCRIPTION, "description")
-        owner = self._pronoun(pos, para, None).slug
+    def _counterpart(self, pos: int, para: int, desc: Description, possessive: str) -> Resolution:
+        """"his counterpart": the latest person holding the same office as the possessor (the
+        person "his"/"her" stands for) in another country."""
+        owner = self._pronoun(pos, para, {"his": "m", "her": "f"}.get(possessive)).slug
         if owner is None:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
         mine = self.speakers[owner]
@@ -244,15 +235,6 @@ class Resolver:
                     title_classes(sp.title) & title_classes(mine.title) - {MINISTER, LEADER}:
                 return Resolution(slug, CONF_DESCRIPTION, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
-
-    def _introduced_counterparts(self) -> list[tuple[int, str]]:
-        """(position, slug) of names right after "his/her/their (Peruvian) counterpart"."""
-        found = []
-        for m in _COUNTERPART_INTRO.finditer(self.text):
-            slug = next((slug for span, slug in self.name_spans if span.start == m.end()), None)
-            if slug is not None:
-                found.append((m.start(), slug))
-        return found
 
     @staticmethod
     def _fits(sp: Speaker, desc: Description) -> bool:

@@ -86,7 +86,9 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
             else:
                 words += pending + [(m.start(), m.start() + len(w))]
                 pending = []
-        elif countries and low in ("of", "the", "for", "and") and words:
+        elif countries and low in ("of", "the", "for", "and") and words and not (
+                low == "and" and any(country_or_bloc(text[a:b]) for a, b in words)):
+            # "Minister of Trade and Industry X"; after a country "and" starts another person
             pending.append((m.start(), m.start() + len(w)))
         elif countries and words and _ELISION.match(w):
             words += pending + [(m.start(), m.start() + len(w))]  # "Côte d'Ivoire"

@@ -105,13 +105,14 @@ def test_reported_clause_with_a_quotation_inside(run_extract, sentence: str, con
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        # the person introduced as the counterpart
-        ("Ghanaian Foreign Minister Kofi Mensah received his Peruvian counterpart Ana Quispe in Accra.\n\n"
-         "Asked about the initiative, his counterpart replied that Lima was studying it.", "Ana Quispe"),
-        # no introduction: the holder of the possessor's office in another country
-        ("Ghanaian Foreign Minister Kofi Mensah and Peruvian Foreign Minister Ana Quispe met in Accra. "
-         "Interior Minister Tomás Vera joined them.\n\n"
-         "Mensah said that visas would be abolished. His counterpart said that Lima agreed with the plan.", "Ana Quispe"),
+        # "his" is the latest person; the counterpart holds his office in another country
+        ("Ghanaian Foreign Minister Kofi Mensah received his Peruvian counterpart Tomás Vera in Accra.\n\n"
+         "Vera said that the visit was long overdue. Asked about visas, his counterpart replied that "
+         "Accra was studying the question.", "Kofi Mensah"),
+        ("Ghanaian Foreign Minister Kofi Mensah and Peruvian Foreign Minister Tomás Vera met in Accra. "
+         "Interior Minister Ana Quispe joined them.\n\n"
+         "Mensah said that visas would be abolished. His counterpart said that Lima agreed with the plan.",
+         "Tomás Vera"),
         # nobody holds the possessor's office elsewhere: unresolved
         ("Ghanaian Foreign Minister Kofi Mensah met Peruvian Interior Minister Tomás Vera in Accra.\n\n"
          "His counterpart said that Lima agreed with the plan.", None),
@@ -163,6 +164,22 @@ def test_speakers_list_leaves_out_buildings_and_relaying_media(run_extract) -> N
     result = run_extract(text)
     assert [st.via for st in result.statements] == ["Radio Gold"]
     assert sorted(s.name for s in result.speakers) == ["Ana Quispe", "Kofi Mensah"]
+
+
+def test_two_offices_joined_by_and_are_two_people() -> None:
+    text = "President of the Republic of Ghana Kofi Mensah and President of Peru Ana Quispe arrived."
+    found = [(m.name, m.title, m.country) for m in anchored_people(text, [])]
+    assert found == [("Kofi Mensah", "President", "Ghana"), ("Ana Quispe", "President", "Peru")]
+
+
+@pytest.mark.parametrize(
+    ("title", "classes"),
+    [("Presidential Spokeswoman", {"spokesperson"}), ("President", {"head_of_state", "leader"})],
+)
+def test_presidential_is_no_president(title: str, classes: set[str]) -> None:
+    from app.extract.roles import title_classes
+
+    assert title_classes(title) == classes
 
 
 def test_anchor_does_not_reach_across_lines() -> None:
