@@ -399,9 +399,7 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
         if that is not None:
             # "said (in a statement) that the sides had "shared concern" about …": a quotation in
             # the clause can make the parser hang its words on the verb; "that" still opens it
-            rights = [c for c in tok.rights if c.dep_ != "punct" and c.i > that]
-            if rights:
-                content = _span_of(doc, that + 1, rights[-1].right_edge.i + 1, base)
+            content = _span_of(doc, that + 1, tok.right_edge.i + 1, base)
         if content is None or content.end - content.start < 8:
             continue
         if len(text[content.start - base:content.end - base].split()) < 3:
@@ -426,11 +424,12 @@ _ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "pobj", "det", "amod", 
 
 def _opening_that(doc: Doc, verb: Token, start: int, reach: int = 6) -> int | None:
     """Index of the "that" opening a cue's clause, right after it or after a short adjunct
-    of the verb ("said in a statement that", "said on Monday that"), else None."""
+    of the verb ("said in a statement that", "told Agerpres after the talks that"), else None."""
+    allowed = _ADJUNCT_DEPS | ({"dobj", "dative"} if verb_lemma(verb.text) in ("tell", "told") else frozenset())
     for k in range(start, min(len(doc), start + reach + 1)):
         if doc[k].lower_ == "that":
             return k
-        if doc[k].dep_ not in _ADJUNCT_DEPS or verb not in doc[k].ancestors:
+        if doc[k].dep_ not in allowed or verb not in doc[k].ancestors:
             return None
     return None
 

@@ -93,6 +93,9 @@ def test_description_of_an_official_without_country(run_extract, text: str, spea
          'the port had "lost its way" under the old board', "Ana Quispe"),
         ('Foreign Minister Ana Quispe said that the embassy had been "fully reopened" after the floods.',
          'the embassy had been "fully reopened" after the floods', "Ana Quispe"),
+        # an addressee and an adjunct between "told" and "that"
+        ("Foreign Minister Ana Quispe told Andina after the ceremony that the embassy would reopen in May.",
+         "the embassy would reopen in May", "Ana Quispe"),
     ],
 )
 def test_reported_clause_with_a_quotation_inside(run_extract, sentence: str, content: str, speaker: str) -> None:
