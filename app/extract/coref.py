@@ -223,16 +223,24 @@ class Resolver:
 
     def _counterpart(self, pos: int, para: int, desc: Description, possessive: str) -> Resolution:
         """"his counterpart": the latest person holding the same office as the possessor (the
-        person "his"/"her" stands for) in another country."""
-        owner = self._pronoun(pos, para, {"his": "m", "her": "f"}.get(possessive)).slug
-        if owner is None:
+        office holder "his"/"her" stands for) in another country."""
+        gender = {"his": "m", "her": "f"}.get(possessive)
+        holders = [slug for slug in self.salience.before(pos, para, window=10**6)
+                   if self.speakers[slug].kind == "person" and self.speakers[slug].title
+                   and self.speakers[slug].gender in (None, gender or self.speakers[slug].gender)]
+        if not holders:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
-        mine = self.speakers[owner]
-        for slug in self.salience.before(pos, para, window=10**6):
+        mine = self.speakers[holders[0]]
+        office = title_classes(mine.title) - {MINISTER, LEADER}
+
+        def same_office(title: str | None) -> bool:
+            # a class (head of state, foreign minister …) or else the very title ("Interior Minister")
+            return bool(title_classes(title) & office) if office else (title or "").casefold() == (mine.title or "").casefold()
+
+        for slug in holders[1:]:
             sp = self.speakers[slug]
-            if slug != owner and sp.kind == "person" and sp.country != mine.country and \
-                    (desc.country is None or sp.country == desc.country) and \
-                    title_classes(sp.title) & title_classes(mine.title) - {MINISTER, LEADER}:
+            if sp.country != mine.country and (desc.country is None or sp.country == desc.country) and \
+                    same_office(sp.title):
                 return Resolution(slug, CONF_DESCRIPTION, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
 

@@ -425,13 +425,22 @@ _ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "pobj", "det", "amod", 
 def _opening_that(doc: Doc, verb: Token, start: int, reach: int = 6) -> int | None:
     """Index of the "that" opening a cue's clause, right after it or after a short adjunct
     of the verb ("said in a statement that", "told Agerpres after the talks that"), else None."""
-    allowed = _ADJUNCT_DEPS | ({"dobj", "dative"} if verb_lemma(verb.text) in ("tell", "told") else frozenset())
+    telling = verb_lemma(verb.text) in ("tell", "told")
     for k in range(start, min(len(doc), start + reach + 1)):
-        if doc[k].lower_ == "that":
-            return k
-        if doc[k].dep_ not in allowed or verb not in doc[k].ancestors:
+        tok = doc[k]
+        if tok.lower_ == "that":
+            # a finite verb: "Writing for a panel that all agreed …" is no cue with an adjunct
+            return k if k == start or verb.tag_ in ("VBD", "VBZ", "VBP") else None
+        addressee = telling and tok.dep_ in ("dobj", "dative") and _addressee(tok)
+        if not (tok.dep_ in _ADJUNCT_DEPS or addressee) or verb not in tok.ancestors:
             return None
     return None
+
+
+def _addressee(tok: Token) -> bool:
+    """Whom one tells something: a name, a medium, an audience, a pronoun ("told Agerpres",
+    "told reporters", "told him"); never "the truth" of "tells the truth that"."""
+    return tok.tag_ in ("NNP", "NNPS", "PRP") or tok.lower_ in _AUDIENCES or tok.lower_ in _MEDIA_NOUNS
 
 
 def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:

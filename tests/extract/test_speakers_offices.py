@@ -84,6 +84,19 @@ def test_description_of_an_official_without_country(run_extract, text: str, spea
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        # "the truth" is no addressee: "that" opens a relative clause
+        "This archive tells the truth that the old regime wanted to hide from its own citizens.",
+        # a participle opening the sentence is no cue with an adjunct
+        "Writing for a regional paper that all readers trusted, Ana Quispe covered the floods.",
+    ],
+)
+def test_that_after_an_object_is_no_content(run_extract, sentence: str) -> None:
+    assert run_extract(sentence).statements == []
+
+
+@pytest.mark.parametrize(
     ("sentence", "content", "speaker"),
     [
         ('The Ministry of Foreign Affairs of Peru said in a statement that the sides had "agreed in principle" '
@@ -116,6 +129,10 @@ def test_reported_clause_with_a_quotation_inside(run_extract, sentence: str, con
          "Interior Minister Ana Quispe joined them.\n\n"
          "Mensah said that visas would be abolished. His counterpart said that Lima agreed with the plan.",
          "Tomás Vera"),
+        # a place the model took for a person holds no office: it is never the possessor
+        ("Ghanaian Foreign Minister Kofi Mensah received his Peruvian counterpart Tomás Vera in Accra.\n\n"
+         "Vera said that the visit was long overdue. Asked about troops for the Sahel, his counterpart "
+         "replied that Accra was studying the question.", "Kofi Mensah"),
         # nobody holds the possessor's office elsewhere: unresolved
         ("Ghanaian Foreign Minister Kofi Mensah met Peruvian Interior Minister Tomás Vera in Accra.\n\n"
          "His counterpart said that Lima agreed with the plan.", None),
