@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.extract.geo import is_republic
 from app.extract.mentions import clean_alias, slugify
-from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description
+from app.extract.roles import LEADER, MINISTER, Description, fits, parse_description, title_classes
 from app.extract.types import Span, Speaker
 
 PRONOUN_GENDER: dict[str, str | None] = {"he": "m", "him": "m", "she": "f", "her": "f", "i": None}
@@ -139,7 +139,8 @@ class Resolver:
             return Resolution(None, CONF_UNRESOLVED, "unresolved")
         desc = parse_description(surface)
         if desc is not None:
-            res = self._description(mention.start, para, desc)
+            res = (self._counterpart(mention.start, para, desc, lowered.split()[0]) if desc.role == "counterpart"
+                   else self._description(mention.start, para, desc))
             if res.slug:
                 alias = description_alias(surface)
                 sp = self.speakers[res.slug]
@@ -210,6 +211,37 @@ class Resolver:
                 return Resolution(candidates[0], CONF_DESCRIPTION, "description")
             if desc.country is None and desc.role in (LEADER, MINISTER):
                 break
+        if desc.country is not None:
+            # an agency's own officials go without their country ("Minister of State X" in a
+            # Doha release, "High Representative X"): the one holder of the office whose
+            # country is unknown, when nobody of that country fits
+            unknown = [slug for slug in self.salience.before(pos, para, window=10**6)
+                       if self.speakers[slug].country is None and self._fits(self.speakers[slug], replace(desc, country=None))]
+            if len(set(unknown)) == 1:
+                return Resolution(unknown[0], CONF_FLOATING, "description")
+        return Resolution(None, CONF_UNRESOLVED, "unresolved")
+
+    def _counterpart(self, pos: int, para: int, desc: Description, possessive: str) -> Resolution:
+        """"his counterpart": the latest person holding the same office as the possessor (the
+        office holder "his"/"her" stands for) in another country."""
+        gender = {"his": "m", "her": "f"}.get(possessive)
+        holders = [slug for slug in self.salience.before(pos, para, window=10**6)
+                   if self.speakers[slug].kind == "person" and self.speakers[slug].title
+                   and self.speakers[slug].gender in (None, gender or self.speakers[slug].gender)]
+        if not holders:
+            return Resolution(None, CONF_UNRESOLVED, "unresolved")
+        mine = self.speakers[holders[0]]
+        office = title_classes(mine.title) - {MINISTER, LEADER}
+
+        def same_office(title: str | None) -> bool:
+            # a class (head of state, foreign minister …) or else the very title ("Interior Minister")
+            return bool(title_classes(title) & office) if office else (title or "").casefold() == (mine.title or "").casefold()
+
+        for slug in holders[1:]:
+            sp = self.speakers[slug]
+            if sp.country != mine.country and (desc.country is None or sp.country == desc.country) and \
+                    same_office(sp.title):
+                return Resolution(slug, CONF_DESCRIPTION, "description")
         return Resolution(None, CONF_UNRESOLVED, "unresolved")
 
     @staticmethod

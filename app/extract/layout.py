@@ -27,7 +27,7 @@ _DATE = (
 # "22 Feb. 23:00" or "February 22, 2023" alone on the first line
 _DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE})(?:,?\s+{_TIME})?\s*$", re.I)
 # "MOSCOW, Feb 22 (Reuters) -", "WASHINGTON (AP) —", "MOSCOW, April 12 /TASS/.",
-# "Ankara, 21 October:", "Chisinau, 14 June (MOLDPRES)." or "ASTANA, 3 May" alone on its line
+# "Ankara, 21 October:", "Sofia, 14 June (BTA)." or "TBILISI, 3 May" alone on its line
 _PLACE_WORD = r"[^\W\d_][\w.'’\-]*"
 _WIRE = re.compile(
     rf"^\s*(?P<loc>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}?)(?:,\s*(?!{_MONTHS}\s*\d)(?P<region>{_PLACE_WORD}(?:\s+{_PLACE_WORD})?))?"

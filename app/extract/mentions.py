@@ -178,9 +178,9 @@ PARTICLES = frozenset({"de", "del", "della", "der", "den", "van", "von", "da", "
 def name_variants(name: str) -> set[str]:
     """Shorter forms of a full name that still point to its bearer in one document.
 
-    The surname ("Wolf"), the surname with its particle in either case ("de Wolf",
-    "De Wolf"), and the first name of an Arabic name with a nasab ("Nawaf" of
-    "Nawaf bin Khalid Al Saud"). Hyphenated al- surnames also capitalised ("Al-Zoubi").
+    The surname ("Berg"), the surname with its particle in either case ("van der Berg",
+    "Van der Berg"), and the first name of an Arabic name with a nasab ("Salem" of
+    "Salem bin Nasser Al Harthy"). Hyphenated al- surnames also capitalised ("Al-Harthy").
     """
     tokens = name.split()
     variants = {name}
@@ -225,7 +225,7 @@ def _find_match(name: str, speakers: list[Speaker]) -> Speaker | None:
         if len(tokens) < len(full) and (
             full[-len(tokens):] == tokens  # "Aliyev", "Hillary Clinton" of "Hillary Rodham Clinton"
             or (len(tokens) >= 2 and tokens[0] == full[0] and tokens[-1] == full[-1])
-            or (tokens == full[:1] and _NASAB & set(full))  # "Prince Nawaf" of "Nawaf bin Khalid"
+            or (tokens == full[:1] and _NASAB & set(full))  # "Sheikh Salem" of "Salem bin Nasser"
         ) or (len(tokens) == len(full) == 2 and tokens[1] == full[1] and _spelling_variant(tokens[0], full[0])):
             candidates.append(sp)
     if len(candidates) == 1:

@@ -1,8 +1,8 @@
 """People named by an office: "Kazakh President X", "President of Kyrgyzstan X", "Kremlin
 spokesman X", "his Hungarian counterpart X", "X, the Iraqi foreign minister,".
 
-The small NER model misses or cuts such names (labels them ORG or GPE, keeps "De Wolf" of
-"Pieter-Jan de Wolf", takes a demonym for a name); the title anchors them. A name is a run of
+The small NER model misses or cuts such names (labels them ORG or GPE, keeps "Van der Berg" of
+"Jan-Willem van der Berg", takes a demonym for a name); the title anchors them. A name is a run of
 capitalised words with particles (de, van der, bin, al-), hyphens, diacritics and letters
 such as ‘ ("G‘ulomov"); never a possessive, a demonym, a country or a title word.
 """
@@ -26,19 +26,24 @@ _ROLE = (
     r"speaker|ombudsman|prosecutor[- ]general|director[- ]general|counterpart)"
 )
 _ANCHOR = re.compile(
-    rf"(?<![\w'’-])(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?<![\w'’-])(?P<title>(?i:{_ROLE}))\b"
+    rf"(?<![\w'’-])(?:(?P<poss>[A-Z][\w.]*)['’]s[ \t]+|(?P<dem>[A-Z][\w-]+)[ \t]+)?(?<![\w'’-])(?P<title>(?i:{_ROLE}))\b"
     r"(?:\s+(?P<prep>of|for)\s+(?:the\s+)?|,?\s+)(?=[^\W\d_])"
 )
 _APPOSITION = re.compile(
-    rf",\s+(?:the\s+)?(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?(?P<title>(?i:{_ROLE}))\b"
+    rf",\s+(?:the\s+)?(?:(?P<poss>[A-Z][\w.]*)['’]s\s+|(?P<dem>[A-Z][\w-]+)\s+)?"
+    rf"(?P<title>(?:[A-Z][a-z]+\s+)?(?i:{_ROLE}))\b"  # "Cabinet Secretary", "Foreign Minister"
+    r"(?P<field>\s+for\s+[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?"
     r"(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}))?"
 )
 _HONORIFICS = frozenset({"prince", "princess", "sheikh", "sheikha", "king", "queen", "emir", "sultan",
                          "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "dame", "lord", "lady",
                          "madam", "professor", "prof.", "general", "gen."})
+_HONORIFIC_STEMS = frozenset(h.rstrip(".") for h in _HONORIFICS)
 _FEMALE_HONORIFICS = frozenset({"princess", "sheikha", "queen", "mrs", "mrs.", "ms", "ms.", "dame", "lady", "madam"})
 _MALE_HONORIFICS = frozenset({"prince", "sheikh", "king", "emir", "sultan", "mr", "mr.", "sir", "lord"})
 _WORD = re.compile(r"[^\W\d_][\w’‘'`\-.]*")
+_CONNECTORS = frozenset({"of", "the", "for", "and"})  # join an office's complement, never a name
+_ELISION = re.compile(r"^[dl]['’][^\W\d_]")  # "d'Ivoire" in a country's name
 # words that are capitalised but never part of a person's name
 _NOT_NAME = frozenset(
     """the a an and or of for in on at to with by from on monday tuesday wednesday thursday friday
@@ -64,7 +69,7 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
     words: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []
     i = pos
-    while i < limit and len(words) + len(pending) < 7:
+    while i < limit and len(words) + len(pending) < (11 if countries else 7):
         m = _WORD.match(text, i)
         if m is None:
             break
@@ -81,8 +86,13 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
             else:
                 words += pending + [(m.start(), m.start() + len(w))]
                 pending = []
-        elif countries and low in ("of", "the") and words:
+        elif countries and low in ("of", "the", "for", "and") and words and not (
+                low == "and" and any(country_or_bloc(text[a:b]) for a, b in words)):
+            # "Minister of Trade and Industry X"; after a country "and" starts another person
             pending.append((m.start(), m.start() + len(w)))
+        elif countries and words and _ELISION.match(w):
+            words += pending + [(m.start(), m.start() + len(w))]  # "Côte d'Ivoire"
+            pending = []
         elif countries and w[:1].isupper() and low not in ("and", "the") and not (
                 country_for_demonym(w) and not canonical_party(w)):
             words += pending + [(m.start(), m.start() + len(w))]
@@ -94,14 +104,18 @@ def _name_words(text: str, pos: int, limit: int, countries: bool = False) -> lis
             break
         j = m.start() + len(w)
         if j < len(text) and text[j] == ".":
-            if len(w) > 1:
-                break  # a sentence ends; initials ("John F. Kennedy") keep going
+            if len(w) > 1 and low not in _HONORIFIC_STEMS:
+                break  # a sentence ends; initials ("John F. Kennedy") and "Dr." keep going
             j += 1
         gap = re.match(r"[ \t]+", text[j:j + 3])
         if gap is None:
             break
         i = j + gap.end()
     return words
+
+
+def _is_honorific(text: str, word: tuple[int, int]) -> bool:
+    return text[word[0]:word[1]].lower().rstrip(".") in _HONORIFIC_STEMS
 
 
 def _strip_honorifics(text: str, words: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], str | None]:
@@ -127,8 +141,9 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
         if "," in text[m.end("title"):m.end()] and words[0][0] not in person_starts:
             continue  # "the minister, Moscow has ...": after a comma only a name NER also sees
         country = country_or_bloc(m.group("dem")) or country_or_bloc(m.group("poss"))
-        if m.group("dem") and country is None and m.group("dem").lower() not in _NOT_NAME:
-            title = f"{m.group('dem')} {title}"  # "Kremlin spokesman", "European Commissioner"
+        if m.group("dem") and country is None and (m.group("dem").lower() not in _NOT_NAME or re.fullmatch(
+                _ROLE, f"{m.group('dem')} {title}", re.I)):
+            title = f"{m.group('dem')} {title}"  # "Kremlin spokesman", "Foreign Minister (of Peru)"
         if m.group("prep"):
             # "President of Kyrgyzstan X", "Commissioner for Enlargement X": the office's
             # complement runs on until the name; a country closes it, else NER's name start
@@ -139,11 +154,20 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             if split is None:
                 split = next((k for k in range(1, len(words)) if words[k][0] in person_starts), None)
             if split is None:
-                # no country, no model name: a name is two words with their particles
+                # no country, no model name: an honorific opens the name ("... Affairs Dr. X")
+                split = next((k for k in range(len(words) - 2, 0, -1) if _is_honorific(text, words[k])), None)
+            if split is None:
+                # else a name is two words with their particles ("Salem bin Nasser Al-Harthy")
                 full = [k for k, (a, b) in enumerate(words) if text[a:b].lower() not in PARTICLES]
                 split = full[-2] if len(full) >= 3 else None
+                while split is not None and split >= 2 and text[words[split - 1][0]:words[split - 1][1]].lower() in (
+                        "bin", "ibn", "bint", "ben"):
+                    split -= 2
+                split = split if split is None or split > 0 else None
             if split is None:
                 continue
+            while split > 1 and _is_honorific(text, words[split - 1]):
+                split -= 1  # "... for Foreign Affairs Dr. X": the honorific belongs to the name
             # the complement's country closes it ("of Foreign Affairs of Hungary"): the rest is the office
             j = next((j for j in range(split) if country_or_bloc(text[words[j][0]:words[split - 1][1]])), split)
             if j < split:
@@ -152,6 +176,8 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
             if office:
                 title = f"{title} {m.group('prep')} {office}"
             words = words[split:]
+            cut = next((k for k, (a, b) in enumerate(words) if text[a:b].lower() in _CONNECTORS), len(words))
+            words = words[:cut]  # "President of Peru X and Y": the name ends at "and"
         words, gender = _strip_honorifics(text, words)
         if not words:
             continue
@@ -168,7 +194,7 @@ def anchored_people(text: str, person_starts: list[int]) -> list[PersonMention]:
 
 def _title_case(title: str) -> str:
     """"foreign minister" -> "Foreign Minister"; "Kremlin spokesman" keeps its capitals."""
-    return " ".join(w if w[:1].isupper() or w in ("of", "for", "the") else w.capitalize() for w in title.split())
+    return " ".join(w if w[:1].isupper() or w in ("of", "for", "the", "and") else w.capitalize() for w in title.split())
 
 
 def apposition(text: str, name_end: int) -> tuple[str | None, str | None]:
@@ -181,7 +207,8 @@ def apposition(text: str, name_end: int) -> tuple[str | None, str | None]:
     country = country_or_bloc(m.group("dem")) or country_or_bloc(m.group("poss")) or country_or_bloc(m.group("of"))
     if m.group("dem") and country is None:
         return None, None
-    return _title_case(re.sub(r"\s+", " ", m.group("title"))), country
+    title = m.group("title") + (m.group("field") or "")
+    return _title_case(re.sub(r"\s+", " ", title)), country
 
 
 def inherit_counterpart_titles(text: str, mentions: list[PersonMention]) -> None:

@@ -19,7 +19,7 @@ from app.extract.cues import CUE_HINT
 from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fragment
 from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
-from app.extract.mentions import PersonMention, merge_people, person_from_entity, rescan_names
+from app.extract.mentions import HONORIFIC, PersonMention, merge_people, person_from_entity, rescan_names
 from app.extract.names import anchored_people, apposition, inherit_counterpart_titles
 from app.extract.nlp import for_spacy, load_nlp
 from app.extract.quotes import Quote, find_quotes, strictly_inside
@@ -142,6 +142,9 @@ def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
                     people.append(m)
             elif ent.label_ in ("ORG", "GPE") and (m := _apposed_person(text, s, e)) is not None:
                 people.append(m)  # "X, the Iraqi foreign minister," is a person whatever the model says
+            elif ent.label_ in ("ORG", "GPE", "NORP") and _addressed(text, s, e) and (
+                    m := person_from_entity(text, s, e)) is not None:
+                people.append(m)  # "Ms Quispe" is a person whatever the model says
             elif ent.label_ in ("ORG", "NORP"):
                 orgs.append(Span(s, e))
             elif ent.label_ in ("GPE", "LOC", "FAC"):
@@ -165,6 +168,14 @@ def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
             m.title, m.country = m.title or title, m.country or country
     inherit_counterpart_titles(text, people)
     return people, orgs, places
+
+
+_HONORED = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[^\W\d_]")
+
+
+def _addressed(text: str, start: int, end: int) -> bool:
+    """Whether an entity is a name with a courtesy title ("Ms Quispe", "Mr. Vera")."""
+    return _HONORED.match(text, start) is not None or HONORIFIC.search(text[max(0, start - 10):start]) is not None
 
 
 def _apposed_person(text: str, start: int, end: int) -> PersonMention | None:
@@ -321,16 +332,23 @@ def _statements(text: str, layout: Layout, units: list[Unit], quotes: list,
 
 
 def _medium_name(text: str, span: Span) -> str:
-    """"the Kabar news agency" -> "Kabar news agency": the medium's name without its article."""
+    """"the Tolo news agency" -> "Tolo news agency": the medium's name without its article."""
     return re.sub(r"^(?:the|The)\s+", "", text[span.start:span.end]).strip()
 
 
-def _named_person(sp: Speaker) -> bool:
+# last words of buildings and streets the model takes for people ("Jubilee House")
+_PLACE_TAILS = frozenset({"house", "palace", "square", "airport", "avenue", "street", "boulevard", "plaza",
+                          "stadium", "cathedral", "mosque", "bridge", "building", "embankment"})
+
+
+def _named_person(sp: Speaker, media: set[str]) -> bool:
     """A person who said nothing stays listed only when clearly a person: a full name or a title.
 
-    A lone capitalised word the model took for a name ("Yerevan", "Ungheni") is left out.
+    A lone capitalised word the model took for a name ("Yerevan", "Ungheni"), a building
+    ("Jubilee House") and a medium that only relayed speech ("Agência Brasil") are left out.
     """
-    return sp.kind == "person" and (len(sp.name.split()) >= 2 or sp.title is not None)
+    return sp.kind == "person" and (len(sp.name.split()) >= 2 or sp.title is not None) and (
+        sp.name.casefold() not in media and sp.name.split()[-1].lower() not in _PLACE_TAILS or sp.title is not None)
 
 
 def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callable[[int], int]") -> list[Candidate]:
@@ -409,7 +427,8 @@ def run(text: str) -> Extraction:
         ))
     all_speakers = list(resolver.speakers.values())
     used = {s.speaker for s in statements if s.speaker}
-    all_speakers = [s for s in all_speakers if s.slug in used or _named_person(s)]
+    media = {s.via.casefold() for s in statements if s.via}
+    all_speakers = [s for s in all_speakers if s.slug in used or _named_person(s, media)]
     declarations: list[Declaration] = find_declarations(text, layout.sentences, all_speakers)
     info = document_info(text, layout, places)
     return Extraction(document=info, statements=statements, speakers=all_speakers, declarations=declarations)

@@ -29,7 +29,7 @@ _TITLE_CLASSES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"prime minister|premier|chancellor|head of (?:the )?government"),
      frozenset({HEAD_OF_GOVERNMENT, LEADER})),
     (re.compile(r"minister"), frozenset({MINISTER})),
-    (re.compile(r"president|\bking\b|\bqueen\b|\bemir\b|\bamir\b|sultan|emperor|head of state|monarch"),
+    (re.compile(r"president(?!ial)|\bking\b|\bqueen\b|\bemir\b|\bamir\b|sultan|emperor|head of state|monarch"),
      frozenset({HEAD_OF_STATE, LEADER})),
     (re.compile(r"spokes(?:man|woman|person)|press secretary"), frozenset({SPOKESPERSON})),
 )

@@ -4,7 +4,7 @@ Presidential and ministerial websites print what each speaker said as a paragrap
 with their name and a colon. The turn runs on over following unlabelled paragraphs that
 still read as speech (first or second person) until the next label; a question turn
 ("Question:", "Question (TASS):", "Journalist:") is no statement. Names said to someone
-inside a turn ("Dear Kanybek Asanovich", "Thank you, Mikhail Andreyevich.") are forms of
+inside a turn ("Dear Ruslan Timurovich", "Thank you, Oksana Petrovna.") are forms of
 address, never speakers.
 """
 
@@ -17,7 +17,7 @@ from app.extract.geo import canonical_country, country_for_demonym
 from app.extract.mentions import PARTICLES
 from app.extract.types import Span
 
-# "Vladimir Putin:", "President Aliyev:", "Question (Interfax):", "Pieter-Jan de Wolf:"
+# "Vladimir Putin:", "President Aliyev:", "Question (Interfax):", "Jan-Willem van der Berg:"
 _LABEL = re.compile(
     r"(?P<label>[^\W\d_][\w.'’‘\-]*(?:\s+[\w.'’‘\-]+){0,5}?)(?:\s*\((?P<note>[^()\n]{1,60})\))?\s*:\s+(?=\S)"
 )
