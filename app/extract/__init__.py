@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from app.extract.types import DocumentInfo, Extraction
 
-EXTRACTOR_VERSION = "1.2.2"
+EXTRACTOR_VERSION = "1.3.0"
 
 log = logging.getLogger(__name__)
 
