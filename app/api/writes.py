@@ -8,7 +8,6 @@ on first use and runs in the thread pool, so the event loop keeps serving reads.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,6 +23,7 @@ from app.api.common import item_url
 from app.api.slots import run_extraction
 from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
+from app.dates import IsoDateTime
 from app.formats import dumps
 from app.models import Document, Mention, Speaker
 from app.problems import NOT_FOUND, UNAVAILABLE, Problem, not_found
@@ -49,7 +49,7 @@ class DocumentIn(BaseModel):
                             description="A web page to fetch and read instead of `text` (VERBATIM_FETCH_ENABLED); "
                                         "given fields win over the page's own.")
     title: str | None = Field(default=None, max_length=500)
-    published_at: datetime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
+    published_at: IsoDateTime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
     source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
 
     @model_validator(mode="after")
