@@ -40,6 +40,9 @@ SEEDS = ROOT / "seeds"
 VERBATIM = Path(sys.executable).with_name("verbatim")
 SERVER_STARTUP_SECONDS = 60
 BACKENDS = ["sqlite", "postgresql"]
+# Starlette's TestClient sends "Host: testserver"; the app answers only hosts it is told to
+# trust (VERBATIM_ALLOWED_HOSTS), so tests allow it with the loopback names a server uses.
+os.environ.setdefault("VERBATIM_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1")
 POSTGRES_URL = os.environ.get(
     "VERBATIM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

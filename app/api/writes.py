@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
 from app.dates import IsoDateTime
 from app.formats import dumps
-from app.models import Document, Mention, Speaker
+from app.models import Document, Mention, Speaker, Statement
 from app.problems import NOT_FOUND, UNAVAILABLE, Problem, not_found
 from app.schemas import DocumentOut, ProblemOut, SpeakerRef
 
@@ -156,10 +157,13 @@ def _written(request: Request, engine: Engine, document_id: int, status: str) ->
         doc = session.get(Document, document_id)
         if doc is None:  # deleted by a concurrent request between write and read
             raise not_found("document", document_id)
+        # a speaker named only as an organisation ("the Kremlin said") has statements but no
+        # person mention, so both tables name the document's speakers
+        mentioned = select(Mention.speaker_id).where(Mention.document_id == document_id)
+        quoted = select(Statement.speaker_id).where(Statement.document_id == document_id)
         speakers = session.exec(
-            select(Speaker).where(Speaker.id.in_(  # type: ignore[union-attr]
-                select(Mention.speaker_id).where(Mention.document_id == document_id)
-            )).order_by(Speaker.id)  # type: ignore[arg-type]
+            select(Speaker).where(or_(Speaker.id.in_(mentioned), Speaker.id.in_(quoted)))  # type: ignore[union-attr]
+            .order_by(Speaker.id)  # type: ignore[arg-type]
         ).all()
         declarations = len(session.exec(select(Declaration.id).where(Declaration.document_id == document_id)).all())
         clauses = len(session.exec(select(Clause.id).where(Clause.document_id == document_id)).all())
