@@ -141,6 +141,9 @@ class Timeout:
             await send(message)
 
 
+_HOST_HEADER = re.compile(r"(?:(?P<name>[a-z0-9_.-]+)|\[(?P<ipv6>[0-9a-f:.]+)\])(?::\d{1,5})?")
+
+
 class TrustedHosts:
     """A 400 problem for a ``Host`` header the operator has not listed.
 
@@ -160,12 +163,12 @@ class TrustedHosts:
         self.exempt = frozenset(exempt)
 
     def allows(self, host_header: str) -> bool:
-        host = host_header.strip().lower()
-        if host.startswith("["):  # [::1]:8000
-            host = host[1:].partition("]")[0]
-        elif host.count(":") == 1:
-            host = host.partition(":")[0]
-        host = host.rstrip(".")
+        """Whether ``host_header`` is well formed (a name or IP, an optional port: no user
+        info, path or spaces that would change a URL built from it) and listed."""
+        match = _HOST_HEADER.fullmatch(host_header.strip().lower())
+        if match is None:
+            return False
+        host = (match["name"] or match["ipv6"]).rstrip(".")
         return bool(host) and (host in self.exact or host.endswith(self.suffixes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
