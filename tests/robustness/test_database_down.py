@@ -4,14 +4,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,9 +17,6 @@ from app.config import Settings
 from app.main import create_app
 from app.migrate import migrate
 from robust_db import AUTH, KEY
-
-VERBATIM = str(Path(sys.executable).with_name("verbatim"))
-ROOT = Path(__file__).resolve().parents[2]
 
 READS = ["/documents", "/documents/1", "/documents/1/statements", "/statements", "/statements/1",
          "/statements?format=csv", "/statements?format=ndjson", "/quotes", "/quotes/1", "/speakers",
@@ -71,38 +63,16 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
-def unreachable_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def unreachable_server(request: pytest.FixtureRequest, tmp_path: Path, verbatim_server: Callable) -> Iterator[str]:
     """A real ``verbatim serve`` whose database cannot be reached: PostgreSQL on a port where
     nothing listens, or a SQLite file in a folder that does not exist."""
     if request.param == "postgresql":
         url = f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/verbatim?connect_timeout=2"
     else:
         url = f"sqlite:///{tmp_path / 'missing' / 'verbatim.db'}"
-    port = _closed_port()
-    env = {**os.environ, "VERBATIM_DATABASE_URL": url, "VERBATIM_API_KEYS": KEY, "VERBATIM_ACCESS_LOG": "false"}
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen([VERBATIM, "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                httpx.get(f"{base}/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.2)
+    with verbatim_server(url, tmp_path / "serve.log", "--no-migrate", ready=503,
+                         VERBATIM_API_KEYS=KEY, VERBATIM_ACCESS_LOG="false") as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def test_every_route_is_a_503_when_the_database_is_unreachable(unreachable_server: str) -> None:
