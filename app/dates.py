@@ -57,7 +57,7 @@ def parse_instant(value: Any) -> datetime:
 IsoDateTime = Annotated[
     datetime,
     BeforeValidator(parse_instant),
-    WithJsonSchema({"anyOf": [{"type": "string", "format": "date-time"},
-                              {"type": "string", "format": "date"}]}),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}],
+                    "description": "ISO 8601 date or date-time (UTC if no offset), 0001-01-02 to 9999-12-30."}),
 ]
 """A client-given instant: see :func:`parse_instant`."""

@@ -99,6 +99,13 @@ def beyond_the_schema(case: schemathesis.Case) -> str | None:
     query = case.query or {}
     if query.get("cursor"):
         return "a cursor is valid only if this deployment signed it (the schema cannot check a MAC)"
+    sent = {**query, **(case.body if isinstance(case.body, dict) else {})}
+    if any(isinstance(sent.get(name), str) and sent[name].startswith(("0000", "0001", "9999"))
+           for name in DATE_FIELDS):
+        return "a date must stay within years 1-9999 in UTC at any offset (format: date-time has no range)"
+    body = case.body if isinstance(case.body, (str, bytes)) else str(sent.get("text", ""))
+    if "\x00" in (body.decode("utf-8", "replace") if isinstance(body, bytes) else body):
+        return "NUL cannot be stored in PostgreSQL text, so a body with one is a 422 on every backend"
     q = query.get("q")
     full_text = not case.path.startswith(("/speakers", "/declarations")) or case.path.endswith(("statements", "quotes"))
     if isinstance(q, str) and q.strip() and full_text and not any(ch.isalnum() for ch in q):

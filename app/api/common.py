@@ -90,10 +90,11 @@ def list_params(name: str, resource: Resource) -> type[BaseModel]:
                 default=None,
                 description=(
                     f"Sort field, `-field` for descending; ties are broken by id. "
-                    f"One of: {', '.join(choices)}. Default `{resource.default_sort}`."
+                    f"One of: {', '.join(choices)}. Default `{resource.default_sort}` "
+                    "(also when empty, as an HTML form sends it)."
                 ),
                 examples=[choices[-1]],
-                json_schema_extra={"enum": choices},
+                json_schema_extra={"enum": [*choices, ""]},
             ),
         ),
         limit=(

@@ -98,7 +98,7 @@ _DOC_OK = {"model": DocumentWritten, "content": {"application/json": {}}}
 _BODY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": DocumentIn.model_json_schema(),
                          "example": DocumentIn.model_config["json_schema_extra"]["examples"][0]},  # type: ignore[index]
-    "text/plain": {"schema": {"type": "string", "minLength": 1},
+    "text/plain": {"schema": {"type": "string", "minLength": 1, "pattern": "\\S"},  # not blank
                    "example": '"We will win," Ilham Aliyev said.'},
     "text/html": {"schema": {"type": "string", "minLength": 1},
                   "example": "<html><head><title>Aliyev in Moscow | Example News</title></head><body><article>"
