@@ -8,7 +8,7 @@ alike and cursors survive restarts. The application recreates the row if it is d
 Frozen: no application imports.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
