@@ -41,7 +41,8 @@ def test_parse_instant_reads_iso_8601_as_utc(value: str, expected: datetime) -> 
 
 
 DATE_FILTERS = [(path, name) for path in ("/documents", "/statements", "/quotes", "/speakers/{speaker}/statements",
-                                          "/speakers/{speaker}/quotes", "/documents/{doc}/statements")
+                                          "/speakers/{speaker}/quotes", "/documents/{doc}/statements",
+                                          "/quotations")
                 for name in ("published_after", "published_before")]
 
 
