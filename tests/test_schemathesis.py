@@ -106,6 +106,12 @@ def beyond_the_schema(case: schemathesis.Case) -> str | None:
     body = case.body if isinstance(case.body, (str, bytes)) else str(sent.get("text", ""))
     if "\x00" in (body.decode("utf-8", "replace") if isinstance(body, bytes) else body):
         return "NUL cannot be stored in PostgreSQL text, so a body with one is a 422 on every backend"
+    if isinstance(case.body, dict) and case.body.get("url") is not None:
+        return "fetching a URL is off unless the operator enables it (VERBATIM_FETCH_ENABLED)"
+    if case.path == "/quotes/match" and not any(ch.isalnum() for ch in str(query.get("text", ""))):
+        return "a claimed quote needs a letter or digit to compare (a 422 problem says so)"
+    if (getattr(case, "media_type", None) or "").startswith("text/html"):
+        return "a page in which no article text is found is a 422 (a schema cannot say what an article is)"
     q = query.get("q")
     full_text = not case.path.startswith(("/speakers", "/declarations")) or case.path.endswith(("statements", "quotes"))
     if isinstance(q, str) and q.strip() and full_text and not any(ch.isalnum() for ch in q):
