@@ -236,8 +236,13 @@ def serve(
             run_migrations(url)
         except Exception as exc:
             fail(f"cannot migrate {safe_url(url)}: {first_line(exc)}", 2)
-    # our JSON access log (app.middleware.AccessLog) replaces uvicorn's plain-text one
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
+    from app.serving import PROTOCOL
+
+    settings = get_settings()
+    # our JSON access log (app.middleware.AccessLog) replaces uvicorn's plain-text one; the
+    # protocol closes connections that never finish their headers (app.serving)
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, access_log=False,
+                http=PROTOCOL, timeout_keep_alive=settings.keep_alive_seconds)
 
 
 # -- extract -----------------------------------------------------------------------------

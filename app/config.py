@@ -1,9 +1,10 @@
 """Runtime settings, read from ``VERBATIM_*`` environment variables."""
 
 import os
+from urllib.parse import urlsplit
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -39,8 +40,36 @@ class Settings(BaseSettings):
     # extraction runs in worker processes; one still busy after this long is killed and the
     # document refused (API: 422 extraction-timeout; `verbatim ingest`: skipped). 0: no limit
     extraction_timeout_seconds: float = Field(default=300.0, ge=0)  # a 2 MiB article fits, even on a busy machine
+    # signs paging cursors; unset: generated once and kept in the database (table `setting`)
+    secret_key: SecretStr | None = Field(default=None, min_length=16)
+    # the site's public address ("https://quotes.example.org"): every absolute URL the API
+    # writes (next, Link, url, oEmbed) starts with it instead of the request's Host
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
+    # Host header values served (exact, "*.example.org" or "*"); other hosts get a 400.
+    # Unset: the public URL's host (if any) and the loopback names
+    allowed_hosts: Annotated[list[str], NoDecode] | None = None
+    # CSV cells a spreadsheet would run as formulas (=, +, -, @, tab, CR) get a leading '
+    csv_neutralise_formulas: bool = True
+    # a connection must send a request's complete headers within this many seconds
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    keep_alive_seconds: float = Field(default=5.0, gt=0)  # idle keep-alive connections close
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("public_url", mode="after")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The Host values served: configured, else the public URL's host and loopback."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        hosts = ["localhost", "127.0.0.1", "::1"]
+        if self.public_url:
+            hosts.insert(0, urlsplit(self.public_url).hostname or "")
+        return hosts
+
+    @field_validator("api_keys", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         """Accept ``a,b,c`` as well as a JSON list, since env vars are plain strings."""

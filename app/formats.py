@@ -104,19 +104,33 @@ def export_etag(session: Session, request: Request, fmt: Format) -> str:
     return 'W/"' + hashlib.blake2b(version.encode(), digest_size=16).hexdigest() + '"'
 
 
+# OWASP "CSV injection": a cell starting with one of these is a formula to Excel, LibreOffice
+# and Google Sheets (=HYPERLINK(...), +cmd|..., @SUM(...)); a leading ' makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 LIST_SEPARATOR = "; "  # a list in one CSV cell or flattened field
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, neutralise_formulas: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)  # numbers are data, not formulas (-1 stays -1)
     if isinstance(value, datetime):
         return dumps(value).decode().strip('"')
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join("-".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
-    return str(value)
+        text = LIST_SEPARATOR.join("-".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+    else:
+        text = str(value)
+    return neutralise_formula(text) if neutralise_formulas else text
 
 
 FLATTENED = {"speaker": ["speaker_id", "speaker_name"], "speakers": ["speaker_ids", "speaker_names"]}
@@ -147,7 +161,8 @@ def csv_columns(fields: Iterable[str]) -> list[str]:
     return cols
 
 
-def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
+def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
+               neutralise_formulas: bool = True) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -162,7 +177,7 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]]) -> I
     for batch in batches:
         for item in batch:
             row = flatten(item)
-            writer.writerow([_cell(row.get(col)) for col in columns])
+            writer.writerow([_cell(row.get(col), neutralise_formulas) for col in columns])
         yield drain()
 
 
@@ -179,10 +194,12 @@ def stream_response(
     columns: list[str],
     etag: str,
     filename: str,
+    neutralise_formulas: bool = True,
 ) -> StreamingResponse:
-    """Stream an export batch by batch; CSV downloads get a file name."""
+    """Stream an export batch by batch; CSV downloads get a file name, and their text cells
+    are neutralised against formula injection unless the operator turned that off."""
     headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"}
     if fmt == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return StreamingResponse(_csv_lines(columns, batches), media_type=CSV_MEDIA_TYPE, headers=headers)
+        return StreamingResponse(_csv_lines(columns, batches, neutralise_formulas), media_type=CSV_MEDIA_TYPE, headers=headers)
     return StreamingResponse(_ndjson_lines(batches), media_type=NDJSON_MEDIA_TYPE, headers=headers)

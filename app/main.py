@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,7 +23,7 @@ from app.problems import VALIDATION_ERROR, Problem
 from app.api import ROUTERS
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.middleware import AccessLog, BodyLimit, SecurityHeaders, Timeout, configure_access_log
+from app.middleware import AccessLog, BodyLimit, SecurityHeaders, Timeout, TrustedHosts, configure_access_log
 
 DESCRIPTION = """
 **Who said what**, extracted from news text: direct quotes and reported speech attributed to
@@ -71,15 +73,59 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+def _invalid(detail: str, errors: list[dict[str, str]]) -> Problem:
+    return Problem(422, detail, type=VALIDATION_ERROR, title="Validation error", errors=errors)
+
+
 def _reject_nul(request: Request) -> None:
-    """NUL cannot be stored or compared in PostgreSQL text; refuse it as bad input (422)."""
-    bad = [name for name, value in request.query_params.multi_items() if "\x00" in value or "\x00" in name]
-    if "\x00" in request.url.path:
-        bad.append("path")
-    if bad:
-        detail = "Parameters may not contain NUL characters."
-        raise Problem(422, detail, type=VALIDATION_ERROR, title="Validation error",
-                      errors=[{"in": "query", "name": name, "detail": detail} for name in bad])
+    """NUL cannot be stored or compared in PostgreSQL text; refuse it as bad input (422),
+    naming the path parameter or query parameter that carries it."""
+    detail = "Parameters may not contain NUL characters."
+    errors = [{"in": "path", "name": name, "detail": detail}
+              for name, value in request.path_params.items() if "\x00" in str(value)]
+    if not errors and "\x00" in request.url.path:
+        errors.append({"in": "path", "name": "path", "detail": detail})
+    errors += [{"in": "query", "name": name, "detail": detail}
+               for name, value in request.query_params.multi_items() if "\x00" in value or "\x00" in name]
+    if errors:
+        raise _invalid(detail, errors)
+
+
+# oEmbed consumers add parameters of their own (WordPress sends `dnt`, others `lang`), so the
+# provider endpoint ignores what it does not know instead of failing the embed.
+LENIENT_QUERY_PATHS = frozenset({"/oembed"})
+
+
+def _known_query_names(route: APIRoute) -> frozenset[str] | None:
+    """The query parameter names ``route`` declares, or None when a query model (lists,
+    search) checks them itself with ``extra="forbid"``."""
+    names: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        pending.extend(dependant.dependencies)
+        for param in dependant.query_params:
+            annotation = param.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                return None
+            names.add(param.alias)
+    return frozenset(names)
+
+
+def _reject_unknown_query(request: Request) -> None:
+    """Item and other non-list API routes refuse unknown query parameters (422, the shape
+    lists use), so ``/statements/4?fromat=csv`` is an error rather than silently ignored."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.include_in_schema or route.path in LENIENT_QUERY_PATHS:
+        return
+    known = _known_query_names(route)
+    if known is None:
+        return
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
+    if unknown:
+        raise _invalid(f"Invalid request parameter(s): {', '.join(sorted(unknown))}.", [
+            {"in": "query", "name": name, "detail": f"Unknown query parameter {name!r}.",
+             "type": "extra_forbidden"} for name in unknown])
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -137,7 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=_lifespan,
-        dependencies=[Depends(_reject_nul)],
+        dependencies=[Depends(_reject_nul), Depends(_reject_unknown_query)],
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -154,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost last: the access log sees the final status (413 / 504 included)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
+    app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts)
     app.add_middleware(SecurityHeaders)
     if settings.access_log:
         configure_access_log()

@@ -4,6 +4,8 @@
   ``Content-Length`` *and* while the body streams in (chunked uploads have no length).
 - :class:`Timeout`: a 504 problem when no response has started within
   ``request_timeout_seconds``; streamed exports, once started, are not cut off.
+- :class:`TrustedHosts`: a 400 problem for a ``Host`` header that is not allowed, since
+  absolute URLs in answers may be built from it.
 - :class:`SecurityHeaders`: ``nosniff`` everywhere; ``Referrer-Policy`` and a CSP on HTML.
   A response that sets its own CSP (the embeddable card) keeps it, and ``/embed/`` pages
   may be framed by anyone.
@@ -26,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.problems import BODY_TOO_LARGE, PROBLEM_MEDIA_TYPE, TIMEOUT
+from app.problems import BODY_TOO_LARGE, PROBLEM_MEDIA_TYPE, TIMEOUT, UNTRUSTED_HOST
 from app.write_gate import SCOPE_KEY, WriteGate
 
 access_log = logging.getLogger("verbatim.access")
@@ -140,6 +142,50 @@ class Timeout:
         for message in _problem_messages(504, "Gateway Timeout",
                                          f"The request took longer than {self.seconds:g} s and was abandoned.",
                                          scope.get("path", ""), TIMEOUT):
+            await send(message)
+
+
+_HOST_HEADER = re.compile(r"(?:(?P<name>[a-z0-9_.-]+)|\[(?P<ipv6>[0-9a-f:.]+)\])(?::\d{1,5})?")
+
+
+class TrustedHosts:
+    """A 400 problem for a ``Host`` header the operator has not listed.
+
+    The API writes absolute URLs (``next``, ``Link``, ``url``, oEmbed ``html``) into answers
+    that caches may keep; built from an arbitrary ``Host`` they would point clients at any
+    site. Patterns are exact names, ``*.example.org`` (any subdomain) or ``*`` (any host);
+    ports are ignored. ``exempt`` paths (the health check, which load balancers and
+    orchestrators call by IP address) are served whatever the host.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str], exempt: Iterable[str] = ("/healthz",)) -> None:
+        self.app = app
+        patterns = [h.strip().lower().rstrip(".") for h in hosts if h.strip()]
+        self.any = "*" in patterns
+        self.exact = {p.strip("[]") for p in patterns if not p.startswith("*.")}
+        self.suffixes = tuple(p[1:] for p in patterns if p.startswith("*."))
+        self.exempt = frozenset(exempt)
+
+    def allows(self, host_header: str) -> bool:
+        """Whether ``host_header`` is well formed (a name or IP, an optional port: no user
+        info, path or spaces that would change a URL built from it) and listed."""
+        match = _HOST_HEADER.fullmatch(host_header.strip().lower())
+        if match is None:
+            return False
+        host = (match["name"] or match["ipv6"]).rstrip(".")
+        return bool(host) and (host in self.exact or host.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.any or scope.get("path") in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for n, v in scope.get("headers", ()) if n == b"host"), "")
+        if self.allows(host):
+            await self.app(scope, receive, send)
+            return
+        for message in _problem_messages(400, "Untrusted host",
+                                         "This server does not answer for that Host header.",
+                                         scope.get("path", ""), UNTRUSTED_HOST):
             await send(message)
 
 

@@ -26,10 +26,14 @@ def utcnow() -> datetime:
 
 def as_utc(moment: datetime) -> datetime:
     """An aware UTC datetime: SQLite hands stored values back naive (they are UTC), and
-    filters and cursors may carry any offset."""
+    filters and cursors may carry any offset. ``ValueError`` (not ``OverflowError``) when
+    the instant falls outside year 1-9999 in UTC (``9999-12-31T23:59:59-14:00``)."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{moment.isoformat()} is outside year 1-9999 in UTC") from None
 
 
 def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
@@ -252,3 +256,12 @@ class ClausePrinciple(SQLModel, table=True):
     )
     principle: str = Field(max_length=300)
     principle_norm: str = Field(max_length=300, primary_key=True, index=True)
+
+
+class Setting(SQLModel, table=True):
+    """Deployment values kept with the data (the generated cursor-signing secret)."""
+
+    __tablename__ = "setting"
+
+    name: str = Field(max_length=100, primary_key=True)
+    value: str = Field(sa_column=Column(Text, nullable=False))

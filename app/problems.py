@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import exc as db_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -87,6 +88,12 @@ UNAVAILABLE = _problem_type(
           "used for extraction, or a free extraction slot (every one is busy).",
     fix="Retry after the number of seconds in Retry-After, when given. If it lasts, the "
         "server's operator must check the database or install the language model.")
+UNTRUSTED_HOST = _problem_type(
+    "untrusted-host", 400, "Untrusted host",
+    cause="The request's Host header names a site this server does not serve, so it cannot "
+          "build links with it (the server writes absolute URLs into its answers).",
+    fix="Use the server's public address. Its operator lists the accepted names in "
+        "VERBATIM_ALLOWED_HOSTS, or sets VERBATIM_PUBLIC_URL.")
 UNAUTHORIZED = _problem_type(
     "unauthorized", 401, "Unauthorized",
     cause="Writing (adding, deleting or re-extracting documents) needs an API key, and the "
@@ -297,6 +304,32 @@ async def _handle_validation(request: Request, exc: Exception) -> Response:
     return problem_response(problem, request)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for failures of the database itself (down, unreachable, unreadable file, no free
+    connection), as opposed to a bad statement: those are a 503, not a bug."""
+    if isinstance(exc, (db_errors.OperationalError, db_errors.InterfaceError, db_errors.TimeoutError)):
+        return True
+    if isinstance(exc, db_errors.DBAPIError) and exc.connection_invalidated:
+        return True
+    # SQLite "file is not a database" / "disk I/O error" arrive as the bare DatabaseError
+    return type(exc) is db_errors.DatabaseError
+
+
+async def _handle_database(request: Request, exc: Exception) -> Response:
+    if not database_unavailable(exc):
+        return await _handle_unexpected(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return problem_response(
+        Problem(503, "The database is unavailable; try again shortly.", type=UNAVAILABLE,
+                title="Service unavailable", headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}),
+        request,
+    )
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -310,4 +343,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _handle_problem)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(db_errors.SQLAlchemyError, _handle_database)
     app.add_exception_handler(Exception, _handle_unexpected)

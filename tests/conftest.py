@@ -40,6 +40,9 @@ SEEDS = ROOT / "seeds"
 VERBATIM = Path(sys.executable).with_name("verbatim")
 SERVER_STARTUP_SECONDS = 60
 BACKENDS = ["sqlite", "postgresql"]
+# Starlette's TestClient sends "Host: testserver"; the app answers only hosts it is told to
+# trust (VERBATIM_ALLOWED_HOSTS), so tests allow it with the loopback names a server uses.
+os.environ.setdefault("VERBATIM_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1")
 POSTGRES_URL = os.environ.get(
     "VERBATIM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -185,17 +188,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(database_url: str, log: Path, **env: str) -> Iterator[str]:
+def running_server(database_url: str, log: Path, *serve_args: str, ready: int = 200, **env: str) -> Iterator[str]:
     """Run ``verbatim serve`` (a real uvicorn process) until the block ends; yield its base URL.
 
-    Waits for ``/healthz`` so tests never race the start-up, fails with the server's log
-    when it exits or does not answer, and stops it with Ctrl-C (graceful) then SIGKILL.
+    Waits for ``/healthz`` to answer ``ready`` (503 for a server whose database is down) so
+    tests never race the start-up, fails with the server's log when it exits or does not
+    answer, and stops it with Ctrl-C (graceful) then SIGKILL. ``serve_args`` are extra
+    options (``--no-migrate``).
     """
     port = free_port()
     environment = {**os.environ, "VERBATIM_DATABASE_URL": database_url, **env}
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(VERBATIM), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(VERBATIM), "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     base = f"http://127.0.0.1:{port}"
@@ -205,7 +210,7 @@ def running_server(database_url: str, log: Path, **env: str) -> Iterator[str]:
             if process.poll() is not None:
                 pytest.fail(f"verbatim serve exited with {process.returncode}:\n{log.read_text()}")
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=5).status_code == ready:
                     break
             except httpx.TransportError:
                 pass

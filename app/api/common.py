@@ -19,13 +19,12 @@ from sqlmodel import Session, func, select
 from starlette.responses import Response
 
 from app import formats
+from app.cursors import codec_for
 from app.models import Document, Speaker, Statement
 from app.problems import invalid_parameter, not_found, validation_problem
 from app.queries import (
     FACET_SIZE,
-    Key,
     Resource,
-    Sort,
     count_rows,
     decode_cursor,
     encode_cursor,
@@ -37,6 +36,7 @@ from app.queries import (
     speaker_ids,
 )
 from app.schemas import ProblemOut
+from app.urls import absolute, this_url
 
 Serializer = Callable[[Session, Sequence[Any], Request], list[dict[str, Any]]]
 
@@ -90,10 +90,11 @@ def list_params(name: str, resource: Resource) -> type[BaseModel]:
                 default=None,
                 description=(
                     f"Sort field, `-field` for descending; ties are broken by id. "
-                    f"One of: {', '.join(choices)}. Default `{resource.default_sort}`."
+                    f"One of: {', '.join(choices)}. Default `{resource.default_sort}` "
+                    "(also when empty, as an HTML form sends it)."
                 ),
                 examples=[choices[-1]],
-                json_schema_extra={"enum": choices},
+                json_schema_extra={"enum": [*choices, ""]},
             ),
         ),
         limit=(
@@ -155,14 +156,20 @@ def list_response(
     fmt = formats.negotiate(request, values.pop("format"))
     sort = parse_sort(resource, values.pop("sort"))
     cursor = values.pop("cursor")
-    start = decode_cursor(resource, sort, cursor) if cursor else None
+    codec = codec_for(request.app.state)
+    start = decode_cursor(codec, resource, sort, cursor) if cursor else None
     limit = values.pop("limit")
     _check_limit(request, limit)
     facet_names = _facet_names(resource, values.pop("facet", None))
     conditions = [*resource.conditions(values, session), *scope]
 
     if fmt != "json":
-        return _export(request, session, listing, fmt, conditions, sort, start, limit)
+        def batches(export_session: Session) -> Iterator[list[dict[str, Any]]]:
+            for rows in iter_rows(export_session, resource, conditions=conditions, sort=sort,
+                                  start=start, limit=limit):
+                yield listing.serialize(export_session, rows, request)
+
+        return export_response(request, session, fmt, batches, columns=listing.columns, filename=resource.key)
 
     limit = limit or request.app.state.settings.default_page_size
     rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=limit + 1)
@@ -170,8 +177,8 @@ def list_response(
     next_url = None
     headers = {}
     if more:
-        token = encode_cursor(resource, sort, key_of(rows[-1], sort))
-        next_url = str(request.url.include_query_params(cursor=token))
+        token = encode_cursor(codec, resource, sort, key_of(rows[-1], sort))
+        next_url = str(this_url(request).include_query_params(cursor=token))
         headers["Link"] = f'<{next_url}>; rel="next"'
     page = {
         "items": listing.serialize(session, rows, request),
@@ -236,7 +243,7 @@ def _facets(
 ) -> dict[str, list[dict[str, Any]]]:
     """``{name: [{value, label, count, url}]}``; ``url`` applies that value as a filter."""
     out: dict[str, list[dict[str, Any]]] = {}
-    base = request.url.remove_query_params(["cursor"])
+    base = this_url(request).remove_query_params(["cursor"])
     for name in names:
         facet = resource.facet_by_name[name]
         values = []
@@ -249,36 +256,35 @@ def _facets(
     return out
 
 
-def _export(
+def export_response(
     request: Request,
     session: Session,
-    listing: Listing,
     fmt: formats.Format,
-    conditions: list[ColumnElement[bool]],
-    sort: Sort,
-    start: Key | None,
-    limit: int | None,
+    batches: Callable[[Session], Iterator[list[dict[str, Any]]]],
+    *,
+    columns: list[str],
+    filename: str,
 ) -> Response:
-    """Stream every matching row (or ``limit`` of them) in batches, with a weak ETag."""
+    """Stream ``batches(session)`` as CSV or NDJSON, with a weak ETag: every list and search.
+
+    The request's connection goes back to the pool before streaming starts: FastAPI closes
+    the session only after the body is sent, and the stream reads through a second session;
+    with both held, a handful of concurrent exports exhausted the pool and deadlocked the
+    worker. ``batches`` gets that second session.
+    """
     etag = formats.export_etag(session, request, fmt)
     if formats.not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
     engine = request.app.state.engine
-    # give the request's connection back now: FastAPI closes the session only after the body
-    # is streamed, and the stream takes a second connection; with both held, a handful of
-    # concurrent exports exhausted the pool and deadlocked the worker
     session.close()
 
-    def batches() -> Iterator[list[dict[str, Any]]]:
-        # its own session: the request's session is closed before the body is streamed
+    def stream() -> Iterator[list[dict[str, Any]]]:
         with Session(engine) as export_session:
-            for rows in iter_rows(
-                export_session, listing.resource, conditions=conditions, sort=sort, start=start, limit=limit
-            ):
-                yield listing.serialize(export_session, rows, request)
+            yield from batches(export_session)
 
     return formats.stream_response(
-        fmt, batches=batches(), columns=listing.columns, etag=etag, filename=listing.resource.key
+        fmt, batches=stream(), columns=columns, etag=etag, filename=filename,
+        neutralise_formulas=request.app.state.settings.csv_neutralise_formulas,
     )
 
 
@@ -294,7 +300,7 @@ def get_or_404(session: Session, model: type[Any], item_id: int, what: str) -> A
 
 
 def item_url(request: Request, collection: str, item_id: int) -> str:
-    return f"{str(request.base_url).rstrip('/')}/{collection}/{item_id}"
+    return absolute(request, f"/{collection}/{item_id}")
 
 
 _PROBLEM_TEXT = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -11,6 +10,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from app.api.common import ITEM_RESPONSES, LIST_RESPONSES, Listing, get_or_404, item_response, list_params, list_response
+from app.dates import IsoDateTime
 from app.db import SessionDep
 from app.models import Document
 from app.queries import MAX_ID, Facet, FilterSpec, Resource
@@ -25,10 +25,10 @@ RESOURCE = Resource(
         FilterSpec("q", "search", (Document.id,),
                    description='Full-text search of the title and text: words, "a phrase", prefix*.',
                    example="Declaration on Allied Cooperation"),
-        FilterSpec("published_after", "since", (Document.published_at,), datetime,
+        FilterSpec("published_after", "since", (Document.published_at,), IsoDateTime,
                    description="Published at or after this date/time (ISO 8601; UTC if no offset).",
                    example="2023-02-01"),
-        FilterSpec("published_before", "before", (Document.published_at,), datetime,
+        FilterSpec("published_before", "before", (Document.published_at,), IsoDateTime,
                    description="Published strictly before this date/time (ISO 8601).",
                    example="2023-03-01T00:00:00Z"),
     ),

@@ -26,6 +26,7 @@ from app.models import Document, Speaker, Statement
 from app.problems import NOT_FOUND, Problem, not_found
 from app.queries import as_id
 from app.schemas import ProblemOut
+from app.urls import base_url
 from app.web.render import render
 
 router = APIRouter(tags=["embedding"])
@@ -64,7 +65,7 @@ def card(request: Request, session: SessionDep, statement_id: StatementId) -> Re
     st = session.get(Statement, statement_id)
     if st is None:
         raise not_found("statement", statement_id)
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     return render(request, "card.html", statement_card_context(session, st, base), style="card",
                   embeddable=True, cache=f"public, max-age={CACHE_AGE // 12}")
 
@@ -99,9 +100,12 @@ def _statement_for(session: Session, request: Request, url: str) -> Statement:
         parts = urlsplit(url.strip())
     except ValueError:
         raise missing from None
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.url.netloc.lower():
+    site = urlsplit(base_url(request))  # VERBATIM_PUBLIC_URL, path prefix included, when set
+    prefix = site.path.rstrip("/")
+    if (parts.scheme not in ("http", "https") or parts.netloc.lower() != site.netloc.lower()
+            or not parts.path.startswith(f"{prefix}/")):
         raise missing
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [s for s in parts.path[len(prefix):].split("/") if s]
     if len(segments) == 3 and segments[:2] == ["embed", "statements"]:
         segments = segments[1:]
     if len(segments) != 2 or segments[0] not in ("statements", "quotes"):
@@ -140,7 +144,7 @@ def oembed(request: Request, session: SessionDep,
     if format not in (None, "", "json"):
         raise Problem(501, "Only format=json is implemented.")
     st = _statement_for(session, request, url)
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     speaker = session.get(Speaker, st.speaker_id) if st.speaker_id is not None else None
     width, height = _size(st.text, maxwidth, maxheight)
     who = who_said(session, st)

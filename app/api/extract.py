@@ -27,7 +27,7 @@ _BODY_DOC: dict[str, Any] = {
         "content": {
             "application/json": {"schema": ExtractIn.model_json_schema(),
                                  "example": {"text": '"We will win," Ilham Aliyev said.'}},
-            "text/plain": {"schema": {"type": "string"},
+            "text/plain": {"schema": {"type": "string", "minLength": 1, "pattern": "\\S"},  # not blank
                            "example": "Ilham Aliyev noted that the talks went well."},
         },
     }

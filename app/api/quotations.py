@@ -7,7 +7,6 @@ occurrences, earliest first, so "where did this first appear?" is one request.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -26,6 +25,7 @@ from app.api.common import (
     list_response,
 )
 from app.api.speakers import SpeakerRef, find_speaker
+from app.dates import IsoDateTime
 from app.db import SessionDep
 from app.models import Document, Quotation, Speaker, Statement
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
@@ -46,9 +46,9 @@ RESOURCE = Resource(
                    description='Full-text search of its occurrences: words (all must match, stemmed), '
                                '"a phrase", prefix*.',
                    example="peace"),
-        FilterSpec("published_after", "since", (Quotation.first_seen,), datetime,
+        FilterSpec("published_after", "since", (Quotation.first_seen,), IsoDateTime,
                    description="First seen at or after this date/time (ISO 8601).", example="2023-02-01"),
-        FilterSpec("published_before", "before", (Quotation.first_seen,), datetime,
+        FilterSpec("published_before", "before", (Quotation.first_seen,), IsoDateTime,
                    description="First seen strictly before this date/time (ISO 8601).", example="2023-03-01"),
         FilterSpec("min_occurrences", "at_least", (Quotation.occurrence_count,), DbId,
                    description="Quoted at least this many times (2: only repeated quotations).", example=2),

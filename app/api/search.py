@@ -6,29 +6,25 @@ offset travels in an opaque cursor tied to the query, like the keyset cursors of
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 from starlette.responses import Response
 
 from app import formats
-from app.api.common import item_url, problems
+from app.api.common import export_response, item_url, problems
+from app.cursors import CursorCodec, bad_cursor, codec_for
 from app.db import SessionDep
 from app.models import Clause, Speaker, Statement
-from app.problems import INVALID_CURSOR, Problem
+from app.queries import MAX_ID
 from app.schemas import SpeakerRef
 from app.search import SEARCHABLE, Hit, SearchQuery, parse, search
+from app.urls import this_url
 
 router = APIRouter(tags=["search"])
-
-_KEY = b"verbatim/search-cursor/v1"
 
 
 class SearchParams(BaseModel):
@@ -78,27 +74,13 @@ class SearchPage(BaseModel):
     next: str | None
 
 
-def _cursor(scope: str, offset: int) -> str:
-    payload = orjson.dumps([scope, offset])
-    mac = hashlib.blake2b(payload, key=_KEY, digest_size=8).digest()
-    return ".".join(base64.urlsafe_b64encode(p).decode().rstrip("=") for p in (payload, mac))
-
-
-def _offset(scope: str, token: str) -> int:
+def _offset(codec: CursorCodec, scope: str, token: str) -> int:
     """The offset a cursor carries; 400 if it was altered or belongs to another query."""
-    try:
-        body, mac = (base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in token.split("."))
-        expected = hashlib.blake2b(body, key=_KEY, digest_size=8).digest()
-        if not hmac.compare_digest(mac, expected):
-            raise ValueError("mac")
-        cursor_scope, offset = orjson.loads(body)
-        if cursor_scope != scope or not isinstance(offset, int) or offset < 0:
-            raise ValueError("scope")
-        return offset
-    except Exception:
-        detail = "The cursor is malformed or belongs to another search; use the `next` URL as given."
-        raise Problem(400, detail, type=INVALID_CURSOR, title="Invalid cursor",
-                      errors=[{"in": "query", "name": "cursor", "detail": detail}]) from None
+    values = codec.decode(token)
+    if (len(values) != 3 or values[:2] != ["search", scope] or not isinstance(values[2], int)
+            or isinstance(values[2], bool) or not 0 <= values[2] <= MAX_ID):
+        raise bad_cursor("The cursor is malformed or belongs to another search; use the `next` URL as given.")
+    return int(values[2])
 
 
 def _hits_json(request: Request, session: SessionDep, hits: list[Hit]) -> list[dict[str, Any]]:
@@ -133,26 +115,20 @@ EXPORT_COLUMNS = formats.csv_columns(SearchHit.model_fields)
 def _export(request: Request, session: SessionDep, query: SearchQuery, types: tuple[str, ...],
             fmt: formats.Format, offset: int, limit: int | None) -> Response:
     """Stream the hits from ``offset`` on (``limit`` of them, or all), best first."""
-    etag = formats.export_etag(session, request, fmt)
-    if formats.not_modified(request, etag):
-        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
-    engine = request.app.state.engine
 
-    def batches() -> Iterator[list[dict[str, Any]]]:
-        # its own session: the request's session is closed before the body is streamed
-        with Session(engine) as export_session:
-            start, left = offset, limit
-            while left is None or left > 0:
-                size = EXPORT_BATCH if left is None else min(EXPORT_BATCH, left)
-                hits, _ = search(export_session, query, types=types, limit=size, offset=start)
-                if hits:
-                    yield _hits_json(request, export_session, hits)
-                if len(hits) < size:
-                    return
-                start += size
-                left = None if left is None else left - size
+    def batches(export_session: Session) -> Iterator[list[dict[str, Any]]]:
+        start, left = offset, limit
+        while left is None or left > 0:
+            size = EXPORT_BATCH if left is None else min(EXPORT_BATCH, left)
+            hits, _ = search(export_session, query, types=types, limit=size, offset=start)
+            if hits:
+                yield _hits_json(request, export_session, hits)
+            if len(hits) < size:
+                return
+            start += size
+            left = None if left is None else left - size
 
-    return formats.stream_response(fmt, batches=batches(), columns=EXPORT_COLUMNS, etag=etag, filename="search")
+    return export_response(request, session, fmt, batches, columns=EXPORT_COLUMNS, filename="search")
 
 
 @router.get("/search", response_model=SearchPage, summary="Full-text search",
@@ -170,7 +146,8 @@ def search_endpoint(request: Request, session: SessionDep,
     limit = params.limit or request.app.state.settings.default_page_size
     types = (params.type,) if params.type else SEARCHABLE
     scope = f"{query}|{params.type or ''}"
-    offset = _offset(scope, params.cursor) if params.cursor else 0
+    codec = codec_for(request.app.state)
+    offset = _offset(codec, scope, params.cursor) if params.cursor else 0
     fmt = formats.negotiate(request, params.format)
     if fmt != "json":
         return _export(request, session, query, types, fmt, offset, params.limit)
@@ -178,7 +155,8 @@ def search_endpoint(request: Request, session: SessionDep,
     next_url = None
     headers = {}
     if offset + len(hits) < total:
-        next_url = str(request.url.include_query_params(cursor=_cursor(scope, offset + len(hits))))
+        token = codec.encode("search", scope, offset + len(hits))
+        next_url = str(this_url(request).include_query_params(cursor=token))
         headers["Link"] = f'<{next_url}>; rel="next"'
     page = {"items": _hits_json(request, session, hits), "total": total, "limit": limit, "next": next_url}
     return formats.json_response(request, page, headers)

@@ -4,7 +4,6 @@ flat and nested under their speaker or document."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -25,6 +24,7 @@ from app.api.common import (
 from app.api.documents import DocumentId
 from app.api.quotations import speaker_refs
 from app.api.speakers import SpeakerRef, find_speaker
+from app.dates import IsoDateTime
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement, StatementSpeaker
 from app.problems import not_found, validation_problem
@@ -66,10 +66,10 @@ FILTERS = (
                description='Full-text search of the statement text: words (all must match, '
                            'stemmed), "a phrase", prefix*.',
                example="peace"),
-    FilterSpec("published_after", "since", (Statement.published_at,), datetime,
+    FilterSpec("published_after", "since", (Statement.published_at,), IsoDateTime,
                description="Document published at or after this date/time (ISO 8601).",
                example="2023-02-01"),
-    FilterSpec("published_before", "before", (Statement.published_at,), datetime,
+    FilterSpec("published_before", "before", (Statement.published_at,), IsoDateTime,
                description="Document published strictly before this date/time (ISO 8601).",
                example="2023-03-01"),
     FilterSpec("quotation_id", "exact", (Statement.quotation_id,), DbId,

@@ -12,11 +12,11 @@ stores nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -28,9 +28,10 @@ from app.api.common import item_url
 from app.api.slots import extract_in_worker
 from app.api.documents import DocumentId, document_json
 from app.auth import WriteKey
+from app.dates import IsoDateTime
 from app.extraction_pool import extract_document
 from app.formats import dumps
-from app.models import Document, Mention, Speaker
+from app.models import Document, Mention, Speaker, Statement
 from app.problems import NOT_FOUND, Problem, not_found
 from app.write_gate import gate_of
 from app.schemas import DocumentOut, ProblemOut, SpeakerRef
@@ -55,7 +56,7 @@ class DocumentIn(BaseModel):
                             description="A web page to fetch and read instead of `text` (VERBATIM_FETCH_ENABLED); "
                                         "given fields win over the page's own.")
     title: str | None = Field(default=None, max_length=500)
-    published_at: datetime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
+    published_at: IsoDateTime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
     source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
 
     @model_validator(mode="after")
@@ -103,7 +104,7 @@ _DOC_OK = {"model": DocumentWritten, "content": {"application/json": {}}}
 _BODY_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": DocumentIn.model_json_schema(),
                          "example": DocumentIn.model_config["json_schema_extra"]["examples"][0]},  # type: ignore[index]
-    "text/plain": {"schema": {"type": "string", "minLength": 1},
+    "text/plain": {"schema": {"type": "string", "minLength": 1, "pattern": "\\S"},  # not blank
                    "example": '"We will win," Ilham Aliyev said.'},
     "text/html": {"schema": {"type": "string", "minLength": 1},
                   "example": "<html><head><title>Aliyev in Moscow | Example News</title></head><body><article>"
@@ -152,10 +153,13 @@ def _written(request: Request, engine: Engine, document_id: int, status: str) ->
         doc = session.get(Document, document_id)
         if doc is None:  # deleted by a concurrent request between write and read
             raise not_found("document", document_id)
+        # a speaker named only as an organisation ("the Kremlin said") has statements but no
+        # person mention, so both tables name the document's speakers
+        mentioned = select(Mention.speaker_id).where(Mention.document_id == document_id)
+        quoted = select(Statement.speaker_id).where(Statement.document_id == document_id)
         speakers = session.exec(
-            select(Speaker).where(Speaker.id.in_(  # type: ignore[union-attr]
-                select(Mention.speaker_id).where(Mention.document_id == document_id)
-            )).order_by(Speaker.id)  # type: ignore[arg-type]
+            select(Speaker).where(or_(Speaker.id.in_(mentioned), Speaker.id.in_(quoted)))  # type: ignore[union-attr]
+            .order_by(Speaker.id)  # type: ignore[arg-type]
         ).all()
         declarations = len(session.exec(select(Declaration.id).where(Declaration.document_id == document_id)).all())
         clauses = len(session.exec(select(Clause.id).where(Clause.document_id == document_id)).all())

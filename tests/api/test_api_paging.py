@@ -118,9 +118,10 @@ def test_tampered_cursor_is_a_400(client: TestClient, tamper: Any) -> None:
 
 
 def test_forged_cursor_with_wrong_value_type_is_a_400(client: TestClient) -> None:
+    from app.cursors import codec_for
     from app.queries import Key, encode_cursor, parse_sort
 
     sort = parse_sort(statements.STATEMENTS, "published_at")
-    forged = encode_cursor(statements.STATEMENTS, sort, Key(value="yesterday", id=1))
+    forged = encode_cursor(codec_for(client.app.state), statements.STATEMENTS, sort, Key(value="yesterday", id=1))
     response = client.get("/statements", params={"sort": "published_at", "cursor": forged})
     assert response.status_code == 400

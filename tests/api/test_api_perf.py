@@ -234,3 +234,36 @@ def test_total_of_a_nested_list_is_exact_beyond_the_cap(writable: TestClient, pa
     assert page["total"] == len(page["items"]), url
     both = writable.get(url, params={"kind": "direct"}).json()
     assert both["total"] is None or both["total"] <= 1, url
+
+
+def test_80_concurrent_search_exports_all_complete(database_url: str, tmp_path: Path, verbatim_server) -> None:
+    """/search?format=csv kept its request's connection while streaming (its export was a copy
+    of the lists' without the early close): 3 of 80 concurrent exports answered. Search and
+    lists now share one export path; both must answer all 80, with the same rows each time."""
+    _generate(database_url, 5000)
+    with verbatim_server(database_url, tmp_path / "serve.log", VERBATIM_ACCESS_LOG="false",
+                         VERBATIM_REQUEST_TIMEOUT_SECONDS="0") as base:
+        for path in ("/search?q=support&format=csv", "/statements?q=support&format=csv",
+                     "/search?q=support&format=ndjson"):
+
+            def export(_: int, path: str = path) -> tuple[int, int]:
+                response = httpx.get(f"{base}{path}", timeout=120)
+                return response.status_code, response.text.count("\n")
+
+            with ThreadPoolExecutor(80) as pool:
+                results = list(pool.map(export, range(80)))
+            assert {status for status, _ in results} == {200}, (path, results)
+            assert len({lines for _, lines in results}) == 1 and results[0][1] > 100, (path, results[:3])
+
+
+@pytest.mark.parametrize("path", ["/search?q=cooperation&format=csv", "/search?q=cooperation&format=ndjson"])
+def test_a_search_export_needs_one_connection_at_a_time(seeded_database_url: str, path: str) -> None:
+    """With a pool of one, an export that kept its request's connection would wait for itself."""
+    app = create_app(Settings(database_url=seeded_database_url, access_log=False))
+    app.state.engine.dispose()
+    app.state.engine = create_engine(seeded_database_url, pool_size=1, max_overflow=0, pool_timeout=3,
+                                     **_connect_args(seeded_database_url))
+    with TestClient(app) as client:
+        response = client.get(path)
+    app.state.engine.dispose()
+    assert response.status_code == 200 and response.text.count("\n") > 1

@@ -9,6 +9,8 @@ unfiltered list, and — for values that occur nowhere in the database — no ro
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
-from app.queries import _b64, _mac
+from app.cursors import CursorCodec, codec_for
+
+OLD_SOURCE_KEY = b"verbatim/cursor/v1"  # the key that used to be a constant in app/queries.py
 
 INJECTION = [
     "' OR 1=1 --", "' OR '1'='1", '" OR ""="', "1; DROP TABLE statement; --", ";DROP TABLE document",
@@ -187,12 +191,23 @@ def test_literal_wildcards_match_literally(seeded_client: TestClient, world: dic
     assert seeded_client.get("/speakers", params={"q": "ilham"}).json()["total"] >= 1
 
 
-def _cursor(scope: str, sort: str, value: Any, row_id: Any) -> str:
-    payload = orjson.dumps([scope, sort, value, row_id])
-    return f"{_b64(payload)}.{_b64(_mac(payload))}"
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _old_style(*values: Any) -> str:
+    """A cursor signed the way the source used to sign them, with its public constant."""
+    payload = orjson.dumps(list(values))
+    mac = hashlib.blake2b(payload, key=OLD_SOURCE_KEY, digest_size=8).digest()
+    return f"{_b64(payload)}.{_b64(mac)}"
 
 
 def test_invalid_cursors(seeded_client: TestClient, world: dict[str, Any]) -> None:
+    codec = codec_for(seeded_client.app.state)  # this deployment's own key, as if it leaked
+
+    def _cursor(*values: Any) -> str:
+        return codec.encode(*values)
+
     page = seeded_client.get("/statements", params={"limit": 1}).json()
     good = dict(parse_qsl(urlsplit(page["next"]).query))["cursor"]
     body, mac = good.split(".")
@@ -200,7 +215,15 @@ def test_invalid_cursors(seeded_client: TestClient, world: dict[str, Any]) -> No
         body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1] + "." + mac,
         body + "." + mac[::-1], body, "." + mac, good + ".x", good.upper(),
         "eyJhIjoxfQ", "eyJhIjoxfQ.AAAAAAAAAAA", "%", "' OR 1=1 --", "x" * 10_000, " ", "..", "\u00e9.\u00e9",
-        # valid signatures (the key is in the source) with hostile contents: must be 400, not 500
+        # forged: the key that used to be in the source, and another deployment's key
+        _old_style("statements", "id", None, 1), _old_style("documents", "published_at", "9999-12-31T23:59:59-14:00", 1),
+        CursorCodec("another deployment's secret").encode("statements", "id", None, 1),
+        # valid signatures with hostile contents (a leaked key, a bug): still 400, never 500
+        _cursor("documents", "published_at", "9999-12-31T23:59:59-14:00", 1),
+        _cursor("documents", "published_at", "0001-01-01T00:00:00+14:00", 1),
+        _cursor("documents", "published_at", "20230222", 1), _cursor("documents", "published_at", 0, 1),
+        _cursor("documents", "title", "a\x00b", 1), _cursor("speakers", "name", "\x00", 1),
+        _cursor("search", "x", 2**63 - 1), _cursor("search", "x", -1),
         _cursor("statements", "id", None, "1; DROP TABLE statement"),
         _cursor("statements", "id", None, 2**63), _cursor("statements", "id", None, -1),
         _cursor("statements", "id", None, True), _cursor("statements", "id", None, 1.5),
@@ -209,8 +232,7 @@ def test_invalid_cursors(seeded_client: TestClient, world: dict[str, Any]) -> No
         _cursor("statements", "confidence", "0.5", 1), _cursor("statements", "confidence", 1e308, 1),
         _cursor("statements", "paragraph", 2**40, 1), _cursor("statements", "id", None, None),
         _cursor("statements", "id", {"a": 1}, 1),
-        _b64(orjson.dumps(["statements", "id", None])) + "." + _b64(_mac(orjson.dumps(["statements", "id", None]))),
-        _b64(b"\xff\xfe") + "." + _b64(_mac(b"\xff\xfe")),
+        _cursor("statements", "id", None), _cursor(), codec.encode({"a": 1}),
     ]
     failures = []
     cases = 0

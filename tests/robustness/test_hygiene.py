@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from starlette.responses import HTMLResponse, StreamingResponse
 
 import app.api.common as common
@@ -59,17 +59,20 @@ def test_timeout_is_configurable_and_off_with_zero() -> None:
     assert Settings(request_timeout_seconds=0).request_timeout_seconds == 0
 
 
-def test_database_error_reveals_no_sql_and_no_trace(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("error", "status"), [(OperationalError, 503), (ProgrammingError, 500)])
+def test_database_error_reveals_no_sql_and_no_trace(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                    error: type[DBAPIError], status: int) -> None:
+    """A database that fails (503) or a bad statement (500): neither shows SQL, values or code."""
     def broken(*args: object, **kwargs: object) -> None:
-        raise OperationalError("SELECT secret_column FROM statement WHERE password = ?", {"p": KEY},
-                               Exception("database disk image is malformed"))
+        raise error("SELECT secret_column FROM statement WHERE password = ?", {"p": KEY},
+                    Exception("database disk image is malformed"))
 
     monkeypatch.setattr(common, "fetch_page", broken)
     app = create_app(Settings(database_url=sqlite_url, access_log=False))
     with TestClient(app, raise_server_exceptions=False) as client:
         for url in ["/statements", "/documents?q=x", "/speakers?sort=-name"]:
             response = client.get(url)
-            assert response.status_code == 500
+            assert response.status_code == status
             assert response.headers["content-type"] == "application/problem+json"
             text = response.text
             for leak in ["SELECT", "secret_column", "malformed", KEY, "Traceback", "sqlalchemy", ".py"]:
