@@ -12,10 +12,11 @@ stores nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -44,20 +45,31 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
+        # exactly one of text and url, stated in the schema so clients and fuzzers know it
+        json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}], "examples": [{
             "text": 'Moscow, 22 Feb.\n\n"We will win," Ilham Aliyev said.',
             "title": "Aliyev in Moscow",
             "published_at": "2022-02-22T23:00:00Z",
             "source_url": "https://example.org/news/1",
         }]},
     )
-    text: str | None = Field(default=None, min_length=1, description="The article text (UTF-8).")
-    url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$",
+    text: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(default=None, description="The article text (UTF-8).")
+    url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | SkipJsonSchema[None] = Field(default=None,
                             description="A web page to fetch and read instead of `text` (VERBATIM_FETCH_ENABLED); "
                                         "given fields win over the page's own.")
     title: str | None = Field(default=None, max_length=500)
     published_at: IsoDateTime | None = Field(default=None, description="ISO 8601; UTC if no offset.")
     source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_text_or_url(cls, data: Any) -> Any:
+        # the schema types both as strings: an explicit null is a wrong type, not "absent"
+        if isinstance(data, dict):
+            for name in ("text", "url"):
+                if name in data and data[name] is None:
+                    raise ValueError(f"{name} must be a string; leave it out instead of null")
+        return data
 
     @model_validator(mode="after")
     def _text_or_url(self) -> DocumentIn:
