@@ -30,6 +30,7 @@ from app.db import SessionDep
 from app.models import Document, Quotation, Speaker, Statement
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
 from app.schemas import Page, QuotationDetail, QuotationOut
+from app.urls import absolute
 
 router = APIRouter(tags=["quotations"])
 
@@ -117,8 +118,7 @@ def get_quotation(request: Request, session: SessionDep, quotation_id: Quotation
     row = get_or_404(session, Quotation, quotation_id, "quotation")
     data = serialize(session, [row], request)[0]
     data["occurrences"] = occurrences(session, quotation_id, request)
-    base = str(request.base_url).rstrip("/")
-    data["occurrences_url"] = f"{base}/quotes?quotation_id={quotation_id}&sort=published_at"
+    data["occurrences_url"] = absolute(request, f"/quotes?quotation_id={quotation_id}&sort=published_at")
     return item_response(request, data)
 
 

@@ -22,6 +22,7 @@ from app.models import Clause, Declaration, Document, Speaker, Statement
 from app.problems import Problem
 from app.queries import Linked
 from app.search import matches, parse, search
+from app.urls import base_url
 from app.web.highlight import in_paragraph, timeline
 from app.web.quotations import most_quoted
 from app.web.render import render
@@ -33,7 +34,7 @@ Text = Annotated[str | None, Query(max_length=500)]
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url(request)
 
 
 @router.get("/")

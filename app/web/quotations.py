@@ -13,6 +13,7 @@ from app.api.quotations import occurrences
 from app.db import SessionDep
 from app.models import Quotation, Speaker, Statement
 from app.queries import MAX_ID
+from app.urls import base_url
 from app.web.highlight import timeline
 from app.web.render import render
 
@@ -25,7 +26,7 @@ SPEAKER_PAGE_QUOTATIONS = 10
 def quotation_page(request: Request, session: SessionDep,
                    quotation_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
     """The quotation, its first appearance, and its occurrences earliest first."""
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     quotation = session.get(Quotation, quotation_id)
     if quotation is None:
         response = render(request, "error.html", {"title": "Not found", "message": "There is no quotation here."})

@@ -48,6 +48,9 @@ def _absolute_urls(client: TestClient, ids: dict[str, Any], headers: dict[str, s
     assert oembed.status_code == 200, oembed.text
     html = oembed.json()["html"]
     found += [html.split('src="')[1].split('"')[0], oembed.json()["provider_url"]]
+    quotation = client.get("/quotations", params={"limit": 1}, headers=headers).json()["items"][0]
+    detail = client.get(f"/quotations/{quotation['id']}", headers=headers).json()
+    found += [detail["occurrences_url"]] + [o["url"] for o in detail["occurrences"]]
     return found
 
 
