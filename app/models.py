@@ -208,6 +208,20 @@ class StatementSpeaker(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
+class QuoteKey(SQLModel, table=True):
+    """A key of a speaker's direct quote (``app.provenance.text.QuoteText.keys``, its words
+    joined by a space): grouping finds a new quote's candidates among the speaker's quotes
+    sharing a key, not among every quote the full-text index holds with those words."""
+
+    __tablename__ = "quote_key"
+    __table_args__ = (Index("ix_quote_key_statement_id", "statement_id"),)
+
+    speaker_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    statement_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True, autoincrement=False))
+
+
 class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
     __table_args__ = (NEVER_REUSE_IDS,)

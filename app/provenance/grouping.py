@@ -24,7 +24,7 @@ from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, se
 from sqlmodel import Session
 
 from app.models import Quotation, Statement
-from app.provenance.candidates import same_speaker_quotes
+from app.provenance.candidates import forget_keys, same_speaker_quotes, write_keys
 from app.provenance.text import QuoteText, related
 
 TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
@@ -59,10 +59,12 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
     quotes = db.execute(select(STATEMENT.c.id, STATEMENT.c.speaker_id, STATEMENT.c.text, STATEMENT.c.published_at)
                         .where(STATEMENT.c.document_id == document_id, STATEMENT.c.kind == "direct")
                         .order_by(STATEMENT.c.id)).all()
+    forget_keys(db, document_id)  # a re-extraction may keep a statement's id with new words
     placed = _Placed()
     for statement_id, speaker_id, text, published_at in quotes:
         _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
     placed.write(db)
+    write_keys(db, ((sid, speaker, quote.keys) for sid, speaker, quote in placed.quotes))
     refresh(session, touched)
 
 
@@ -148,19 +150,22 @@ def _new_quotation(db: Connection, **values: Any) -> int:
 
 
 def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
-    """The quotations holding a quote ``related`` to this one (one match per quotation is
-    enough, so a quotation's other candidates are not read once one matched)."""
-    found = sorted((int(qid), sid) for sid, qid in same_speaker_quotes(db, speaker_id, quote.keys)
-                   if qid is not None and sid != statement_id)  # detached quotes find this one later
+    """The quotations holding a quote ``related`` to this one. Each quotation's candidates
+    are tried in rounds, the one sharing most keys first, and a quotation that matched is not
+    read further: a quote usually matches its quotation's first candidate."""
+    queues: dict[int, list[int]] = {}
+    for sid, qid, shared in sorted(same_speaker_quotes(db, speaker_id, quote.keys), key=lambda c: (-c[2], c[0])):
+        if qid is not None and sid != statement_id:  # detached quotes find this one later
+            queues.setdefault(int(qid), []).append(sid)
     neighbours: set[int] = set()
-    while found:
-        batch, found = found[:TEXT_BATCH], found[TEXT_BATCH:]
+    while queues:
+        batch = [(qid, queues[qid].pop(0)) for qid in sorted(queues)[:TEXT_BATCH]]
         texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
                                 .where(STATEMENT.c.id.in_([sid for _, sid in batch]))).all())
         for quotation_id, sid in batch:
-            if quotation_id not in neighbours and related(quote, QuoteText(texts[sid])):
+            if related(quote, QuoteText(texts[sid])):
                 neighbours.add(quotation_id)
-        found = [(qid, sid) for qid, sid in found if qid not in neighbours]
+        queues = {qid: queue for qid, queue in queues.items() if queue and qid not in neighbours}
     return neighbours
 
 
