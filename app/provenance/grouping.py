@@ -11,7 +11,8 @@ which documents arrive. Two operations keep that true, inside the writer's trans
   part holding the oldest occurrence keeps the id, other parts become new quotations, an
   empty quotation is deleted.
 
-Then each touched quotation's summary (longest text, first_seen, counts) is recomputed.
+Then each touched quotation's summary (longest text, first_seen, counts) is recomputed; a
+quotation that only gained occurrences has its summary updated from them instead.
 """
 
 from __future__ import annotations
@@ -65,7 +66,32 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
         _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
     placed.write(db)
     write_keys(db, ((sid, speaker, quote.keys) for sid, speaker, quote in placed.quotes))
+    for quotation_id, added in placed.grown.items():
+        if placed.resolve(quotation_id) == quotation_id and quotation_id not in touched and not _grow(
+                db, quotation_id, added, new_document=quotation_id not in placed.created):
+            touched.add(quotation_id)
     refresh(session, touched)
+
+
+def _grow(db: Connection, quotation_id: int, added: list[tuple[str, datetime | None]], *, new_document: bool) -> bool:
+    """Update a quotation's summary for occurrences added from one document without reading
+    its other occurrences. False (nothing written) when the longest text is ambiguous: an
+    added quote as long as the current text but different, where the lower statement id
+    wins and is not known here; ``refresh`` then recomputes it."""
+    text, first_seen, occurrences, documents = db.execute(select(
+        QUOTATION.c.text, QUOTATION.c.first_seen, QUOTATION.c.occurrence_count, QUOTATION.c.document_count,
+    ).where(QUOTATION.c.id == quotation_id)).one()
+    for quote_text, published_at in added:  # statement ids ascending
+        if len(quote_text) > len(text):
+            text = quote_text
+        elif len(quote_text) == len(text) and quote_text != text:
+            return False
+        if published_at is not None and (first_seen is None or published_at < first_seen):
+            first_seen = published_at
+    db.execute(update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(
+        text=text, first_seen=first_seen, occurrence_count=occurrences + len(added),
+        document_count=documents + int(new_document)))
+    return True
 
 
 class _Placed:
@@ -77,6 +103,8 @@ class _Placed:
         self.quotes: list[tuple[int, int | None, QuoteText]] = []  # statement, speaker, text
         self.target: dict[int, int] = {}  # statement id -> quotation id (before renames)
         self.renamed: dict[int, int] = {}
+        self.created: set[int] = set()  # quotations that began with one of these quotes
+        self.grown: dict[int, list[tuple[str, datetime | None]]] = {}  # joined, not merged: text, date
 
     def resolve(self, quotation_id: int) -> int:
         while quotation_id in self.renamed:
@@ -171,7 +199,8 @@ def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: Quote
 
 def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: QuoteText,
             published_at: datetime | None, touched: set[int], placed: _Placed) -> None:
-    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``.
+    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``
+    (a quotation it merely joined is summarised incrementally later).
 
     A quote that joins nothing is a new quotation whose summary is the quote itself. Quotes
     without a speaker, or without a content word, stay a quotation of their own.
@@ -182,6 +211,10 @@ def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: Qu
     if not neighbours:
         target = _new_quotation(db, speaker_id=speaker_id, text=quote.raw, first_seen=published_at,
                                 occurrence_count=1, document_count=1)
+        placed.created.add(target)
+    elif len(neighbours) == 1:  # its summary grows by this quote (``_grow``) unless refreshed anyway
+        target = neighbours.pop()
+        placed.grown.setdefault(target, []).append((quote.raw, published_at))
     else:
         target, *merged = sorted(neighbours)
         if merged:  # this quote bridges quotations: the oldest absorbs the others
