@@ -458,8 +458,8 @@ class Renderer:
                 rows["statement_speaker"].append({"statement_id": row["id"], "speaker_id": row["speaker_id"],
                                                   "position": 0, "published_at": published})
             if row["kind"] == "direct" and row["speaker_id"]:  # as ingestion's grouping writes them
-                rows["quote_key"].extend({"speaker_id": row["speaker_id"], "key": key_text(key), "statement_id": row["id"]}
-                                         for key in QuoteText(row["text"]).keys)
+                rows["quote_key"].extend({"statement_id": row["id"], "key": key_text(key), "speaker_id": row["speaker_id"],
+                                          "quotation_id": row["quotation_id"]} for key in QuoteText(row["text"]).keys)
             direct_count += shape != INDIRECT
             out.add("\n\n")
         if rng.random() < 0.02:

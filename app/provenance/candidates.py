@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from app.models import QuoteKey, Statement
@@ -44,32 +44,48 @@ def key_text(key: tuple[str, ...]) -> str:
     return " ".join(key)
 
 
-def write_keys(db: Connection, quotes: Iterable[tuple[int, int | None, frozenset[tuple[str, ...]]]]) -> None:
-    """Store the keys of (statement id, speaker id, keys); quotes without a speaker group alone."""
-    rows = [{"speaker_id": speaker_id, "key": key_text(key), "statement_id": statement_id}
-            for statement_id, speaker_id, keys in quotes if speaker_id is not None for key in keys]
+def write_keys(db: Connection, quotes: Iterable[tuple[int, int | None, int, frozenset[tuple[str, ...]]]]) -> None:
+    """Store the keys of (statement id, speaker id, quotation id, keys); quotes without a
+    speaker group alone and have none."""
+    rows = [{"statement_id": statement_id, "key": key_text(key), "speaker_id": speaker_id, "quotation_id": quotation_id}
+            for statement_id, speaker_id, quotation_id, keys in quotes if speaker_id is not None for key in keys]
     if rows:
         db.execute(insert(QUOTE_KEY), rows)
 
 
 def forget_keys(db: Connection, document_id: int) -> None:
-    """Drop the keys of a document's statements (before they are regrouped or deleted)."""
+    """Drop the keys of a document's statements (before they are regrouped)."""
     db.execute(delete(QUOTE_KEY).where(QUOTE_KEY.c.statement_id.in_(
         select(STATEMENT.c.id).where(STATEMENT.c.document_id == document_id))))
 
 
-def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]]) -> list[tuple[int, int | None, int]]:
-    """Every quote of ``speaker_id`` sharing a key, as (id, quotation_id, keys shared): the
-    texts are read later, and only for quotations not yet known to match."""
+def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]], *,
+                        best_only: bool, quotation_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    """The speaker's quotes sharing a key, as (id, quotation_id, keys shared): with
+    ``best_only`` one per quotation, the one sharing most keys (lowest id among equals); else
+    every one, of ``quotation_ids`` only when given. One index of ``quote_key`` answers it."""
     if not keys:
         return []
-    shared = func.count().label("shared")
-    stmt = (select(STATEMENT.c.id, STATEMENT.c.quotation_id, shared)
-            .select_from(QUOTE_KEY.join(STATEMENT, STATEMENT.c.id == QUOTE_KEY.c.statement_id))
-            .where(QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys]),
-                   STATEMENT.c.speaker_id == speaker_id)
-            .group_by(STATEMENT.c.id, STATEMENT.c.quotation_id))
-    return [(int(sid), qid, int(count)) for sid, qid, count in db.execute(stmt)]
+    shared = func.count()
+    where = [QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys])]
+    if quotation_ids is not None:
+        where.append(QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
+    grouped = (select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, shared.label("shared"),
+                      func.row_number().over(partition_by=QUOTE_KEY.c.quotation_id,
+                                             order_by=(shared.desc(), QUOTE_KEY.c.statement_id)).label("rank"))
+               .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id).subquery())
+    stmt = select(grouped.c.statement_id, grouped.c.quotation_id, grouped.c.shared)
+    if best_only:
+        stmt = stmt.where(grouped.c.rank == 1)
+    return [(int(sid), int(qid), int(count)) for sid, qid, count in db.execute(stmt)]
+
+
+def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = None,
+              statement_ids: list[int] | None = None) -> None:
+    """Follow a change of ``statement.quotation_id`` (a merge or a split) in ``quote_key``."""
+    condition = (QUOTE_KEY.c.quotation_id.in_(quotation_ids) if quotation_ids is not None
+                 else QUOTE_KEY.c.statement_id.in_(statement_ids or []))
+    db.execute(update(QUOTE_KEY).where(condition).values(quotation_id=target))
 
 
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,
@@ -101,4 +117,4 @@ def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker
     return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
-__all__ = ["forget_keys", "ranked_quotes", "same_speaker_quotes", "write_keys"]
+__all__ = ["forget_keys", "move_keys", "ranked_quotes", "same_speaker_quotes", "write_keys"]

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, se
 from sqlmodel import Session
 
 from app.models import Quotation, Statement
-from app.provenance.candidates import forget_keys, same_speaker_quotes, write_keys
+from app.provenance.candidates import forget_keys, move_keys, same_speaker_quotes, write_keys
 from app.provenance.text import QuoteText, related
 
 TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
@@ -65,7 +65,7 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
     for statement_id, speaker_id, text, published_at in quotes:
         _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
     placed.write(db)
-    write_keys(db, ((sid, speaker, quote.keys) for sid, speaker, quote in placed.quotes))
+    write_keys(db, ((sid, speaker, placed.resolve(placed.target[sid]), quote.keys) for sid, speaker, quote in placed.quotes))
     for quotation_id, added in placed.grown.items():
         if placed.resolve(quotation_id) == quotation_id and quotation_id not in touched and not _grow(
                 db, quotation_id, added, new_document=quotation_id not in placed.created):
@@ -147,6 +147,7 @@ def split(session: Session, quotation_ids: Iterable[int]) -> set[int]:
         for part in parts[1:]:  # parts[0] holds the oldest occurrence: it keeps the id
             new_id = _new_quotation(db, speaker_id=speaker_id, text="")
             db.execute(update(STATEMENT).where(STATEMENT.c.id.in_(part)).values(quotation_id=new_id))
+            move_keys(db, new_id, statement_ids=part)
             touched.add(new_id)
     return touched
 
@@ -178,23 +179,34 @@ def _new_quotation(db: Connection, **values: Any) -> int:
 
 
 def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
-    """The quotations holding a quote ``related`` to this one. Each quotation's candidates
-    are tried in rounds, the one sharing most keys first, and a quotation that matched is not
-    read further: a quote usually matches its quotation's first candidate."""
+    """The quotations holding a quote ``related`` to this one. Each quotation's candidate
+    sharing most keys is tried first, and usually matches; only the quotations where it did
+    not have their other candidates read, in rounds, until one matches or none is left."""
+    best = [(qid, sid) for sid, qid, _ in same_speaker_quotes(db, speaker_id, quote.keys, best_only=True)
+            if sid != statement_id]  # detached quotes find this one later
+    neighbours = {qid for qid, ok in _related_texts(db, quote, best) if ok}
+    tried = {sid for _, sid in best}
+    rest = {qid for qid, _ in best} - neighbours
     queues: dict[int, list[int]] = {}
-    for sid, qid, shared in sorted(same_speaker_quotes(db, speaker_id, quote.keys), key=lambda c: (-c[2], c[0])):
-        if qid is not None and sid != statement_id:  # detached quotes find this one later
-            queues.setdefault(int(qid), []).append(sid)
-    neighbours: set[int] = set()
+    if rest:
+        found = same_speaker_quotes(db, speaker_id, quote.keys, best_only=False, quotation_ids=rest)
+        for sid, qid, _ in sorted(found, key=lambda c: (-c[2], c[0])):
+            if sid not in tried and sid != statement_id:
+                queues.setdefault(qid, []).append(sid)
     while queues:
         batch = [(qid, queues[qid].pop(0)) for qid in sorted(queues)[:TEXT_BATCH]]
-        texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
-                                .where(STATEMENT.c.id.in_([sid for _, sid in batch]))).all())
-        for quotation_id, sid in batch:
-            if related(quote, QuoteText(texts[sid])):
-                neighbours.add(quotation_id)
+        neighbours.update(qid for qid, ok in _related_texts(db, quote, batch) if ok)
         queues = {qid: queue for qid, queue in queues.items() if queue and qid not in neighbours}
     return neighbours
+
+
+def _related_texts(db: Connection, quote: QuoteText, candidates: list[tuple[int, int]]) -> list[tuple[int, bool]]:
+    """(quotation id, whether the candidate quote is ``related``) for (quotation id, statement id)."""
+    if not candidates:
+        return []
+    texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
+                            .where(STATEMENT.c.id.in_([sid for _, sid in candidates]))).all())
+    return [(qid, related(quote, QuoteText(texts[sid]))) for qid, sid in candidates]
 
 
 def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: QuoteText,
@@ -219,6 +231,7 @@ def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: Qu
         target, *merged = sorted(neighbours)
         if merged:  # this quote bridges quotations: the oldest absorbs the others
             db.execute(update(STATEMENT).where(STATEMENT.c.quotation_id.in_(merged)).values(quotation_id=target))
+            move_keys(db, target, quotation_ids=merged)
             db.execute(delete(QUOTATION).where(QUOTATION.c.id.in_(merged)))
             touched.difference_update(merged)
             placed.renamed.update({old: target for old in merged})

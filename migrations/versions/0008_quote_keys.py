@@ -2,8 +2,9 @@
 
 Grouping a new quote asked the full-text index for every quote holding a key's words,
 whoever said them and wherever in the text, then discarded most. ``quote_key`` holds
-exactly the keys, per speaker, so a lookup returns only the speaker's quotes that share
-one: the candidates ``related`` can accept, nothing else. The backfill computes the keys of
+exactly the keys, per speaker, with each quote's quotation, so a lookup reads one index and
+returns only the speaker's quotations and quotes that share one: the candidates ``related``
+can accept, nothing else. The backfill computes the keys of
 every stored direct quote with a speaker, with the key rule frozen as it was when this
 revision was written (the application's copy lives in ``app/provenance/text.py``):
 case-folded, accent-free words split at elision marks; unordered pairs of consecutive
@@ -59,27 +60,32 @@ def keys(text: str) -> list[str]:
 def upgrade() -> None:
     op.create_table(
         "quote_key",
-        sa.Column("speaker_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("key", sa.Text(), nullable=False),
         sa.Column("statement_id", sa.Integer(), sa.ForeignKey("statement.id", ondelete="CASCADE"),
                   autoincrement=False, nullable=False),
-        sa.PrimaryKeyConstraint("speaker_id", "key", "statement_id"),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("speaker_id", sa.Integer(), nullable=False),
+        sa.Column("quotation_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("statement_id", "key"),
     )
-    op.create_index("ix_quote_key_statement_id", "quote_key", ["statement_id"])
+    op.create_index("ix_quote_key_lookup", "quote_key", ["speaker_id", "key", "quotation_id", "statement_id"])
+    op.create_index("ix_quote_key_quotation_id", "quote_key", ["quotation_id"])
     backfill(op.get_bind())
 
 
 def backfill(bind: sa.engine.Connection) -> None:
     """Keys of every stored direct quote that has a speaker, written in batches."""
     statement = sa.table("statement", sa.column("id", sa.Integer), sa.column("speaker_id", sa.Integer),
-                         sa.column("kind", sa.String), sa.column("text", sa.Text))
+                         sa.column("kind", sa.String), sa.column("text", sa.Text),
+                         sa.column("quotation_id", sa.Integer))
     quote_key = sa.table("quote_key", sa.column("speaker_id", sa.Integer), sa.column("key", sa.Text),
-                         sa.column("statement_id", sa.Integer))
-    rows = bind.execute(sa.select(statement.c.id, statement.c.speaker_id, statement.c.text).where(
-        statement.c.kind == "direct", statement.c.speaker_id.is_not(None)).order_by(statement.c.id))
+                         sa.column("statement_id", sa.Integer), sa.column("quotation_id", sa.Integer))
+    rows = bind.execute(sa.select(statement.c.id, statement.c.speaker_id, statement.c.quotation_id, statement.c.text)
+                        .where(statement.c.kind == "direct", statement.c.speaker_id.is_not(None),
+                               statement.c.quotation_id.is_not(None)).order_by(statement.c.id))
     pending: list[dict[str, object]] = []
-    for statement_id, speaker_id, text in rows.all():
-        pending.extend({"speaker_id": speaker_id, "key": key, "statement_id": statement_id} for key in keys(text))
+    for statement_id, speaker_id, quotation_id, text in rows.all():
+        pending.extend({"speaker_id": speaker_id, "key": key, "statement_id": statement_id,
+                        "quotation_id": quotation_id} for key in keys(text))
         if len(pending) >= BATCH:
             bind.execute(sa.insert(quote_key), pending)
             pending = []
@@ -88,5 +94,6 @@ def backfill(bind: sa.engine.Connection) -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_quote_key_statement_id", table_name="quote_key")
+    op.drop_index("ix_quote_key_quotation_id", table_name="quote_key")
+    op.drop_index("ix_quote_key_lookup", table_name="quote_key")
     op.drop_table("quote_key")
