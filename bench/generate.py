@@ -662,8 +662,7 @@ def make_speakers(rng: random.Random, plan: Plan, first_id: int) -> tuple[dict[i
 TABLES: dict[str, Table] = {
     name: SQLModel.metadata.tables[name]
     for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "statement_speaker",
-                 "quote_key",
-                 "declaration", "declaration_party", "clause", "clause_principle")
+                 "quote_key", "declaration", "declaration_party", "clause", "clause_principle")
 }
 
 
