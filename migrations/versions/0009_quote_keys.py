@@ -11,8 +11,8 @@ case-folded, accent-free words split at elision marks; unordered pairs of consec
 non-stopwords within a segment, sorted and joined by a space, the first 200; a quote with
 a single content word has that word alone.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
