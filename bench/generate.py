@@ -10,7 +10,10 @@ with what ingestion would store: ``statement.text == document.text[start_char:en
 and all denormalised counters match the rows they summarise. A share of direct quotes
 repeats an earlier quotation of the same speaker in a later document (verbatim, with other
 punctuation or case, or in part), as outlets re-quote; each quote's ``quotation_id`` is the
-one the planned repeat belongs to (accidental overlaps of the small vocabulary are not merged).
+one the planned repeat belongs to (accidental overlaps of the set phrases are not merged), and
+its keys are in ``quote_key`` as grouping writes them. Each sentence carries a few words from a
+20,000-word made-up vocabulary drawn with Zipf frequencies, as real news carries names and
+specifics: without them every content word would be common and every posting list long.
 
 Speed: the corpus is planned first (integers only: which speaker says how many things in
 which document), which gives every counter before any row is written; then documents are
@@ -44,6 +47,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import app.models  # noqa: E402,F401  (registers the tables on SQLModel.metadata)
 from app.db import make_engine  # noqa: E402
+from app.provenance.candidates import key_text  # noqa: E402
 from app.provenance.text import QuoteText, related  # noqa: E402
 
 EXTRACTOR_VERSION = "bench-synthetic-1"
@@ -300,8 +304,33 @@ class TextBuilder:
         return "".join(self.parts)
 
 
+def made_up_vocabulary(size: int) -> list[str]:
+    """``size`` distinct pronounceable words (fixed, whatever the seed): names of places,
+    programmes, sectors and other specifics that news quotes are full of."""
+    rng = random.Random("vocabulary")
+    onsets, vowels, codas = "b c d f g h k l m n p r s t v z br tr st pl gr ch sh".split(), "aeiou", ["", "n", "r", "s", "l", "m"]
+    found: dict[str, None] = {}
+    while len(found) < size:
+        syllables = rng.choice((2, 2, 3, 3, 4))
+        found["".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) for _ in range(syllables))] = None
+    return list(found)
+
+
+# Real news has tens of thousands of word types with Zipf-distributed frequencies; the fixed
+# phrases above have ~150 content words, which would make every word common and every
+# full-text posting list long. Each sentence adds a few specifics drawn from this vocabulary.
+VOCABULARY = made_up_vocabulary(20_000)
+VOCABULARY_CUM = zipf_cum_weights(len(VOCABULARY), 1.0)
+
+
+def specifics(rng: random.Random) -> str:
+    """Two to five vocabulary words, Zipf-distributed (a few common, most rare)."""
+    return " ".join(rng.choices(VOCABULARY, cum_weights=VOCABULARY_CUM, k=rng.randint(2, 5)))
+
+
 def sentence(rng: random.Random) -> str:
-    body = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}{rng.choice(TAILS)}"
+    body = (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
+            f"for {specifics(rng)}{rng.choice(TAILS)}")
     connector = rng.choice(CONNECTORS)
     body = connector + body if connector else body
     return body[0].upper() + body[1:] + "."
@@ -428,6 +457,9 @@ class Renderer:
             if row["speaker_id"] is not None:  # a speaker's statements are listed through this table
                 rows["statement_speaker"].append({"statement_id": row["id"], "speaker_id": row["speaker_id"],
                                                   "position": 0, "published_at": published})
+            if row["kind"] == "direct" and row["speaker_id"]:  # as ingestion's grouping writes them
+                rows["quote_key"].extend({"statement_id": row["id"], "key": key_text(key), "speaker_id": row["speaker_id"],
+                                          "quotation_id": row["quotation_id"]} for key in QuoteText(row["text"]).keys)
             direct_count += shape != INDIRECT
             out.add("\n\n")
         if rng.random() < 0.02:
@@ -630,7 +662,7 @@ def make_speakers(rng: random.Random, plan: Plan, first_id: int) -> tuple[dict[i
 TABLES: dict[str, Table] = {
     name: SQLModel.metadata.tables[name]
     for name in ("speaker", "speaker_alias", "document", "mention", "quotation", "statement", "statement_speaker",
-                 "declaration", "declaration_party", "clause", "clause_principle")
+                 "quote_key", "declaration", "declaration_party", "clause", "clause_principle")
 }
 
 
@@ -738,7 +770,7 @@ def generate(url: str, statements: int, *, seed: int, chunk_docs: int, batch: in
             rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
             for _ in range(size):
                 renderer.document(rows)
-            for name in ("document", "mention", "quotation", "statement", "statement_speaker", "declaration",
+            for name in ("document", "mention", "quotation", "statement", "statement_speaker", "quote_key", "declaration",
                          "declaration_party", "clause", "clause_principle"):
                 writer.write(name, rows[name])
             done += len(rows["statement"])

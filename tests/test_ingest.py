@@ -31,6 +31,7 @@ from app.models import (
     Document,
     Mention,
     Quotation,
+    QuoteKey,
     Speaker,
     SpeakerAlias,
     Statement as StatementRow,
@@ -40,7 +41,7 @@ from app.store import delete_document, ingest_text, normalise_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-TABLES = [Document, Speaker, SpeakerAlias, Mention, Quotation, StatementRow, StatementSpeaker, Declaration,
+TABLES = [Document, Speaker, SpeakerAlias, Mention, Quotation, QuoteKey, StatementRow, StatementSpeaker, Declaration,
           DeclarationParty, Clause, ClausePrinciple]
 
 

@@ -1,11 +1,13 @@
-"""Candidate quotes from the full-text index: never a scan of all quotes.
+"""Candidate quotes, never a scan of all quotes.
 
-A probe is the OR of a quote's keys (``QuoteText.keys``), each key the AND of its words, in
-the statements' own index (``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector
-on PostgreSQL). The index stems words and a quote sharing a key with another always matches
-its probe, so the probe returns a superset of what ``related`` can accept; rapidfuzz then
-decides. Words come from ``app.provenance.text.words`` (letters and digits only), so they
-are safe inside the quoted terms of either query language.
+Grouping reads ``quote_key``: each direct quote's keys (``QuoteText.keys``) under its
+speaker, written in the same transaction as the quote. A lookup returns exactly the
+speaker's quotes sharing a key with the new one, which is every quote ``related`` can
+accept; rapidfuzz then decides. Matching a claim (``ranked_quotes``) asks the statements'
+full-text index (``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector on
+PostgreSQL) for conjunctions of the claim's words, best ranked first. Words come from
+``app.provenance.text.words`` (letters and digits only), so they are safe inside the quoted
+terms of either query language.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, literal_column, select, table, text
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
-from app.models import Statement
+from app.models import QuoteKey, Statement
 
 TS_CONFIG = "'english'::regconfig"
+STATEMENT = Statement.__table__  # type: ignore[attr-defined]
+QUOTE_KEY = QuoteKey.__table__  # type: ignore[attr-defined]
 
 
 def fts5_probe(keys: Iterable[tuple[str, ...]]) -> str:
@@ -35,24 +39,53 @@ def _dialect(db: Session | Connection) -> str:
     return db.get_bind().dialect.name if isinstance(db, Session) else db.dialect.name
 
 
-def probe_condition(db: Session | Connection, keys: frozenset[tuple[str, ...]]) -> ColumnElement[bool]:
-    """``statement`` rows whose text matches any key (for an unranked, complete read)."""
-    if _dialect(db) == "sqlite":
-        hits = select(literal_column("rowid")).select_from(table("statement_fts")).where(
-            literal_column("statement_fts").op("MATCH")(bindparam("probe", fts5_probe(keys), unique=True)))
-        return Statement.id.in_(hits)  # type: ignore[union-attr]
-    return text(f"statement.text_fts @@ to_tsquery({TS_CONFIG}, :probe)").bindparams(
-        probe=tsquery_probe(keys))  # type: ignore[return-value]
+def key_text(key: tuple[str, ...]) -> str:
+    """A key as ``quote_key`` stores it (words never hold a space)."""
+    return " ".join(key)
 
 
-def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]]) -> list[tuple[int, int | None]]:
-    """Every direct quote of ``speaker_id`` sharing a key's words, as (id, quotation_id): the
-    texts are read later, and only for quotations not yet known to match."""
+def write_keys(db: Connection, quotes: Iterable[tuple[int, int | None, int, frozenset[tuple[str, ...]]]]) -> None:
+    """Store the keys of (statement id, speaker id, quotation id, keys); quotes without a
+    speaker group alone and have none."""
+    rows = [{"statement_id": statement_id, "key": key_text(key), "speaker_id": speaker_id, "quotation_id": quotation_id}
+            for statement_id, speaker_id, quotation_id, keys in quotes if speaker_id is not None for key in keys]
+    if rows:
+        db.execute(insert(QUOTE_KEY), rows)
+
+
+def forget_keys(db: Connection, document_id: int) -> None:
+    """Drop the keys of a document's statements (before they are regrouped)."""
+    db.execute(delete(QUOTE_KEY).where(QUOTE_KEY.c.statement_id.in_(
+        select(STATEMENT.c.id).where(STATEMENT.c.document_id == document_id))))
+
+
+def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]], *,
+                        best_only: bool, quotation_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    """The speaker's quotes sharing a key, as (id, quotation_id, keys shared): with
+    ``best_only`` one per quotation, the one sharing most keys (lowest id among equals); else
+    every one, of ``quotation_ids`` only when given. One index of ``quote_key`` answers it."""
     if not keys:
         return []
-    stmt = select(Statement.id, Statement.quotation_id).where(
-        Statement.speaker_id == speaker_id, Statement.kind == "direct", probe_condition(db, keys))
-    return [(int(sid), qid) for sid, qid in db.execute(stmt)]
+    shared = func.count()
+    where = [QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys])]
+    if quotation_ids is not None:
+        where.append(QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
+    grouped = (select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, shared.label("shared"),
+                      func.row_number().over(partition_by=QUOTE_KEY.c.quotation_id,
+                                             order_by=(shared.desc(), QUOTE_KEY.c.statement_id)).label("rank"))
+               .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id).subquery())
+    stmt = select(grouped.c.statement_id, grouped.c.quotation_id, grouped.c.shared)
+    if best_only:
+        stmt = stmt.where(grouped.c.rank == 1)
+    return [(int(sid), int(qid), int(count)) for sid, qid, count in db.execute(stmt)]
+
+
+def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = None,
+              statement_ids: list[int] | None = None) -> None:
+    """Follow a change of ``statement.quotation_id`` (a merge or a split) in ``quote_key``."""
+    condition = (QUOTE_KEY.c.quotation_id.in_(quotation_ids) if quotation_ids is not None
+                 else QUOTE_KEY.c.statement_id.in_(statement_ids or []))
+    db.execute(update(QUOTE_KEY).where(condition).values(quotation_id=target))
 
 
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,
@@ -84,4 +117,4 @@ def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker
     return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
-__all__ = ["probe_condition", "ranked_quotes", "same_speaker_quotes"]
+__all__ = ["forget_keys", "move_keys", "ranked_quotes", "same_speaker_quotes", "write_keys"]

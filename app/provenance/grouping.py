@@ -11,7 +11,8 @@ which documents arrive. Two operations keep that true, inside the writer's trans
   part holding the oldest occurrence keeps the id, other parts become new quotations, an
   empty quotation is deleted.
 
-Then each touched quotation's summary (longest text, first_seen, counts) is recomputed.
+Then each touched quotation's summary (longest text, first_seen, counts) is recomputed; a
+quotation that only gained occurrences has its summary updated from them instead.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, se
 from sqlmodel import Session
 
 from app.models import Quotation, Statement
-from app.provenance.candidates import same_speaker_quotes
+from app.provenance.candidates import forget_keys, move_keys, same_speaker_quotes, write_keys
 from app.provenance.text import QuoteText, related
 
 TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
@@ -59,11 +60,38 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
     quotes = db.execute(select(STATEMENT.c.id, STATEMENT.c.speaker_id, STATEMENT.c.text, STATEMENT.c.published_at)
                         .where(STATEMENT.c.document_id == document_id, STATEMENT.c.kind == "direct")
                         .order_by(STATEMENT.c.id)).all()
+    forget_keys(db, document_id)  # a re-extraction may keep a statement's id with new words
     placed = _Placed()
     for statement_id, speaker_id, text, published_at in quotes:
         _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
     placed.write(db)
+    write_keys(db, ((sid, speaker, placed.resolve(placed.target[sid]), quote.keys) for sid, speaker, quote in placed.quotes))
+    for quotation_id, added in placed.grown.items():
+        if placed.resolve(quotation_id) == quotation_id and quotation_id not in touched and not _grow(
+                db, quotation_id, added, new_document=quotation_id not in placed.created):
+            touched.add(quotation_id)
     refresh(session, touched)
+
+
+def _grow(db: Connection, quotation_id: int, added: list[tuple[str, datetime | None]], *, new_document: bool) -> bool:
+    """Update a quotation's summary for occurrences added from one document without reading
+    its other occurrences. False (nothing written) when the longest text is ambiguous: an
+    added quote as long as the current text but different, where the lower statement id
+    wins and is not known here; ``refresh`` then recomputes it."""
+    text, first_seen, occurrences, documents = db.execute(select(
+        QUOTATION.c.text, QUOTATION.c.first_seen, QUOTATION.c.occurrence_count, QUOTATION.c.document_count,
+    ).where(QUOTATION.c.id == quotation_id)).one()
+    for quote_text, published_at in added:  # statement ids ascending
+        if len(quote_text) > len(text):
+            text = quote_text
+        elif len(quote_text) == len(text) and quote_text != text:
+            return False
+        if published_at is not None and (first_seen is None or published_at < first_seen):
+            first_seen = published_at
+    db.execute(update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(
+        text=text, first_seen=first_seen, occurrence_count=occurrences + len(added),
+        document_count=documents + int(new_document)))
+    return True
 
 
 class _Placed:
@@ -75,6 +103,8 @@ class _Placed:
         self.quotes: list[tuple[int, int | None, QuoteText]] = []  # statement, speaker, text
         self.target: dict[int, int] = {}  # statement id -> quotation id (before renames)
         self.renamed: dict[int, int] = {}
+        self.created: set[int] = set()  # quotations that began with one of these quotes
+        self.grown: dict[int, list[tuple[str, datetime | None]]] = {}  # joined, not merged: text, date
 
     def resolve(self, quotation_id: int) -> int:
         while quotation_id in self.renamed:
@@ -117,6 +147,7 @@ def split(session: Session, quotation_ids: Iterable[int]) -> set[int]:
         for part in parts[1:]:  # parts[0] holds the oldest occurrence: it keeps the id
             new_id = _new_quotation(db, speaker_id=speaker_id, text="")
             db.execute(update(STATEMENT).where(STATEMENT.c.id.in_(part)).values(quotation_id=new_id))
+            move_keys(db, new_id, statement_ids=part)
             touched.add(new_id)
     return touched
 
@@ -148,25 +179,40 @@ def _new_quotation(db: Connection, **values: Any) -> int:
 
 
 def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
-    """The quotations holding a quote ``related`` to this one (one match per quotation is
-    enough, so a quotation's other candidates are not read once one matched)."""
-    found = sorted((int(qid), sid) for sid, qid in same_speaker_quotes(db, speaker_id, quote.keys)
-                   if qid is not None and sid != statement_id)  # detached quotes find this one later
-    neighbours: set[int] = set()
-    while found:
-        batch, found = found[:TEXT_BATCH], found[TEXT_BATCH:]
-        texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
-                                .where(STATEMENT.c.id.in_([sid for _, sid in batch]))).all())
-        for quotation_id, sid in batch:
-            if quotation_id not in neighbours and related(quote, QuoteText(texts[sid])):
-                neighbours.add(quotation_id)
-        found = [(qid, sid) for qid, sid in found if qid not in neighbours]
+    """The quotations holding a quote ``related`` to this one. Each quotation's candidate
+    sharing most keys is tried first, and usually matches; only the quotations where it did
+    not have their other candidates read, in rounds, until one matches or none is left."""
+    best = [(qid, sid) for sid, qid, _ in same_speaker_quotes(db, speaker_id, quote.keys, best_only=True)
+            if sid != statement_id]  # detached quotes find this one later
+    neighbours = {qid for qid, ok in _related_texts(db, quote, best) if ok}
+    tried = {sid for _, sid in best}
+    rest = {qid for qid, _ in best} - neighbours
+    queues: dict[int, list[int]] = {}
+    if rest:
+        found = same_speaker_quotes(db, speaker_id, quote.keys, best_only=False, quotation_ids=rest)
+        for sid, qid, _ in sorted(found, key=lambda c: (-c[2], c[0])):
+            if sid not in tried and sid != statement_id:
+                queues.setdefault(qid, []).append(sid)
+    while queues:
+        batch = [(qid, queues[qid].pop(0)) for qid in sorted(queues)[:TEXT_BATCH]]
+        neighbours.update(qid for qid, ok in _related_texts(db, quote, batch) if ok)
+        queues = {qid: queue for qid, queue in queues.items() if queue and qid not in neighbours}
     return neighbours
+
+
+def _related_texts(db: Connection, quote: QuoteText, candidates: list[tuple[int, int]]) -> list[tuple[int, bool]]:
+    """(quotation id, whether the candidate quote is ``related``) for (quotation id, statement id)."""
+    if not candidates:
+        return []
+    texts = dict(db.execute(select(STATEMENT.c.id, STATEMENT.c.text)
+                            .where(STATEMENT.c.id.in_([sid for _, sid in candidates]))).all())
+    return [(qid, related(quote, QuoteText(texts[sid]))) for qid, sid in candidates]
 
 
 def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: QuoteText,
             published_at: datetime | None, touched: set[int], placed: _Placed) -> None:
-    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``.
+    """Put one detached quote into its quotation, adding quotations to refresh to ``touched``
+    (a quotation it merely joined is summarised incrementally later).
 
     A quote that joins nothing is a new quotation whose summary is the quote itself. Quotes
     without a speaker, or without a content word, stay a quotation of their own.
@@ -177,10 +223,15 @@ def _attach(db: Connection, statement_id: int, speaker_id: int | None, quote: Qu
     if not neighbours:
         target = _new_quotation(db, speaker_id=speaker_id, text=quote.raw, first_seen=published_at,
                                 occurrence_count=1, document_count=1)
+        placed.created.add(target)
+    elif len(neighbours) == 1:  # its summary grows by this quote (``_grow``) unless refreshed anyway
+        target = neighbours.pop()
+        placed.grown.setdefault(target, []).append((quote.raw, published_at))
     else:
         target, *merged = sorted(neighbours)
         if merged:  # this quote bridges quotations: the oldest absorbs the others
             db.execute(update(STATEMENT).where(STATEMENT.c.quotation_id.in_(merged)).values(quotation_id=target))
+            move_keys(db, target, quotation_ids=merged)
             db.execute(delete(QUOTATION).where(QUOTATION.c.id.in_(merged)))
             touched.difference_update(merged)
             placed.renamed.update({old: target for old in merged})
