@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import formats, problems
 from app.problems import VALIDATION_ERROR, Problem
-from app.api import ROUTERS
+from app import api, web
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.middleware import AccessLog, BodyLimit, SecurityHeaders, Timeout, TrustedHosts, configure_access_log
@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.access_log:
         configure_access_log()
         app.add_middleware(AccessLog, secrets=settings.api_keys)
-    for router in ROUTERS:
+    for router in api.ROUTERS + web.ROUTERS:
         app.include_router(router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     _openapi_with_etag(app)

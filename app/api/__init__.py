@@ -1,21 +1,18 @@
-"""HTTP resources, one module each; :data:`ROUTERS` is what ``create_app`` mounts."""
+"""HTTP resources (JSON), one module each; :data:`ROUTERS` is what ``create_app`` mounts
+beside the HTML routes of :mod:`app.web`. Nothing here imports ``app.web``."""
 
 from app.api import (
     clauses,
     declarations,
     documents,
-    embed,
     extract,
     health,
-    problem_types,
     quotations,
     search,
     speakers,
     statements,
     writes,
 )
-
-from app import web  # noqa: E402  (after the API modules it reads from)
 
 ROUTERS = [
     documents.router,
@@ -28,7 +25,4 @@ ROUTERS = [
     extract.router,
     health.router,
     search.router,
-    embed.router,
-    problem_types.router,  # /problems/{name}: what each problem type means (not in OpenAPI)
-    web.router,  # HTML pages: / and /browse/… (not in the OpenAPI schema)
 ]
