@@ -260,6 +260,37 @@ class Facet:
 
 
 @dataclass(frozen=True)
+class Counters:
+    """Exact totals a resource keeps in its parents' columns, so a list filtered by one
+    parent alone (a speaker, a document) needs no COUNT over its rows.
+
+    ``by`` maps a filter name to a reader: ``(session, value) -> (total, direct)``, or
+    None when the counters cannot answer (the caller then counts). ``split`` is the filter
+    whose value picks a part of the total (``kind``: ``direct`` or ``indirect``);
+    ``fixed_split`` is the part a resource always lists (quotes: ``direct``).
+    """
+
+    by: Mapping[str, Callable[[Session, Any], tuple[int, int] | None]]
+    split: str = "kind"
+    fixed_split: str | None = None
+
+    def total(self, session: Session, given: Sequence[tuple[str, Any]]) -> int | None:
+        """The exact total for the given filters, or None when they are not one parent."""
+        parts = {value for name, value in given if name == self.split}
+        if self.fixed_split:
+            parts.add(self.fixed_split)
+        others = [(name, value) for name, value in given if name != self.split]
+        if len(others) != 1 or len(parts) > 1 or others[0][0] not in self.by:
+            return None
+        name, value = others[0]
+        counted = self.by[name](session, value)
+        if counted is None:
+            return None
+        total, direct = counted
+        return {None: total, "direct": direct, "indirect": total - direct}.get(next(iter(parts), None))
+
+
+@dataclass(frozen=True)
 class Resource:
     """A listable table: the single source for its filters, sorts and cursor scope."""
 
@@ -270,6 +301,7 @@ class Resource:
     base: tuple[ColumnElement[bool], ...] = ()  # always applied (quotes: kind = direct)
     default_sort: str = "id"
     facets: tuple[Facet, ...] = ()
+    counters: Counters | None = None  # exact totals from parents' columns, when declared
     filter_by_name: dict[str, FilterSpec] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

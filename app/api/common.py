@@ -15,12 +15,11 @@ from typing import Annotated, Any, Literal
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 from starlette.responses import Response
 
 from app import formats
 from app.cursors import codec_for
-from app.models import Document, Speaker, Statement
 from app.problems import invalid_parameter, not_found, validation_problem
 from app.queries import (
     FACET_SIZE,
@@ -33,7 +32,6 @@ from app.queries import (
     iter_rows,
     key_of,
     parse_sort,
-    speaker_ids,
 )
 from app.schemas import ProblemOut
 from app.urls import absolute, this_url
@@ -196,31 +194,17 @@ def _total(
     request: Request, session: Session, resource: Resource, values: dict[str, Any],
     conditions: Sequence[ColumnElement[bool]], *, scoped: bool, parent: tuple[str, Any] | None = None,
 ) -> int | None:
-    """Exact from denormalised counters when the filters are a speaker or a document, alone
-    or with ``kind`` (O(1), even for a speaker quoted 100k times; a joint statement is in the
-    counter of each of its speakers), else counted up to the cap. A nested list's ``parent``
+    """Exact from the resource's declared counters when the filters allow it (O(1), even for
+    a speaker quoted 100k times), else counted up to the cap. A nested list's ``parent``
     counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
-    given = [(name, value) for name, value in values.items()
-             if name in resource.filter_by_name and value is not None and str(value).strip()]
-    if parent is not None:
-        given.append(parent)
-    kinds = {value for name, value in given if name == "kind"} | ({"direct"} if resource.key == "quotes" else set())
-    kind = next(iter(kinds), None)
-    given = [(name, value) for name, value in given if name != "kind"]
-    if resource.model is Statement and (parent is not None or not scoped) and len(given) == 1 and len(kinds) <= 1:
-        (name, value), = given
-        counted = None
-        if name == "speaker":
-            ids = list(session.scalars(speaker_ids(str(value))))
-            if len(ids) <= 1:  # several: a joint statement of two of them would count twice
-                total, quotes = (func.coalesce(func.sum(c), 0) for c in (Speaker.statement_count, Speaker.quote_count))
-                counted = session.execute(select(total, quotes).where(Speaker.id.in_(ids))).one()
-        elif name == "document_id":
-            counted = session.execute(select(Document.statement_count, Document.quote_count)
-                                      .where(Document.id == value)).first() or (0, 0)
-        if counted is not None:
-            total, quotes = (int(n or 0) for n in counted)
-            return {None: total, "direct": quotes, "indirect": total - quotes}[kind]
+    if resource.counters is not None and (parent is not None or not scoped):
+        given = [(name, value) for name, value in values.items()
+                 if name in resource.filter_by_name and value is not None and str(value).strip()]
+        if parent is not None:
+            given.append(parent)
+        exact = resource.counters.total(session, given)
+        if exact is not None:
+            return exact
     return count_rows(session, resource, conditions, cap=request.app.state.settings.total_cap or None)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 from starlette.responses import Response
 
 from app.api.common import (
@@ -30,7 +30,7 @@ from app.models import Document, Speaker, Statement, StatementSpeaker
 from app.problems import not_found, validation_problem
 from app.provenance.match import MAX_CLAIM_CHARS, best_matches
 from app.provenance.text import words
-from app.queries import MAX_ID, DbId, Facet, FilterSpec, Linked, Resource, Via
+from app.queries import MAX_ID, Counters, DbId, Facet, FilterSpec, Linked, Resource, Via, speaker_ids
 from app.schemas import Page, QuoteMatchPage, StatementOut
 
 router = APIRouter(tags=["statements"])
@@ -89,9 +89,29 @@ FACETS = (
           join=(Document, Document.id == Statement.document_id), param="document_id"),
 )
 
-STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS)
+def _speaker_counts(session: Session, value: Any) -> tuple[int, int] | None:
+    """A speaker's (statements, quotes) counters; None when the reference names several
+    speakers (a joint statement of two of them would be counted twice)."""
+    ids = list(session.scalars(speaker_ids(str(value))))
+    if len(ids) > 1:
+        return None
+    total, quotes = (func.coalesce(func.sum(c), 0) for c in (Speaker.statement_count, Speaker.quote_count))
+    counted = session.execute(select(total, quotes).where(Speaker.id.in_(ids))).one()  # type: ignore[attr-defined]
+    return int(counted[0] or 0), int(counted[1] or 0)
+
+
+def _document_counts(session: Session, value: Any) -> tuple[int, int]:
+    counted = session.execute(select(Document.statement_count, Document.quote_count)
+                              .where(Document.id == value)).first()
+    return (int(counted[0] or 0), int(counted[1] or 0)) if counted else (0, 0)
+
+
+# a joint statement is in the counter of each of its speakers (app.store keeps them in step)
+COUNTERS = {"speaker": _speaker_counts, "document_id": _document_counts}
+STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS,
+                      counters=Counters(COUNTERS))
 QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS,
-                  base=(Statement.kind == "direct",))
+                  base=(Statement.kind == "direct",), counters=Counters(COUNTERS, fixed_split="direct"))
 
 StatementParams = list_params("StatementParams", STATEMENTS)
 StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="Statement id.", examples=[4])]
