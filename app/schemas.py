@@ -260,13 +260,6 @@ class ProblemOut(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-class HealthOut(BaseModel):
-    """Liveness and database reachability."""
-
-    model_config = _example({"status": "ok", "database": "ok"})
-    status: Literal["ok"]
-    database: Literal["ok"]
-
 
 class ExtractIn(BaseModel):
     """Text to extract from; nothing is stored."""

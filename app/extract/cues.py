@@ -109,6 +109,3 @@ def verb_lemma(form: str) -> str | None:
     return VERB_FORMS.get(form.lower())
 
 
-def is_speech_lemma(lemma: str) -> bool:
-    """Whether a verb lemma can report speech on its own or with a particle."""
-    return lemma in SPEECH_VERBS or lemma in PARTICLE_CUES

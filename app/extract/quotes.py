@@ -21,7 +21,6 @@ _DOUBLE_OPEN = {"“": "”\"", "„": "“”\"", "«": "»", "»": "«", "\"":
 _SINGLE_OPEN = {"‘": "’'", "‚": "‘’", "'": "'’", "‹": "›"}
 DOUBLE_MARKS = frozenset("“”„‟«»\"")
 SINGLE_MARKS = frozenset("‘’‚‹›'")
-QUOTE_CHARS = DOUBLE_MARKS | SINGLE_MARKS
 
 
 @dataclass(frozen=True, slots=True)

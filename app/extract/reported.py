@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
 
 from app.extract.cues import ACCORDING_TO, CONTENT_NOUNS, MULTIWORD, NEEDS_CLAUSE, PARTICLE_CUES, verb_lemma
 from app.extract.types import Span
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 _NOMINAL = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP"})
 # heads whose "of" phrase belongs to the speaker's name or description
 _OF_HEADS = frozenset({"head", "ministry", "department", "office", "commission", "council",
@@ -482,5 +481,3 @@ def _overlap(a: Span, b: Span) -> float:
     return inter / shorter
 
 
-def sentence_span(sent: SpacySpan, base: int) -> Span:
-    return Span(base + sent.start_char, base + sent.end_char)
