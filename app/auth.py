@@ -47,14 +47,12 @@ def require_api_key(
     """FastAPI dependency guarding every write: 403 when writes are off, 401 on a bad key."""
     keys: list[str] = request.app.state.settings.api_keys
     if not keys:
-        raise Problem(403, "writes are disabled: set VERBATIM_API_KEYS", type=WRITES_DISABLED,
-                      title="Writes disabled")
+        raise Problem.of(WRITES_DISABLED, "writes are disabled: set VERBATIM_API_KEYS")
     challenge = {"WWW-Authenticate": 'Bearer realm="verbatim"'}
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Problem(401, "Send a write key as `Authorization: Bearer <key>`.", type=UNAUTHORIZED,
-                      title="Unauthorized", headers=challenge)
+        raise Problem.of(UNAUTHORIZED, "Send a write key as `Authorization: Bearer <key>`.", headers=challenge)
     if not key_matches(credentials.credentials, keys):
-        raise Problem(401, "The API key is not valid.", type=UNAUTHORIZED, title="Unauthorized",
+        raise Problem.of(UNAUTHORIZED, "The API key is not valid.",
                       headers={"WWW-Authenticate": 'Bearer realm="verbatim", error="invalid_token"'})
 
 

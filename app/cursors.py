@@ -39,7 +39,7 @@ SETTING = Setting.__table__
 
 def bad_cursor(detail: str = "The cursor is malformed or was modified; use the `next` URL as given.") -> Problem:
     """The 400 problem of every cursor that cannot be used."""
-    return Problem(400, detail, type=INVALID_CURSOR, title="Invalid cursor",
+    return Problem.of(INVALID_CURSOR, detail,
                    errors=[{"in": "query", "name": "cursor", "detail": detail}])
 
 

@@ -74,7 +74,7 @@ class HeadAsGet:
 
 
 def _invalid(detail: str, errors: list[dict[str, str]]) -> Problem:
-    return Problem(422, detail, type=VALIDATION_ERROR, title="Validation error", errors=errors)
+    return Problem.of(VALIDATION_ERROR, detail, errors=errors)
 
 
 def _reject_nul(request: Request) -> None:

@@ -179,6 +179,13 @@ class Problem(Exception):
         self.headers = headers
         self.extensions = extensions
 
+    @classmethod
+    def of(cls, type: str, detail: str, **kwargs: Any) -> Problem:
+        """A problem of a registered type (a URI from this module): its status and title
+        come from the registry, so a type always answers with the same status."""
+        kind = PROBLEM_TYPES[type.rsplit("/", 1)[-1]]
+        return cls(kind.status, detail, type=kind.uri, title=kind.title, **kwargs)
+
     def body(self, instance: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "type": self.type,
@@ -198,30 +205,18 @@ def not_found(what: str, key: object, hint: str = "") -> Problem:
     """404 for an unknown id (or speaker id or slug), naming what was looked up."""
     looked_up = f"id {key}" if isinstance(key, int) else f"id or slug {key!r}"
     detail = f"No {what} with {looked_up}." + (f" {hint}" if hint else "")
-    return Problem(404, detail, type=NOT_FOUND, title="Not Found")
+    return Problem.of(NOT_FOUND, detail)
 
 
 def validation_problem(name: str, detail: str, **error: Any) -> Problem:
     """422 for a query parameter whose value is unusable (blank, too large, ...)."""
-    return Problem(
-        422,
-        detail,
-        type=VALIDATION_ERROR,
-        title="Validation error",
-        errors=[{"in": "query", "name": name, "detail": detail, **error}],
-    )
+    return Problem.of(VALIDATION_ERROR, detail, errors=[{"in": "query", "name": name, "detail": detail, **error}])
 
 
 def invalid_parameter(name: str, detail: str, **extensions: Any) -> Problem:
     """400 for a parameter that parsed but makes no sense (unknown sort field, ...)."""
-    return Problem(
-        400,
-        detail,
-        type=INVALID_PARAMETER,
-        title="Invalid parameter",
-        errors=[{"in": "query", "name": name, "detail": detail}],
-        **extensions,
-    )
+    return Problem.of(INVALID_PARAMETER, detail, errors=[{"in": "query", "name": name, "detail": detail}],
+                      **extensions)
 
 
 def problem_response(problem: Problem, request: Request | None = None) -> Response:
@@ -294,13 +289,7 @@ async def _handle_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc)
     names = ", ".join(sorted({e["name"] for e in errors}))
-    problem = Problem(
-        422,
-        f"Invalid request parameter(s): {names}.",
-        type=VALIDATION_ERROR,
-        title="Validation error",
-        errors=errors,
-    )
+    problem = Problem.of(VALIDATION_ERROR, f"Invalid request parameter(s): {names}.", errors=errors)
     return problem_response(problem, request)
 
 
@@ -324,8 +313,7 @@ async def _handle_database(request: Request, exc: Exception) -> Response:
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
                 str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
     return problem_response(
-        Problem(503, "The database is unavailable; try again shortly.", type=UNAVAILABLE,
-                title="Service unavailable", headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}),
+        Problem.of(UNAVAILABLE, "The database is unavailable; try again shortly.", headers={"Retry-After": str(DATABASE_RETRY_SECONDS)}),
         request,
     )
 

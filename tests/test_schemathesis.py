@@ -106,6 +106,8 @@ def beyond_the_schema(case: schemathesis.Case) -> str | None:
     body = case.body if isinstance(case.body, (str, bytes)) else str(sent.get("text", ""))
     if "\x00" in (body.decode("utf-8", "replace") if isinstance(body, bytes) else body):
         return "NUL cannot be stored in PostgreSQL text, so a body with one is a 422 on every backend"
+    if any("\x00" in str(value) for value in query.values()):
+        return "NUL cannot be compared with PostgreSQL text, so a parameter with one is a 422 on every backend"
     if isinstance(case.body, dict) and case.body.get("url") is not None:
         return "fetching a URL is off unless the operator enables it (VERBATIM_FETCH_ENABLED)"
     if case.path == "/quotes/match" and not any(ch.isalnum() for ch in str(query.get("text", ""))):

@@ -22,13 +22,13 @@ Body = TypeVar("Body", bound=BaseModel)
 
 def invalid(detail: str, name: str = "text") -> Problem:
     """422 for a body field that parsed but is not acceptable."""
-    return Problem(422, detail, type=VALIDATION_ERROR, title="Validation error",
+    return Problem.of(VALIDATION_ERROR, detail,
                    errors=[{"in": "body", "name": name, "detail": detail}])
 
 
 def malformed(detail: str) -> Problem:
     """400 for a body that cannot be read at all (not UTF-8, not JSON)."""
-    return Problem(400, detail, type=MALFORMED_BODY, title="Malformed body")
+    return Problem.of(MALFORMED_BODY, detail)
 
 
 def parse_text_body(body: bytes, content_type: str, model: type[Body]) -> Body:

@@ -25,7 +25,6 @@ def healthz(session: SessionDep) -> Response:
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        raise Problem(503, "The database is unreachable.", type=UNAVAILABLE,
-                      title="Service unavailable") from None
+        raise Problem.of(UNAVAILABLE, "The database is unreachable.") from None
     return Response(dumps({"status": "ok", "database": "ok"}), media_type="application/json",
                     headers={"Cache-Control": "no-store"})

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.bodies import malformed
 from app.inputs import FetchError, InputError, fetch_page, fetch_policy
 from app.inputs.html import Page, read_page
-from app.problems import FETCH_DISABLED, NO_ARTICLE_TEXT, PROBLEM_TYPES, Problem
+from app.problems import FETCH_DISABLED, NO_ARTICLE_TEXT, Problem
 
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # a failed fetch's kind → its problem type (registered in app.problems)
@@ -50,8 +50,8 @@ async def html_page(body: bytes, content_type: str) -> Page:
 async def fetched_page(app: FastAPI, url: str) -> Page:
     """The page at ``url``; 403 when this server does not fetch, a fetch problem otherwise."""
     if not app.state.settings.fetch_enabled:
-        raise Problem(403, "This server does not fetch URLs (VERBATIM_FETCH_ENABLED is off); post the page "
-                      "as text/html instead.", type=FETCH_DISABLED, title="Fetching disabled")
+        raise Problem.of(FETCH_DISABLED, "This server does not fetch URLs (VERBATIM_FETCH_ENABLED is off); "
+                         "post the page as text/html instead.")
     policy = fetch_policy(app.state.settings)
     return await run_in_threadpool(_read, lambda: fetch_page(url, policy))
 
@@ -61,11 +61,9 @@ def _read(read: Callable[[], Page]) -> Page:
     try:
         return read()
     except FetchError as exc:
-        kind = PROBLEM_TYPES[_FETCH_PROBLEMS[exc.kind]]
-        raise Problem(kind.status, f"{_sentence(exc)}.", type=kind.uri, title=kind.title) from None
+        raise Problem.of(_FETCH_PROBLEMS[exc.kind], f"{_sentence(exc)}.") from None
     except InputError as exc:
-        raise Problem(422, f"{_sentence(exc)}: nothing to store.", type=NO_ARTICLE_TEXT,
-                      title="No article text") from None
+        raise Problem.of(NO_ARTICLE_TEXT, f"{_sentence(exc)}: nothing to store.") from None
 
 
 def _sentence(exc: Exception) -> str:

@@ -43,7 +43,7 @@ def pool_of(app: FastAPI) -> ExtractionPool:
 
 
 def _unavailable(detail: str, **headers: str) -> Problem:
-    return Problem(503, detail, type=UNAVAILABLE, title="Service unavailable", headers=headers or None)
+    return Problem.of(UNAVAILABLE, detail, headers=headers or None)
 
 
 def extract_in_worker(request: Request, job: Callable[[Any], T], arg: Any) -> T:
@@ -60,8 +60,8 @@ def extract_in_worker(request: Request, job: Callable[[Any], T], arg: Any) -> T:
         raise _unavailable("Every extraction slot is busy; retry shortly.",
                            **{"Retry-After": str(max(1, math.ceil(wait)))}) from None
     except ExtractionTimeout as exc:
-        raise Problem(422, f"Extraction took longer than {exc.budget:g} s and was stopped; nothing was stored. "
-                      "Post a shorter text.", type=EXTRACTION_TIMEOUT, title="Extraction took too long") from None
+        raise Problem.of(EXTRACTION_TIMEOUT, f"Extraction took longer than {exc.budget:g} s and was stopped; nothing was stored. "
+                      "Post a shorter text.") from None
     except WorkerFailed as exc:
         raise _unavailable(f"Extraction failed: {exc}; retry shortly.") from None
     except ExtractionUnavailable as exc:

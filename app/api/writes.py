@@ -152,8 +152,8 @@ def _ingest(request: Request, **kwargs: Any) -> tuple[int, str]:
             result = ingest_text(session, extractor=lambda text: extract_in_worker(request, extract_document, text),
                                  may_commit=gate.begin_commit, **kwargs)
         except DocumentGone as exc:
-            raise Problem(404, f"No document with id {exc.document_id}: it was deleted while being "
-                          "re-extracted; nothing was stored.", type=NOT_FOUND, title="Not Found") from None
+            raise Problem.of(NOT_FOUND, f"No document with id {exc.document_id}: it was deleted while being "
+                          "re-extracted; nothing was stored.") from None
     return result.document_id, result.status
 
 
@@ -262,7 +262,7 @@ def remove_document(request: Request, document_id: DocumentId) -> Response:
 
     with Session(request.app.state.engine) as session:
         if not delete_document(session, document_id):
-            raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
+            raise not_found("document", document_id)
     return Response(status_code=204)
 
 
@@ -290,7 +290,7 @@ async def reextract_document(request: Request, document_id: DocumentId) -> Respo
 
     doc = await run_in_threadpool(stored)
     if doc is None:
-        raise Problem(404, f"No document with id {document_id}.", type=NOT_FOUND, title="Not Found")
+        raise not_found("document", document_id)
     # No title: a given one is kept by the store, a derived one is derived afresh.
     new_id, status = await run_in_threadpool(
         _ingest, request, text=doc.text, published_at=doc.published_at,

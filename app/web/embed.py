@@ -95,7 +95,7 @@ class OEmbedOut(BaseModel):
 def _statement_for(session: Session, request: Request, url: str) -> Statement:
     """The statement a URL of *this* server names (``/statements/{id}``, ``/quotes/{id}``,
     ``/embed/statements/{id}``); anything else, including other hosts, is a 404."""
-    missing = Problem(404, "The url names no statement or quote of this server.", type=NOT_FOUND, title="Not Found")
+    missing = Problem.of(NOT_FOUND, "The url names no statement or quote of this server.")
     try:
         parts = urlsplit(url.strip())
     except ValueError:
