@@ -60,6 +60,45 @@ MULTIWORD: Final[re.Pattern[str]] = re.compile(
 )
 
 ACCORDING_TO: Final[re.Pattern[str]] = re.compile(r"\b(?:according to|as quoted by|quoting)\b", re.I)
+# multiword cues whose content may follow without "that" ("drew attention to the rise in …");
+# matched against the cue's lower-cased start
+NO_THAT_MULTIWORD: Final[tuple[str, ...]] = ("drew", "draws", "draw")
+
+# forms of "tell" (the lexicon keeps "told" as a lemma of its own): its object may be the
+# addressee or the medium ("told reporters", "told Interfax")
+TELLING: Final[frozenset[str]] = frozenset({"tell", "told"})
+# verbs of relaying: "Interfax quoted X as saying", "X was cited by TASS as saying"
+RELAY_FORMS: Final[frozenset[str]] = frozenset(
+    {"quote", "quoted", "quotes", "quoting", "cite", "cited", "cites", "citing"}
+)
+# verbs whose "whether …" / "why …" clause is a question put to someone, not a statement
+QUESTION_VERBS: Final[frozenset[str]] = frozenset({"ask", "wonder", "inquire", "enquire", "query"})
+QUESTION_WORDS: Final[tuple[str, ...]] = ("whether", "if", "why", "what", "how", "when", "where", "who",
+                                          "which", "about")
+# who puts the questions in an interview or a briefing
+ASKERS: Final[frozenset[str]] = frozenset(
+    {"journalist", "journalists", "reporter", "reporters", "correspondent", "correspondents",
+     "interviewer", "moderator", "host", "presenter", "anchor"}
+)
+# media that relay what someone said ("told the Tolo news agency", "was quoted by TASS")
+MEDIA_NOUNS: Final[frozenset[str]] = frozenset(
+    {"agency", "newspaper", "daily", "weekly", "paper", "channel", "television", "tv", "radio",
+     "broadcaster", "outlet", "website", "portal", "magazine", "network", "station", "tabloid",
+     "media", "service", "wire", "programme", "program", "show"}
+)
+# names of audiences, not media ("told Parliament that")
+AUDIENCES: Final[frozenset[str]] = frozenset(
+    {"parliament", "congress", "senate", "assembly", "council", "committee", "court", "lawmakers",
+     "reporters", "journalists", "correspondents", "delegates", "cabinet", "government",
+     "commission", "conference", "briefing", "summit", "meeting", "forum"}
+)
+# one-word names of the wire services press texts quote from, case-folded
+NEWS_AGENCIES: Final[frozenset[str]] = frozenset(
+    """reuters afp ap xinhua tass ria interfax sputnik anadolu azertac trend qna wam spa kuna mena
+    bna ona petra kazinform kabar uza belta ukrinform unian moldpres bta mti pap ctk tasr agerpres hina
+    tanjug ansa efe lusa dpa apa kyodo jiji yonhap kcna bernama antara pna vna pti ians app irna isna
+    mehr tasnim armenpress akipress khovar turkmendoustlyk montsame""".split()
+)
 
 _IRREGULAR: Final[dict[str, tuple[str, ...]]] = {
     "say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "go": ("went", "gone"),

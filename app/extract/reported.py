@@ -12,7 +12,23 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from app.extract.cues import ACCORDING_TO, CONTENT_NOUNS, MULTIWORD, NEEDS_CLAUSE, PARTICLE_CUES, verb_lemma
+from app.extract.cues import (
+    ACCORDING_TO,
+    ASKERS,
+    AUDIENCES,
+    CONTENT_NOUNS,
+    MEDIA_NOUNS,
+    MULTIWORD,
+    NEEDS_CLAUSE,
+    NEWS_AGENCIES,
+    NO_THAT_MULTIWORD,
+    PARTICLE_CUES,
+    QUESTION_VERBS,
+    QUESTION_WORDS,
+    RELAY_FORMS,
+    TELLING,
+    verb_lemma,
+)
 from app.extract.types import Span
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -37,6 +53,32 @@ class Attribution:
     via: Span | None = None  # the medium that relayed it: "Interfax" in "X told Interfax that"
 
 
+def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """Reported-speech attributions in the sentence ``doc`` (document offset ``base``).
+
+    Three recognisers in turn, each skipping cues inside a quotation: "according to X"
+    frames, multiword cues, then speech verbs with a clause. A verb already taken as a
+    multiword cue, or whose content repeats an earlier one, adds nothing; last, a cue that
+    stands inside another attribution's content is part of what was said.
+    """
+    found = _according_to_frames(doc, base, quoted)
+    found += _multiword_cues(doc, base, quoted)
+    found += _verb_cues(doc, base, quoted, found)
+    return _without_nested_cues(found)
+
+
+def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """Speech cues outside quotations (for attributing direct quotes), content left empty."""
+    out: list[Attribution] = []
+    for tok in doc:
+        rng = cue_of(tok)
+        if rng is None or _in_quotes(base + tok.idx, quoted):
+            continue
+        cue_span, cue_text = _cue_extent(doc, tok, rng, base)
+        out.append(_attribution(tok, cue_span, cue_text, base, quoted=quoted))
+    return out
+
+
 def cue_of(token: Token) -> tuple[int, int] | None:
     """(start, end) token range of the speech cue headed by ``token``, or None."""
     lemma = verb_lemma(token.text)
@@ -54,10 +96,15 @@ def cue_of(token: Token) -> tuple[int, int] | None:
     return token.i, end
 
 
+# how many clause levels a cue may inherit its subject through ("X arrived, met Y and
+# said, adding that …"); deeper chains reach subjects of unrelated clauses
+_SUBJECT_CLIMB = 4
+
+
 def speaker_token(verb: Token) -> Token | None:
     """The grammatical subject of a cue, inherited through participles ("…, adding that")."""
     node: Token | None = verb
-    for _ in range(4):
+    for _ in range(_SUBJECT_CLIMB):
         if node is None:
             return None
         subs = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
@@ -77,35 +124,11 @@ def speaker_token(verb: Token) -> Token | None:
     return None
 
 
-# media that relay what someone said ("told the Tolo news agency", "was quoted by TASS")
-_MEDIA_NOUNS = frozenset({"agency", "newspaper", "daily", "weekly", "paper", "channel", "television", "tv",
-                          "radio", "broadcaster", "outlet", "website", "portal", "magazine", "network",
-                          "station", "tabloid", "media", "service", "wire", "programme", "program", "show"})
-# proper names that are audiences, not media ("told Parliament that")
-_AUDIENCES = frozenset({"parliament", "congress", "senate", "assembly", "council", "committee", "court",
-                        "lawmakers", "reporters", "journalists", "correspondents", "delegates", "cabinet",
-                        "government", "commission", "conference", "briefing", "summit", "meeting", "forum"})
-# one-word names of the wire services press texts quote from, case-folded
-NEWS_AGENCIES = frozenset(
-    """reuters afp ap xinhua tass ria interfax sputnik anadolu azertac trend qna wam spa kuna mena
-    bna ona petra kazinform kabar uza belta ukrinform unian moldpres bta mti pap ctk tasr agerpres hina
-    tanjug ansa efe lusa dpa apa kyodo jiji yonhap kcna bernama antara pna vna pti ians app irna isna
-    mehr tasnim armenpress akipress khovar turkmendoustlyk montsame""".split()
-)
-_RELAY_VERBS = frozenset({"quote", "cite"})
-_QUESTION_VERBS = frozenset({"ask", "wonder", "inquire", "enquire", "query"})
-_QUESTION_WORDS = ("whether", "if", "why", "what", "how", "when", "where", "who", "which", "about")
-
-
-_ASKERS = frozenset({"journalist", "journalists", "reporter", "reporters", "correspondent", "correspondents",
-                     "interviewer", "moderator", "host", "presenter", "anchor"})
-
-
 def _asking(verb: Token, subj: Token | None) -> bool:
     """A question frame: "Asked whether …," opening a reply, or a journalist asking."""
     if subj is None or verb.i == 0 and verb.lower_ == "asked":
         return True
-    return subj.lower_ in _ASKERS
+    return subj.lower_ in ASKERS
 
 
 def _is_medium(tok: Token) -> bool:
@@ -113,9 +136,9 @@ def _is_medium(tok: Token) -> bool:
     low = tok.lower_
     if low in NEWS_AGENCIES:
         return True  # the model often takes "Xinhua" or "Kyodo" for a person
-    if low in _AUDIENCES or tok.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME"):
+    if low in AUDIENCES or tok.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME"):
         return False
-    return low in _MEDIA_NOUNS or (tok.tag_ in ("NNP", "NNPS") and tok.ent_type_ in ("ORG", "WORK_OF_ART", ""))
+    return low in MEDIA_NOUNS or (tok.tag_ in ("NNP", "NNPS") and tok.ent_type_ in ("ORG", "WORK_OF_ART", ""))
 
 
 def _relay(verb: Token) -> tuple[Token | None, Token | None] | None:
@@ -127,7 +150,7 @@ def _relay(verb: Token) -> tuple[Token | None, Token | None] | None:
         node = node.head
     else:
         return None
-    if verb_lemma_of(node) not in _RELAY_VERBS:
+    if node.lower_ not in RELAY_FORMS:
         return None
     objs = [c for c in node.children if c.dep_ in ("dobj", "nsubjpass")]
     subjs = [c for c in node.children if c.dep_ == "nsubj"]
@@ -136,17 +159,15 @@ def _relay(verb: Token) -> tuple[Token | None, Token | None] | None:
     return (objs[0] if objs else None), medium
 
 
-def verb_lemma_of(tok: Token) -> str:
-    low = tok.lower_
-    return {"quoted": "quote", "quotes": "quote", "quoting": "quote", "cited": "cite", "cites": "cite",
-            "citing": "cite"}.get(low, low)
+# joint speakers beyond the first: "X, Y, Z and W said" is already a rare summit line
+_MAX_CO_SPEAKERS = 4
 
 
 def _co_speakers(subj: Token, base: int) -> list[Span]:
     """The other conjuncts of a coordinated subject: "Y" (and "Z") of "X and Y announced"."""
     out: list[Span] = []
     node = subj
-    for _ in range(4):
+    for _ in range(_MAX_CO_SPEAKERS):
         nxt = [c for c in node.children if c.dep_ == "conj" and c.tag_ in _NOMINAL]
         if not nxt:
             break
@@ -169,7 +190,7 @@ def _inverted_speaker(verb: Token, base: int, quoted: list[Span]) -> Token | Non
     depth = 0
     found: Token | None = None
     for t in verb.doc[:verb.i]:
-        if any(q.start <= base + t.idx < q.end for q in quoted) or t.text in "“”\"":
+        if _in_quotes(base + t.idx, quoted) or t.text in "“”\"":
             found, depth = None, 0
             continue
         depth += t.text == "("
@@ -188,7 +209,7 @@ def _attribution(tok: Token, cue_span: Span, cue_text: str, base: int,
                  content: Span | None = None, quoted: list[Span] | None = None) -> Attribution:
     """The attribution of a cue: speaker (and co-speakers) from the parse, a relaying medium."""
     subj = speaker_token(tok)
-    if subj is not None and quoted and any(q.start <= base + subj.idx < q.end for q in quoted):
+    if subj is not None and quoted and _in_quotes(base + subj.idx, quoted):
         subj = _inverted_speaker(tok, base, quoted)  # never a word of the quotation itself
     via: Token | None = None
     relay = _relay(tok)
@@ -196,11 +217,11 @@ def _attribution(tok: Token, cue_span: Span, cue_text: str, base: int,
         subj, via = relay
     else:
         objs = [c for c in tok.children if c.dep_ in ("dative", "dobj")]
-        if verb_lemma(tok.text) in ("tell", "told") and objs and _is_medium(objs[0]):
+        if verb_lemma(tok.text) in TELLING and objs and _is_medium(objs[0]):
             via = objs[0]
     if via is not None and not _is_medium(via) and relay is None:
         via = None
-    if via is not None and via.lower_ in _MEDIA_NOUNS and via.i + 1 < len(via.doc) and \
+    if via is not None and via.lower_ in MEDIA_NOUNS and via.i + 1 < len(via.doc) and \
             via.doc[via.i + 1].tag_ in ("NNP", "NNPS"):
         via = via.doc[via.i + 1]  # "the state news agency MTI": the agency's name
     att = Attribution(cue_span, cue_text, mention_span(subj, base) if subj is not None else None, content,
@@ -283,134 +304,196 @@ def _complement(verb: Token) -> list[Token]:
     return []
 
 
-def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
-    """Reported-speech attributions in the sentence ``doc`` (document offset ``base``)."""
+def _in_quotes(pos: int, quoted: list[Span]) -> bool:
+    """Whether document offset ``pos`` falls inside one of the quotations."""
+    return any(q.start <= pos < q.end for q in quoted)
+
+
+def _first_token_from(doc: Doc, char: int) -> Token | None:
+    """The first token starting at or after sentence offset ``char``."""
+    return next((t for t in doc if t.idx >= char), None)
+
+
+def _according_to_frames(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """ "According to X, …" / "…, according to X": the frame's object speaks, the rest is said."""
     found: list[Attribution] = []
-    used_content: list[Span] = []
-    text = doc.text
-
-    def in_quote(tok: Token) -> bool:
-        pos = base + tok.idx
-        return any(q.start <= pos < q.end for q in quoted)
-
-    # "according to X"
-    for m in ACCORDING_TO.finditer(text):
-        toks = [t for t in doc if t.idx >= m.start()]
-        if not toks or in_quote(toks[0]):
+    for m in ACCORDING_TO.finditer(doc.text):
+        first = _first_token_from(doc, m.start())
+        if first is None or _in_quotes(base + first.idx, quoted):
             continue
-        first = toks[0]
-        pobj = None
-        window = doc[first.i:first.i + 3]
-        pobj = next((g for t in window for g in t.children if g.dep_ == "pobj"), None)
-        if pobj is None:  # a misparse: take the head noun of the words after the frame
-            nouns = [t for t in doc[first.i + 1:first.i + 8] if t.tag_ in _NOMINAL
-                     and t.idx >= m.end()]
-            for t in nouns:
-                pobj = t
-                if t.i + 1 >= len(doc) or doc[t.i + 1].tag_ not in _NOMINAL:
-                    break
-        phrase_end = first.i + 1
-        if pobj is not None:
-            phrase_end = max(pobj.right_edge.i + 1, pobj.i + 1)
-        # the frame either opens the sentence or closes it (or sits in its middle)
+        source = _frame_object(doc, first, m.end())
+        phrase_end = max(source.right_edge.i + 1, source.i + 1) if source is not None else first.i + 1
+        # the frame either opens the sentence or closes it (or sits in its middle): the
+        # longer side is what was said
         before = _span_of(doc, 0, first.i, base)
         after = _span_of(doc, phrase_end, len(doc), base)
-        content = None
-        if after and (not before or (after.end - after.start) >= (before.end - before.start)):
-            content = after
-        elif before:
-            content = before
-        mention = mention_span(pobj, base) if pobj is not None else None
+        content = after if after and (not before or after.end - after.start >= before.end - before.start) \
+            else before
         if content:
-            found.append(Attribution(Span(base + m.start(), base + m.end()), m.group(0), mention,
-                                     content, according_to=True))
-            used_content.append(content)
+            mention = mention_span(source, base) if source is not None else None
+            found.append(Attribution(Span(base + m.start(), base + m.end()), m.group(0), mention, content,
+                                     according_to=True))
+    return found
 
-    # multiword cues whose complement follows the phrase
-    for m in MULTIWORD.finditer(text):
-        toks = [t for t in doc if t.idx >= m.start()]
-        if not toks or in_quote(toks[0]):
+
+# the object of "according to" hangs on one of the frame's words ("according", "to", or
+# "quoted" of "as quoted by")
+_FRAME_WORDS = 3
+# how far after the frame a misparsed object may stand ("according to Ukraine's deputy
+# foreign minister Ivan Petrenko": the name ends within a handful of words)
+_FRAME_OBJECT_REACH = 8
+
+
+def _frame_object(doc: Doc, first: Token, frame_end: int) -> Token | None:
+    """Who the frame starting at ``first`` cites: its prepositional object, or on a misparse
+    the last noun of the first run of nouns after the frame."""
+    window = doc[first.i:first.i + _FRAME_WORDS]
+    pobj = next((g for t in window for g in t.children if g.dep_ == "pobj"), None)
+    if pobj is not None:
+        return pobj
+    for t in doc[first.i + 1:first.i + _FRAME_OBJECT_REACH]:
+        if t.tag_ not in _NOMINAL or t.idx < frame_end:
             continue
-        verb = toks[0]
-        after_toks = [t for t in doc if t.idx >= m.end()]
-        if not after_toks:
+        pobj = t
+        if t.i + 1 >= len(doc) or doc[t.i + 1].tag_ not in _NOMINAL:
+            break
+    return pobj
+
+
+def _multiword_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
+    """ "drew attention to the fact that …", "made it clear that …": the clause after the phrase."""
+    found: list[Attribution] = []
+    for m in MULTIWORD.finditer(doc.text):
+        verb = _first_token_from(doc, m.start())
+        if verb is None or _in_quotes(base + verb.idx, quoted):
             continue
-        k = after_toks[0].i
-        if doc[k].lower_ == "that":
+        after = _first_token_from(doc, m.end())
+        if after is None:
+            continue
+        k = after.i
+        if after.lower_ == "that":
             k += 1
-        elif not m.group(0).lower().startswith(("drew", "draws", "draw", "told", "tells", "tell")) and doc[k].lower_ not in ("that",):
-            continue  # "expressed his confidence in X" is not a statement
-        if m.group(0).lower().startswith(("told", "tells", "tell")) and doc[after_toks[0].i].lower_ != "that":
-            continue  # handled by the verb path when the parse finds the clause
+        elif not m.group(0).lower().startswith(NO_THAT_MULTIWORD):
+            # "expressed his confidence in X" is no statement; "told reporters" without
+            # "that" is left to the verb recogniser, which finds its clause in the parse
+            continue
         content = _span_of(doc, k, len(doc), base)
         if content:
             found.append(_attribution(verb, Span(base + m.start(), base + m.end()), m.group(0), base, content,
                                       quoted))
-            used_content.append(content)
+    return found
 
-    # speech verbs with a complement clause
+
+# shorter contents are fragments of a misparse, not something said
+_MIN_CONTENT_CHARS = 8
+_MIN_CONTENT_WORDS = 3
+# a content mostly inside one already found is the same statement found twice
+_SAME_CONTENT_OVERLAP = 0.8
+
+
+def _verb_cues(doc: Doc, base: int, quoted: list[Span], earlier: list[Attribution]) -> list[Attribution]:
+    """Speech verbs with their content clause ("noted that …", "…, he said", "X said Y")."""
+    found: list[Attribution] = []
     for tok in doc:
         rng = cue_of(tok)
-        if rng is None or in_quote(tok):
+        if rng is None or _in_quotes(base + tok.idx, quoted):
             continue
-        if any(a.cue_token == tok.i for a in found):
-            continue
-        lemma = verb_lemma(tok.text) or ""
-        cue_span = Span(base + doc[rng[0]].idx, base + doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text))
-        cue_text = text[doc[rng[0]].idx: doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)]
-        multi = MULTIWORD.match(text, tok.idx)
-        if multi:
-            cue_span, cue_text = Span(base + multi.start(), base + multi.end()), multi.group(0)
+        if any(a.cue_token == tok.i for a in earlier + found):
+            continue  # already a multiword cue
         subj = speaker_token(tok)
-        comps = _complement(tok)
-        content: Span | None = None
-        if comps:
-            comp = comps[0]
-            lo, hi = comp.left_edge.i, comp.right_edge.i + 1
-            if comp.i < tok.i:
-                # inverted: the content precedes the cue: stop before the subject/cue
-                hi = min(hi, tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else hi)
-            content = _span_of(doc, lo, hi, base)
-            if content is not None and comp.i < tok.i and not _adjacent(text, content.end - base, doc[hi].idx if hi < len(doc) else len(text)):
-                content = None
-        elif tok.dep_ in ("parataxis", "advcl", "conj") and tok.head.i < tok.i and lemma not in NEEDS_CLAUSE \
-                and cue_of(tok.head) is None:
-            # "The economy is strong, he said." parsed with the cue as an appendage
-            head = tok.head
-            lo = head.left_edge.i
-            hi = tok.left_edge.i
-            if subj is not None and subj.i < tok.i:
-                hi = min(hi, subj.left_edge.i)
-            content = _span_of(doc, lo, hi, base)
-            if content is not None and not _adjacent(text, content.end - base, doc[hi].idx if hi < len(doc) else len(text)):
-                content = None
-        elif tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and lemma not in NEEDS_CLAUSE \
-                and subj is not None and subj.i < tok.i and _parenthetical(doc, subj.left_edge.i, rng[1] - 1):
-            # "African-Americans, he said, can …": the sentence around the aside is the content
-            content = _span_of(doc, 0, len(doc), base)
-        elif tok.dep_ == "ROOT" and lemma not in NEEDS_CLAUSE:
-            # "X said Russia is …" misparsed: clause after the cue (with optional "that")
-            right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
-            if right and right[0].dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and not (
-                    right[0].dep_ == "advcl" and right[0].tag_ in ("VBG", "VBN")):  # "said, looking out …"
-                content = _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
-        that = _opening_that(doc, tok, rng[1]) if content is None and not comps else None
+        content = _verb_content(doc, tok, rng[1], subj, base)
+        if content is None or content.end - content.start < _MIN_CONTENT_CHARS:
+            continue
+        said = doc.text[content.start - base:content.end - base]
+        if len(said.split()) < _MIN_CONTENT_WORDS:
+            continue
+        if any(_overlap(content, a.content) > _SAME_CONTENT_OVERLAP for a in earlier + found if a.content):
+            continue
+        if verb_lemma(tok.text) in QUESTION_VERBS and _asking(tok, subj) and \
+                said.lower().startswith(QUESTION_WORDS):
+            continue  # "Asked whether …, X replied", "A journalist asked whether …": a question
+        cue_span, cue_text = _cue_extent(doc, tok, rng, base)
+        found.append(_attribution(tok, cue_span, cue_text, base, content, quoted))
+    return found
+
+
+def _cue_extent(doc: Doc, tok: Token, rng: tuple[int, int], base: int) -> tuple[Span, str]:
+    """Span and text of the cue headed by ``tok``: its token range, or the multiword cue
+    that starts at it ("drew attention to")."""
+    multi = MULTIWORD.match(doc.text, tok.idx)
+    if multi:
+        return Span(base + multi.start(), base + multi.end()), multi.group(0)
+    last = doc[rng[1] - 1]
+    return Span(base + tok.idx, base + last.idx + len(last.text)), doc.text[tok.idx:last.idx + len(last.text)]
+
+
+def _verb_content(doc: Doc, tok: Token, cue_end: int, subj: Token | None, base: int) -> Span | None:
+    """What the cue ``tok`` reports: its complement clause; else the clause the parser hung
+    it on; else the clause a "that" opens right after it."""
+    comps = _complement(tok)
+    if comps:
+        return _complement_content(doc, tok, comps[0], subj, base)
+    content = _attached_content(doc, tok, cue_end, subj, base)
+    if content is None:
+        that = _opening_that(doc, tok, cue_end)
         if that is not None:
             # "said (in a statement) that the sides had "shared concern" about …": a quotation in
             # the clause can make the parser hang its words on the verb; "that" still opens it
             content = _span_of(doc, that + 1, tok.right_edge.i + 1, base)
-        if content is None or content.end - content.start < 8:
-            continue
-        if len(text[content.start - base:content.end - base].split()) < 3:
-            continue
-        if any(_overlap(content, u) > 0.8 for u in used_content):
-            continue
-        if lemma in _QUESTION_VERBS and _asking(tok, subj) and \
-                text[content.start - base:content.end - base].lower().startswith(_QUESTION_WORDS):
-            continue  # "Asked whether …, X replied", "A journalist asked whether …": a question
-        found.append(_attribution(tok, cue_span, cue_text, base, content, quoted))
-        used_content.append(content)
-    # a cue inside another statement's content is part of what was said, not a new frame
+    return content
+
+
+def _complement_content(doc: Doc, tok: Token, comp: Token, subj: Token | None, base: int) -> Span | None:
+    """The complement clause; an inverted one ("…, said X") ends before the subject and cue."""
+    lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+    if comp.i > tok.i:
+        return _span_of(doc, lo, hi, base)
+    hi = min(hi, tok.i, subj.left_edge.i if subj is not None and subj.i < tok.i else hi)
+    return _content_before(doc, lo, hi, base)
+
+
+def _attached_content(doc: Doc, tok: Token, cue_end: int, subj: Token | None, base: int) -> Span | None:
+    """Content of a cue the parser did not give a clause: "The economy is strong, he said."
+    (the cue an appendage), "Farmers, he said, can …" (an aside), "X said Russia is …"."""
+    if verb_lemma(tok.text) in NEEDS_CLAUSE:
+        return None
+    subj_before = subj is not None and subj.i < tok.i
+    if tok.dep_ in ("parataxis", "advcl", "conj") and tok.head.i < tok.i and cue_of(tok.head) is None:
+        hi = tok.left_edge.i
+        if subj_before:
+            hi = min(hi, subj.left_edge.i)
+        return _content_before(doc, tok.head.left_edge.i, hi, base)
+    if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and subj_before \
+            and _parenthetical(doc, subj.left_edge.i, cue_end - 1):
+        return _span_of(doc, 0, len(doc), base)  # the sentence around the aside
+    if tok.dep_ == "ROOT":
+        return _clause_after_root(doc, tok, base)
+    return None
+
+
+def _clause_after_root(doc: Doc, tok: Token, base: int) -> Span | None:
+    """ "X said Russia is …" misparsed: the clause after the cue (with optional "that")."""
+    right = [c for c in tok.rights if c.dep_ not in ("punct", "prt", "npadvmod", "advmod", "prep", "dobj", "dative")]
+    if not right or right[0].dep_ not in ("ccomp", "xcomp", "parataxis", "advcl"):
+        return None
+    if right[0].dep_ == "advcl" and right[0].tag_ in ("VBG", "VBN"):
+        return None  # "said, looking out …"
+    return _span_of(doc, right[0].left_edge.i, right[-1].right_edge.i + 1, base)
+
+
+def _content_before(doc: Doc, lo: int, hi: int, base: int) -> Span | None:
+    """Tokens ``lo..hi`` as the content of a cue that follows them, only if nothing but
+    punctuation stands between them and the attribution ("…, he said")."""
+    content = _span_of(doc, lo, hi, base)
+    nxt = doc[hi].idx if hi < len(doc) else len(doc.text)
+    if content is not None and not _adjacent(doc.text, content.end - base, nxt):
+        return None
+    return content
+
+
+def _without_nested_cues(found: list[Attribution]) -> list[Attribution]:
+    """Drop an attribution whose cue lies inside another's content (it is part of what was
+    said, not a new frame), unless the two contain each other's cues."""
     return [a for a in found if not any(
         b is not a and b.content is not None and a.cue is not None
         and b.content.start <= a.cue.start < b.content.end
@@ -419,12 +502,15 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
 
 
 _ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "pobj", "det", "amod", "compound", "poss", "nummod"})
+# an adjunct between a cue and its "that" is short ("in a statement", "after the talks");
+# a "that" further on opens some other clause
+_THAT_REACH = 6
 
 
-def _opening_that(doc: Doc, verb: Token, start: int, reach: int = 6) -> int | None:
+def _opening_that(doc: Doc, verb: Token, start: int, reach: int = _THAT_REACH) -> int | None:
     """Index of the "that" opening a cue's clause, right after it or after a short adjunct
     of the verb ("said in a statement that", "told Agerpres after the talks that"), else None."""
-    telling = verb_lemma(verb.text) in ("tell", "told")
+    telling = verb_lemma(verb.text) in TELLING
     for k in range(start, min(len(doc), start + reach + 1)):
         tok = doc[k]
         if tok.lower_ == "that":
@@ -439,35 +525,18 @@ def _opening_that(doc: Doc, verb: Token, start: int, reach: int = 6) -> int | No
 def _addressee(tok: Token) -> bool:
     """Whom one tells something: a name, a medium, an audience, a pronoun ("told Agerpres",
     "told reporters", "told him"); never "the truth" of "tells the truth that"."""
-    return tok.tag_ in ("NNP", "NNPS", "PRP") or tok.lower_ in _AUDIENCES or tok.lower_ in _MEDIA_NOUNS
+    return tok.tag_ in ("NNP", "NNPS", "PRP") or tok.lower_ in AUDIENCES or tok.lower_ in MEDIA_NOUNS
 
 
-def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
-    """Speech cues outside quotations (for attributing direct quotes), content left empty."""
-    out: list[Attribution] = []
-    text = doc.text
-    for tok in doc:
-        rng = cue_of(tok)
-        if rng is None:
-            continue
-        pos = base + tok.idx
-        if any(q.start <= pos < q.end for q in quoted):
-            continue
-        cue_end_tok = doc[rng[1] - 1]
-        cue_span = Span(base + tok.idx, base + cue_end_tok.idx + len(cue_end_tok.text))
-        cue_text = text[tok.idx: cue_end_tok.idx + len(cue_end_tok.text)]
-        m = MULTIWORD.match(text, tok.idx)
-        if m:
-            cue_span = Span(base + m.start(), base + m.end())
-            cue_text = m.group(0)
-        out.append(_attribution(tok, cue_span, cue_text, base, quoted=quoted))
-    return out
+# an aside "…, the foreign minister of Ruritania said, …" is a handful of words; a longer
+# stretch between commas is a clause of its own
+_MAX_ASIDE_TOKENS = 8
 
 
 def _parenthetical(doc: Doc, lo: int, hi: int) -> bool:
     """Whether tokens ``lo..hi`` are an aside set off by commas inside the sentence."""
     return 0 < lo and hi + 1 < len(doc) - 1 and doc[lo - 1].text in (",", "—") and doc[hi + 1].text in (",", "—") \
-        and hi - lo <= 8
+        and hi - lo <= _MAX_ASIDE_TOKENS
 
 
 def _adjacent(text: str, end: int, nxt: int) -> bool:

@@ -180,16 +180,6 @@ def test_name_variants_and_offices_resolve(run_extract, text: str, speaker: str,
     assert len([s for s in result.speakers if s.kind == "person" and speaker.split()[-1] in s.name]) == 1
 
 
-@pytest.mark.parametrize(
-    ("raw", "clean"),
-    [("Sky's Anna Berg", "Anna Berg"), ("Latvia Ilze Ozola", "Ilze Ozola"), ("Peruvian Ana Quispe", "Ana Quispe")],
-)
-def test_names_lose_outlets_and_countries(raw: str, clean: str) -> None:
-    from app.extract.mentions import clean_name
-
-    assert clean_name(raw) == clean
-
-
 # 3. Descriptions ------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
