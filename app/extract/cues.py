@@ -60,6 +60,14 @@ MULTIWORD: Final[re.Pattern[str]] = re.compile(
 )
 
 ACCORDING_TO: Final[re.Pattern[str]] = re.compile(r"\b(?:according to|as quoted by|quoting)\b", re.I)
+# speech verbs as regex alternatives for rules that read text without a parse: an aside
+# inside a sentence (", the minister noted, …") and an attribution closing one ("…, he said")
+ASIDE_VERBS: Final[str] = r"(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)"
+ATTRIBUTION_VERBS: Final[str] = (
+    r"(?:said|says|added|adds|noted|notes|stressed|told\s+\w+|explained|"
+    r"emphasi[sz]ed|stated|announced|declared|underlined|pointed\s+out|insisted|argued)"
+)
+
 # multiword cues whose content may follow without "that" ("drew attention to the rise in …");
 # matched against the cue's lower-cased start
 NO_THAT_MULTIWORD: Final[tuple[str, ...]] = ("drew", "draws", "draw")

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from app.extract.cues import ASIDE_VERBS, ATTRIBUTION_VERBS
 from app.extract.instruments import Mention, find_named, find_references, find_unnamed, title_key
 from app.extract.parties import explicit_parties, leader_parties, sentence_index, speaks_of_sides, talks_sides
 from app.extract.principles import find_principles
@@ -59,8 +60,10 @@ _ROMAN: Final[dict[str, int]] = {
 }
 
 _PARTS = r"(?:paragraph|article|point|section|clause|provision|chapter|part|item|principle|preamble)"
-_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d+(?:st|nd|rd|th))"
-_NUM = r"(?:\d+(?:\.\d+)?(?:\(\w+\))?|[IVX]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_ORD = rf"(?:{'|'.join(_ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))"
+_NUM = rf"(?:\d+(?:\.\d+)?(?:\(\w+\))?|[IVX]+|{'|'.join(_CARDINAL_WORDS)})"
+# a numbered part of an instrument: "the second article", "Article 5", "paragraph 3(b)"
+_NUMBERED_PART = rf"(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
 _PART_BEFORE = re.compile(
     rf"(?:\b(?:the|its|their)\s+)?(?:(?P<ow>{_ORD})\s+{_PARTS}s?|{_PARTS}\s+(?P<num>{_NUM})|the\s+preamble)"
     r"\s+(?:of|to|in)\s+(?:the\s+)?$",
@@ -86,7 +89,7 @@ _PROVISION_VERB = (
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:,\s*(?:signed|concluded|adopted|which|reached|agreed)\b[^,.;!?]{0,100},\s*|"
-    r",\s*(?:[\w’'-]+\s+){1,7}?(?:noted|said|added|stressed|recalled|explained|pointed\s+out|believe[sd]?)\s*,\s*)?"
+    rf",\s*(?:[\w’'-]+\s+){{1,7}}?{ASIDE_VERBS}\s*,\s*)?"
     r"(?:(?:also|further|explicitly|clearly|specifically|expressly|notably|will|would|shall|"
     r"in\s+particular,?)\s+)*"
     rf"(?P<verb>{_PROVISION_VERB})\b(?:\s+that\b)?\s+",
@@ -122,7 +125,7 @@ _SEGMENT_BREAK = re.compile(r",\s+(?:while|whereas)\s+|;\s+", re.IGNORECASE)
 # A numbered part with no instrument named: "Its eighth article stipulates …", "The second
 # article provides for …", "Under Article 4, …" — it belongs to the instrument last spoken of.
 _PART_SUBJECT = re.compile(
-    rf"(?:(?:the|its|their)\s+)?(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))"
+    rf"(?:(?:the|its|their)\s+)?{_NUMBERED_PART}"
     r"(?:\s+of\s+(?:it|the\s+(?:document|text)))?(?=\s)",
     re.IGNORECASE,
 )
@@ -134,7 +137,7 @@ _PART_FRAME = re.compile(
 )
 _WHICH = re.compile(r"\s*,\s*which\s+", re.IGNORECASE)
 # "the treaty's Article 3 stipulates …", "the declaration's second paragraph …".
-_POSSESSIVE_PART = re.compile(rf"[’']s\s+(?:(?P<ow>{_ORD})\s+{_PARTS}|{_PARTS}\s+(?P<num>{_NUM}))\b", re.IGNORECASE)
+_POSSESSIVE_PART = re.compile(rf"[’']s\s+{_NUMBERED_PART}\b", re.IGNORECASE)
 # An instrument followed by a participle of content ("a declaration proclaiming …").
 _PARTICIPLE_AFTER = re.compile(
     r"\s*,?\s*(?:providing\s+for|proclaiming|stipulating|envisaging|setting\s+out|laying\s+down|calling\s+for|"
@@ -169,8 +172,7 @@ _LEADING_ADVERBIAL = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION_TAIL = re.compile(
-    r",\s+[^,]{1,60}?\s+(?:said|says|added|adds|noted|notes|stressed|told\s+\w+|explained|"
-    r"emphasi[sz]ed|stated|announced|declared|underlined|pointed\s+out|insisted|argued)\b[^,]*$",
+    rf",\s+[^,]{{1,60}}?\s+{ATTRIBUTION_VERBS}\b[^,]*$",
     re.IGNORECASE,
 )
 _CLOSING = " \t\n.!?;:,\"“”«»'’‘"
@@ -467,12 +469,17 @@ def _content_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+# a provision states something: at least a subject and a verb ("Trade grows")
+_MIN_CLAUSE_CHARS = 3
+_MIN_CLAUSE_WORDS = 2
+
+
 def _make(text: str, start: int, limit: int, ordinal: int | None) -> Clause | None:
     """A clause over ``[start, content end)``, or None when too short to be a provision."""
     while start < limit and text[start].isspace():
         start += 1
     end = _content_end(text, start, limit)
-    if end - start < 3 or len(text[start:end].split()) < 2:
+    if end - start < _MIN_CLAUSE_CHARS or len(text[start:end].split()) < _MIN_CLAUSE_WORDS:
         return None
     body = text[start:end]
     return Clause(text=body, start_char=start, end_char=end, ordinal=ordinal, principles=find_principles(body))

@@ -16,6 +16,18 @@ from app.extract.types import Span
 
 _NAMING_BEFORE = re.compile(r"(?:so-called|dubbed|titled|entitled|named|called|nicknamed|known as|labell?ed|termed|headlined|the word|the term|the phrase)\s*$", re.I)
 _WORD = re.compile(r"[\w’'-]+")
+# "so-called", "dubbed" and the like stand right before the quote they name
+_NAMING_REACH = 30
+# fewer words say nothing: a scare-quoted word or pair ("a “special operation”")
+_MIN_STATEMENT_WORDS = 3
+# a capitalised run this short without sentence punctuation is a title, not speech
+_MAX_TITLE_WORDS = 8
+# an attribution between two parts of one quote is short: "X," the minister said, "Y."
+_MAX_ATTRIBUTION_CHARS = 140
+_MAX_ATTRIBUTION_WORDS = 8
+_MAX_ATTRIBUTION_SENTENCE_WORDS = 16  # "X," he said on Monday after the talks. "Y."
+# a quote shorter than this reads as borrowed words, not a sentence of its own
+_MIN_SENTENCE_WORDS = 6
 
 
 @dataclass(slots=True)
@@ -45,13 +57,13 @@ def is_statement_quote(text: str, quote: Quote) -> bool:
     """Whether a quoted passage is speech rather than a title or a scare-quoted phrase."""
     content = text[quote.inner.start:quote.inner.end]
     words = _WORD.findall(content)
-    if len(words) < 3:
+    if len(words) < _MIN_STATEMENT_WORDS:
         return False
-    before = text[max(0, quote.outer.start - 30):quote.outer.start]
+    before = text[max(0, quote.outer.start - _NAMING_REACH):quote.outer.start]
     if _NAMING_BEFORE.search(before):
         return False
     # a title: Every Main Word Capitalised, no sentence punctuation
-    if len(words) <= 8 and not re.search(r"[.!?,;]", content):
+    if len(words) <= _MAX_TITLE_WORDS and not re.search(r"[.!?,;]", content):
         caps = sum(1 for w in words if w[:1].isupper())
         if caps >= len(words) - 1 and caps >= 2:
             return False
@@ -82,16 +94,16 @@ def interruption(text: str, first: DirectQuote, second: DirectQuote) -> bool:
     if first.paragraph != second.paragraph or first.outer.end >= second.outer.start:
         return False
     between = text[first.outer.end:second.outer.start]
-    if len(between) > 140 or "\n" in between or any(ch in DOUBLE_MARKS for ch in between):
+    if len(between) > _MAX_ATTRIBUTION_CHARS or "\n" in between or any(ch in DOUBLE_MARKS for ch in between):
         return False
     end_of_first = text[first.parts[-1].end:first.outer.end + 1]
     if not re.search(r"[,—–-]", end_of_first + between[:2]):
         return False
     words = len(_WORD.findall(between))
     if re.search(r",\s*$|:\s*$", between):
-        return words <= 8
+        return words <= _MAX_ATTRIBUTION_WORDS
     # the quote resumes after the attribution sentence ends
-    return bool(re.search(r"\.\s+$", between)) and words <= 16 and CUE_HINT.search(between) is not None
+    return bool(re.search(r"\.\s+$", between)) and words <= _MAX_ATTRIBUTION_SENTENCE_WORDS and CUE_HINT.search(between) is not None
 
 
 def weak_fragment(text: str, parts: list[Span], attributed: bool, floating: bool) -> bool:
@@ -103,9 +115,9 @@ def weak_fragment(text: str, parts: list[Span], attributed: bool, floating: bool
     """
     body = " ".join(text[p.start:p.end] for p in parts)
     words = len(_WORD.findall(body))
-    fragment = body[:1].islower() or words < 6
+    fragment = body[:1].islower() or words < _MIN_SENTENCE_WORDS
     if not attributed and not floating:
         return True
     if floating and not attributed:
         return fragment
-    return body[:1].islower() and words < 6
+    return body[:1].islower() and words < _MIN_SENTENCE_WORDS

@@ -41,6 +41,15 @@ LEADER_TITLES = frozenset({"president", "prime minister", "chancellor", "king", 
                            "emir", "sultan", "leader", "emperor", "sheikh"})
 
 
+# how far left of a name its title and nationality may reach ("Azerbaijani Deputy Foreign
+# Minister …")
+_TITLE_REACH = 60
+# longer "names" are NER runs over a phrase ("Ilham Aliyev and Vladimir Putin Said …")
+_MAX_NAME_WORDS = 5
+# shorter first names differ by one letter too often to be one name ("Ana"/"Ina")
+_MIN_SPELLING_LEN = 4
+
+
 @dataclass(slots=True)
 class PersonMention:
     """One naming of a person: the full surface (with title) and the bare name."""
@@ -81,7 +90,7 @@ def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
     name = clean_name(raw)
     if not name or not any(c.isupper() for c in name[:1]) or len(name) < 2:
         return None
-    if any(ch in name for ch in "@#/\n") or len(name.split()) > 5:
+    if any(ch in name for ch in "@#/\n") or len(name.split()) > _MAX_NAME_WORDS:
         return None
     if country_for_demonym(name) or canonical_country(name):
         return None  # "Moldovan", "Georgia": a fragment, never a speaker's name
@@ -92,7 +101,7 @@ def person_from_entity(text: str, start: int, end: int) -> PersonMention | None:
     inside = _TITLE_INSIDE.match(raw)
     if inside:
         title = _norm_title(inside.group("title"))
-    left = text[max(0, start - 60):start]
+    left = text[max(0, start - _TITLE_REACH):start]
     hon = HONORIFIC.search(left)
     if hon:
         gender = "m" if hon.group(1).lower() in ("mr", "mister") else "f"
@@ -204,7 +213,7 @@ def name_variants(name: str) -> set[str]:
 
 def _spelling_variant(a: str, b: str) -> bool:
     """Two transliterations of one first name: "Sergei"/"Sergey", "Mohammed"/"Mohamed"."""
-    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+    if a == b or a[:1] != b[:1] or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < _MIN_SPELLING_LEN:
         return False
     # one substitution, insertion or deletion apart
     i = 0

@@ -17,7 +17,7 @@ from typing import Final
 
 from app.extract.geo import canonical_party, country_for_demonym
 from app.extract.mentions import LEADER_TITLES
-from app.extract.signing import SIGNING
+from app.extract.signing import ARTICLE, LIST_JOINER, SIGNING
 from app.extract.types import Speaker
 
 # Who can commit a country to an instrument: its leaders (the mentions stage's table) and
@@ -49,8 +49,7 @@ _TALKS_WITH = re.compile(r"\s+(?:with|between)\s+(?P<who>[^,;.!?]{1,120})")
 BOUND = re.compile(r"\b(?:(?:are|is|remain|remains|were|became|become)\s+(?:\w+\s+)?(?:bound\s+by|part(?:y|ies)\s+to|signator(?:y|ies)\s+(?:to|of)))\b",
                    re.IGNORECASE)
 # Only other instruments (masked) between the verb and this one.
-_OTHER_NAMES = re.compile(r"^\s*(?:(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|"
-                          r"\balong\s+with\b|\balongside\b)\s*)*(?:the\s+|a\s+|an\s+)?(?:\d{4}\s+)?$")
+_OTHER_NAMES = re.compile(rf"^\s*(?:{ARTICLE}?(?:\d{{4}}\s+)?X+\s*{LIST_JOINER}\s*)*{ARTICLE}?(?:\d{{4}}\s+)?$")
 # Phrases that stand for the sides of the talks without naming them.
 SIDES = re.compile(
     r"\b(?:(?:the\s+(?:two|three|four|five)|both|all\s+three)\s+(?:countries|states|sides|parties|leaders|presidents|governments|nations|"

@@ -36,6 +36,12 @@ _VERB_AFTER = re.compile(
     r"(?P<rest>[^.;!?]{0,40})",
     re.IGNORECASE,
 )
+# Words that join instrument names in a list ("the Treaty on A and the Protocol on B").
+LIST_JOINER = r"(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b)"
+# An optional article before a name.
+ARTICLE = r"(?:the\s+|a\s+|an\s+)"
+# Masked names ("X") listed one after another, up to the article of the next one.
+_MASKED_LIST = rf"(?:{ARTICLE}?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*{ARTICLE}?$"
 _JOINT = re.compile(r"joint\b|communiqu", re.IGNORECASE)
 # A joint text that opens its sentence as the frame ("In a joint statement, the sides …").
 IN_A = re.compile(r"^\s*(?:[A-Z]\w+,\s*)?in\s+(?:a|an|their)\s+$", re.IGNORECASE)
@@ -48,7 +54,7 @@ _DATED_AFTER = re.compile(r"\s*,?\s*(?:(?:on|in)\s+\w+\s+\d{1,2},?\s+|in\s+|back
 # A gap that still leaves the mention the object of the verb: no preposition of its own.
 # (other instruments in the gap are masked as one capitalised word beforehand).
 _GAP_OK = re.compile(
-    r"^(?:\s*(?:,|\band\b|\bas\s+well\s+as\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
+    rf"^(?:\s*(?:{LIST_JOINER}|\balso\b|\bon\s+\w+day\b|\bthe\b|\ba\b|\ban\b|\btwo\b|"
     r"\bthree\b|\bboth\b|\bnew\b|\bjoint\b|\bbilateral\b|\btrilateral\b|\bintergovernmental\b|X+(?!X))\s*)*$"
 )
 
@@ -59,7 +65,7 @@ _APPOSITION_GAP = re.compile(
     r"^\s*(?:the\s+|two\s+|three\s+|four\s+|several\s+|a\s+number\s+of\s+|a\s+package\s+of\s+)?"
     r"(?:[\w-]+\s+){0,3}(?:documents|protocols|agreements|treaties|memoranda|memorandums|declarations|"
     r"conventions|accords|instruments|texts|roadmaps|programmes)\b[^.;!?]{0,100}?[,:—–]\s*"
-    r"(?:(?:the\s+|a\s+|an\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*(?:the\s+|a\s+|an\s+)?$",
+    + _MASKED_LIST,
     re.IGNORECASE,
 )
 
@@ -76,7 +82,7 @@ SIGNING = re.compile(rf"\b{SIGNING_VERB}\b", re.IGNORECASE)
 # "a number of documents were signed, including the Joint Statement on …".
 _INCLUDING_GAP = re.compile(
     r"^[^.;!?]{0,60}?\b(?:including|among\s+them|among\s+which|namely|such\s+as)\b\s*:?\s*"
-    r"(?:(?:the\s+|a\s+|an\s+)?X+\s*(?:,|\band\b|\bas\s+well\s+as\b)\s*)*(?:the\s+|a\s+|an\s+)?$",
+    + _MASKED_LIST,
     re.IGNORECASE,
 )
 
