@@ -86,6 +86,13 @@ def countries_in(fragment: str) -> set[str]:
     return found
 
 
+def _subject_before(text: str, s_start: int, verb_start: int) -> str:
+    """The words of a sentence before its verb, less an opening adverbial ("After the talks, …")."""
+    subject = text[s_start:verb_start]
+    lead = _LEADING_ADVERBIAL.match(subject)
+    return subject[lead.end():] if lead else subject
+
+
 def explicit_parties(
     text: str, masked: str, s_start: int, s_end: int, start: int, end: int, named: bool
 ) -> set[str]:
@@ -108,9 +115,7 @@ def explicit_parties(
             signed = bound
     gap = masked[signed.end() : start] if signed else ""
     if signed and (gap.strip(" ,").count(" ") <= 3 or _OTHER_NAMES.match(gap)):
-        subject = text[s_start : signed.start()]
-        lead = _LEADING_ADVERBIAL.match(subject)
-        subject = subject[lead.end() :] if lead else subject
+        subject = _subject_before(text, s_start, signed.start())
         clause = list(re.finditer(r"\b(?:that|which|who|after|when|while)\b", subject))
         if clause and clause[-1].group() == "that":
             subject = subject[clause[-1].end() :]  # "The minister noted that Norland and Sudmark are bound by …"
@@ -187,9 +192,7 @@ def talks_sides(text: str, bounds: Sequence[tuple[int, int]]) -> set[str]:
         verb = _MEETING.search(text, s_start, s_end)
         if not verb:
             continue
-        subject = text[s_start : verb.start()]
-        lead = _LEADING_ADVERBIAL.match(subject)
-        found = countries_in(subject[lead.end() :] if lead else subject)
+        found = countries_in(_subject_before(text, s_start, verb.start()))
         partner = _TALKS_WITH.match(text, verb.end(), s_end)
         if partner:
             found |= countries_in(partner.group("who"))

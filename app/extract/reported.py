@@ -8,6 +8,8 @@ that …", "expressed his confidence that …"). Returned offsets are document o
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -314,13 +316,19 @@ def _first_token_from(doc: Doc, char: int) -> Token | None:
     return next((t for t in doc if t.idx >= char), None)
 
 
+def _unquoted_matches(pattern: re.Pattern[str], doc: Doc, base: int,
+                      quoted: list[Span]) -> Iterator[tuple[re.Match[str], Token]]:
+    """Matches of a cue pattern in the sentence with their first token, outside quotations."""
+    for m in pattern.finditer(doc.text):
+        first = _first_token_from(doc, m.start())
+        if first is not None and not _in_quotes(base + first.idx, quoted):
+            yield m, first
+
+
 def _according_to_frames(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
     """ "According to X, …" / "…, according to X": the frame's object speaks, the rest is said."""
     found: list[Attribution] = []
-    for m in ACCORDING_TO.finditer(doc.text):
-        first = _first_token_from(doc, m.start())
-        if first is None or _in_quotes(base + first.idx, quoted):
-            continue
+    for m, first in _unquoted_matches(ACCORDING_TO, doc, base, quoted):
         source = _frame_object(doc, first, m.end())
         phrase_end = max(source.right_edge.i + 1, source.i + 1) if source is not None else first.i + 1
         # the frame either opens the sentence or closes it (or sits in its middle): the
@@ -363,10 +371,7 @@ def _frame_object(doc: Doc, first: Token, frame_end: int) -> Token | None:
 def _multiword_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
     """ "drew attention to the fact that …", "made it clear that …": the clause after the phrase."""
     found: list[Attribution] = []
-    for m in MULTIWORD.finditer(doc.text):
-        verb = _first_token_from(doc, m.start())
-        if verb is None or _in_quotes(base + verb.idx, quoted):
-            continue
+    for m, verb in _unquoted_matches(MULTIWORD, doc, base, quoted):
         after = _first_token_from(doc, m.end())
         if after is None:
             continue
