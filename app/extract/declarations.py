@@ -224,12 +224,34 @@ def _cover(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
     return bounds
 
 
+_Resolved = list[tuple[Mention, str]]  # mentions in text order with their instrument's key
+
+
 def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> list[Declaration]:
+    """The recipe: resolve every mention to its instrument, mask them all, read each
+    sentence for parties and clauses, then decide status and parties per instrument."""
     named = find_named(text, bounds)
     if not named:
         return []
+    instruments, resolved = _resolve(text, bounds, named)
+    by_sentence = _by_sentence(bounds, resolved, instruments)
+    masked = mask(text, [(m.start, m.end) for m, _ in resolved])
+    for i, (s_start, s_end) in enumerate(bounds):
+        for m, key in by_sentence.get(i, []):
+            instruments[key].explicit_parties |= explicit_parties(
+                text, masked, s_start, s_end, m.start, m.end, m.named
+            )
+    _read_clauses(text, bounds, instruments, resolved, by_sentence)
+    return _declarations(text, bounds, speakers, instruments, resolved, masked)
+
+
+def _resolve(
+    text: str, bounds: list[tuple[int, int]], named: list[Mention]
+) -> tuple[dict[str, _Instrument], _Resolved]:
+    """Instruments by title key, and every mention resolved to one: named mentions, then
+    references ("the treaty", "the document") and "It" subjects to their antecedents."""
     instruments: dict[str, _Instrument] = {}
-    resolved: list[tuple[Mention, str]] = []
+    resolved: _Resolved = []
     for m in named:
         key = title_key(m.title or "")
         if key not in instruments:
@@ -245,15 +267,25 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
         if key is not None:
             resolved.append((ref, key))
     resolved.sort(key=lambda mk: mk[0].start)
+    return instruments, resolved
 
-    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
+
+def _by_sentence(bounds: list[tuple[int, int]], resolved: _Resolved,
+                 instruments: dict[str, _Instrument]) -> dict[int, _Resolved]:
+    """Mentions grouped by sentence index; each instrument learns where it is mentioned."""
+    by_sentence: dict[int, _Resolved] = {}
     for m, key in resolved:
         i = sentence_index(bounds, m.start)
         if i >= 0:
             by_sentence.setdefault(i, []).append((m, key))
             instruments[key].mention_sentences.add(i)
+    return by_sentence
 
-    masked = mask(text, [(m.start, m.end) for m, _ in resolved])
+
+def _read_clauses(text: str, bounds: list[tuple[int, int]], instruments: dict[str, _Instrument],
+                  resolved: _Resolved, by_sentence: dict[int, _Resolved]) -> None:
+    """Clauses of each sentence segment, for the instruments it mentions or, with none, for
+    the instrument last spoken of; a stretch of text becomes one clause at most."""
     taken: list[tuple[int, int]] = []
 
     def add(key: str, clause: Clause | None) -> None:
@@ -263,10 +295,6 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
 
     for i, (s_start, s_end) in enumerate(bounds):
         here = by_sentence.get(i, [])
-        for m, key in here:
-            instruments[key].explicit_parties |= explicit_parties(
-                text, masked, s_start, s_end, m.start, m.end, m.named
-            )
         for g_start, g_end in _segments(text, s_start, s_end):
             inside = [(m, key) for m, key in here if g_start <= m.start < g_end]
             found = False
@@ -279,6 +307,11 @@ def _find(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker]) -> 
                 if owner is not None:
                     add(owner, _part_clause(text, g_start, g_end))
 
+
+def _declarations(text: str, bounds: list[tuple[int, int]], speakers: list[Speaker],
+                  instruments: dict[str, _Instrument], resolved: _Resolved, masked: str) -> list[Declaration]:
+    """Each instrument with its status and parties: its own, those of leaders where it is
+    signed, or else the sides of the talks."""
     spans = {key: [(m.start, m.end) for m, k in resolved if k == key] for key in instruments}
     statuses = {key: status_of(masked, bounds, spans[key], text) for key in instruments}
     # leaders at the talks sign what is signed there, not what the text only recalls
