@@ -63,6 +63,15 @@ _PREPOSITIONS: Final[frozenset[str]] = frozenset(
 _CAPITAL_RUN = re.compile(r"[A-Z][\w.’'-]*(?:\s+(?:of\s+|the\s+)*[A-Z][\w.’'-]*)*")
 
 
+# names are tried longest first over at most this many capitalised words ("Federal Republic
+# of Germany"); a demonym is one or two ("Russian", "Costa Rican")
+_MAX_NAME_WORDS = 7
+_MAX_DEMONYM_WORDS = 2
+# a signing verb governs a mention a few words on ("signed on Monday the Treaty"); further
+# away, the words between name other instruments or start another phrase
+_MAX_GAP_SPACES = 3
+
+
 def countries_in(fragment: str) -> set[str]:
     """Countries and blocs named in a fragment, by name, formal name or demonym ("Russian-Azerbaijani")."""
     found: set[str] = set()
@@ -70,9 +79,9 @@ def countries_in(fragment: str) -> set[str]:
         words = [w.strip(".,’'") if not w.endswith(".") or w.count(".") < 2 else w for w in run.group().split()]
         i = 0
         while i < len(words):
-            for j in range(min(len(words), i + 7), i, -1):
+            for j in range(min(len(words), i + _MAX_NAME_WORDS), i, -1):
                 phrase = " ".join(words[i:j])
-                hit = canonical_party(phrase) or (country_for_demonym(phrase) if j - i <= 2 else None)
+                hit = canonical_party(phrase) or (country_for_demonym(phrase) if j - i <= _MAX_DEMONYM_WORDS else None)
                 if hit:
                     found.add(hit)
                     i = j
@@ -114,7 +123,7 @@ def explicit_parties(
         if signed is None or bound.start() > signed.start():
             signed = bound
     gap = masked[signed.end() : start] if signed else ""
-    if signed and (gap.strip(" ,").count(" ") <= 3 or _OTHER_NAMES.match(gap)):
+    if signed and (gap.strip(" ,").count(" ") <= _MAX_GAP_SPACES or _OTHER_NAMES.match(gap)):
         subject = _subject_before(text, s_start, signed.start())
         clause = list(re.finditer(r"\b(?:that|which|who|after|when|while)\b", subject))
         if clause and clause[-1].group() == "that":
