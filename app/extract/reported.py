@@ -72,10 +72,7 @@ def find_reported(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
 def find_cues(doc: Doc, base: int, quoted: list[Span]) -> list[Attribution]:
     """Speech cues outside quotations (for attributing direct quotes), content left empty."""
     out: list[Attribution] = []
-    for tok in doc:
-        rng = cue_of(tok)
-        if rng is None or _in_quotes(base + tok.idx, quoted):
-            continue
+    for tok, rng in _unquoted_cues(doc, base, quoted):
         cue_span, cue_text = _cue_extent(doc, tok, rng, base)
         out.append(_attribution(tok, cue_span, cue_text, base, quoted=quoted))
     return out
@@ -316,6 +313,14 @@ def _first_token_from(doc: Doc, char: int) -> Token | None:
     return next((t for t in doc if t.idx >= char), None)
 
 
+def _unquoted_cues(doc: Doc, base: int, quoted: list[Span]) -> Iterator[tuple[Token, tuple[int, int]]]:
+    """Speech verbs of the sentence outside quotations, each with its cue's token range."""
+    for tok in doc:
+        rng = cue_of(tok)
+        if rng is not None and not _in_quotes(base + tok.idx, quoted):
+            yield tok, rng
+
+
 def _unquoted_matches(pattern: re.Pattern[str], doc: Doc, base: int,
                       quoted: list[Span]) -> Iterator[tuple[re.Match[str], Token]]:
     """Matches of a cue pattern in the sentence with their first token, outside quotations."""
@@ -399,10 +404,7 @@ _SAME_CONTENT_OVERLAP = 0.8
 def _verb_cues(doc: Doc, base: int, quoted: list[Span], earlier: list[Attribution]) -> list[Attribution]:
     """Speech verbs with their content clause ("noted that …", "…, he said", "X said Y")."""
     found: list[Attribution] = []
-    for tok in doc:
-        rng = cue_of(tok)
-        if rng is None or _in_quotes(base + tok.idx, quoted):
-            continue
+    for tok, rng in _unquoted_cues(doc, base, quoted):
         if any(a.cue_token == tok.i for a in earlier + found):
             continue  # already a multiword cue
         subj = speaker_token(tok)
