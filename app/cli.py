@@ -249,12 +249,14 @@ def serve(
 
 
 def _extractor() -> Any:
+    """The extraction package (``extract``, ``extract_many``), or a one-line error when it
+    cannot be imported."""
     try:
-        from app import extract as engine
+        from app import extract as extractor
 
-        return engine
+        return extractor
     except ImportError as exc:
-        fail(f"extraction engine unavailable: {first_line(exc)}", 2)
+        fail(f"extractor unavailable: {first_line(exc)}", 2)
 
 
 def _extract_json(text: str) -> dict[str, Any]:
@@ -350,7 +352,7 @@ def parse_jsonl_item(line: str) -> tuple[Any, str]:
 
 
 def _extract_jsonl(files: list[Path]) -> None:
-    engine = _extractor()
+    extractor = _extractor()
     failed = 0
     batch: list[tuple[str, Any, str]] = []
 
@@ -359,14 +361,14 @@ def _extract_jsonl(files: list[Path]) -> None:
         if not batch:
             return
         try:
-            results = list(engine.extract_many([text for _, _, text in batch]))
+            results = list(extractor.extract_many([text for _, _, text in batch]))
         except Exception:
             results = []
         if len(results) != len(batch):  # isolate the failing document
             results = []
             for label, _, text in batch:
                 try:
-                    results.append(engine.extract(text))
+                    results.append(extractor.extract(text))
                 except Exception as exc:
                     typer.echo(f"error: {label}: extraction failed: {first_line(exc)}", err=True)
                     results.append(None)
@@ -449,9 +451,9 @@ def evaluate_command(
     try:
         from app.evaluate import evaluate, evaluate_declarations, format_declarations_report, format_report
 
-        engine = _extractor()
+        extractor = _extractor()
         part = "declarations" if declarations else "statements"
-        predictions = {doc["id"]: engine.extract(doc["text"]).to_json()[part] for doc in docs}
+        predictions = {doc["id"]: extractor.extract(doc["text"]).to_json()[part] for doc in docs}
         if declarations:
             report = evaluate_declarations(docs, predictions)
             typer.echo(dumps(report, indent=2) if as_json else format_declarations_report(report))

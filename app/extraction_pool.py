@@ -301,6 +301,6 @@ def extract_json(text: str) -> dict[str, Any]:
 
 def extract_document(text: str) -> Extraction:
     """A document to store: ``text`` extracted exactly as ``app.store.ingest_text`` would."""
-    from app import store
+    from app import documents
 
-    return store.run_extraction(store.normalise_text(text))
+    return documents.run_extractor(documents.normalise_text(text))

@@ -30,25 +30,21 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.db import make_engine
+from app.documents import parse_published_at
 from app.extraction_pool import ExtractionPool, ExtractionTimeout, extract_document
 from app.extract.types import Extraction
 from app.inputs import FetchPolicy, FieldMap, Incoming, InputError, count_documents, is_url, kind_of, read_inputs
 from app.migrate import migrate
-from app.models import Mention
-from app.store import IngestResult, delete_document, ingest_text, is_current, parse_published_at
+from app.store import IngestResult, ingest_text, is_current
 
 __all__ = [
     "BadFileError",
-    "IngestResult",
     "IngestSummary",
-    "delete_document",
     "discover",
     "ingest_paths",
-    "ingest_text",
-    "migrate",
     "read_document",
     "read_meta",
     "Shard",
@@ -215,7 +211,7 @@ class IngestSummary:
     reextracted: int = 0
     statements: int = 0
     quotes: int = 0
-    speakers: set[int] = field(default_factory=set)
+    speakers: set[int] = field(default_factory=set)  # the speakers the documents name
     declarations: int = 0
     clauses: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -227,11 +223,11 @@ class IngestSummary:
     def documents(self) -> int:
         return self.new + self.unchanged + self.reextracted
 
-    def add(self, name: str, result: IngestResult, speaker_ids: set[int]) -> None:
+    def add(self, name: str, result: IngestResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
         self.statements += result.statements
         self.quotes += result.quotes
-        self.speakers |= speaker_ids
+        self.speakers |= {speaker.id for speaker in result.speakers if speaker.mentioned}
         self.declarations += result.declarations
         self.clauses += result.clauses
         self.results.append((name, result))
@@ -310,7 +306,7 @@ def ingest_paths(
                         extraction=item.extraction.result() if item.extraction else None,
                         extractor=jobs.run if pool else None,
                     )
-                    summary.add(name, result, _speaker_ids(session, result.document_id))
+                    summary.add(name, result)
                 except Exception as exc:  # one document's failure must not stop the batch
                     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                     if not isinstance(exc, (InputError, ExtractionTimeout)):
@@ -451,9 +447,3 @@ def _read_ahead(
         if len(pending) > ahead:
             yield pending.popleft()
     yield from pending
-
-
-def _speaker_ids(session: Session, document_id: int) -> set[int]:
-    ids = set(session.exec(select(Mention.speaker_id).where(Mention.document_id == document_id)).all())
-    session.rollback()
-    return ids

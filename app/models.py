@@ -10,6 +10,7 @@ them in step inside the same transaction that writes the rows they summarise.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
@@ -39,6 +40,18 @@ def as_utc(moment: datetime) -> datetime:
 def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
     """An indexed integer foreign key column; deletes cascade in the database itself."""
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+def owner_key(target: str) -> Column:
+    """A foreign key that is part of the primary key, for rows that belong to one parent
+    row and have no id of their own; deleting the parent deletes them."""
+    return Column(Integer, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+
+
+def max_length(column: Any) -> int:
+    """The length of a string column (``max_length(Statement.via)``): what the store cuts
+    a longer value to, so the limit is written once, here."""
+    return int(column.type.length)
 
 
 class Document(SQLModel, table=True):
@@ -198,12 +211,8 @@ class StatementSpeaker(SQLModel, table=True):
         Index("ix_statement_speaker_speaker_id_published_at", "speaker_id", "published_at", "statement_id"),
     )
 
-    statement_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True)
-    )
-    speaker_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True)
-    )
+    statement_id: int = Field(sa_column=owner_key("statement.id"))
+    speaker_id: int = Field(sa_column=owner_key("speaker.id"))
     position: int = 0
     published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
@@ -246,9 +255,7 @@ class Declaration(SQLModel, table=True):
 class DeclarationParty(SQLModel, table=True):
     __tablename__ = "declaration_party"
 
-    declaration_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("declaration.id", ondelete="CASCADE"), primary_key=True)
-    )
+    declaration_id: int = Field(sa_column=owner_key("declaration.id"))
     party: str = Field(max_length=200)
     party_norm: str = Field(max_length=200, primary_key=True, index=True)
 
@@ -271,9 +278,7 @@ class Clause(SQLModel, table=True):
 class ClausePrinciple(SQLModel, table=True):
     __tablename__ = "clause_principle"
 
-    clause_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("clause.id", ondelete="CASCADE"), primary_key=True)
-    )
+    clause_id: int = Field(sa_column=owner_key("clause.id"))
     principle: str = Field(max_length=300)
     principle_norm: str = Field(max_length=300, primary_key=True, index=True)
 

@@ -24,7 +24,7 @@ from app.cursors import CursorCodec, bad_cursor
 from app.dates import parse_instant
 from app.models import Speaker, SpeakerAlias, as_utc
 from app.search import TextMatch, fts_driven, matches
-from app.speakers import norm
+from app.text import comparison_key
 from app.problems import invalid_parameter
 
 
@@ -69,7 +69,7 @@ def _exact(column: Any, value: Any) -> ColumnElement[bool]:
 @operator("norm")
 def _norm(column: Any, value: str) -> ColumnElement[bool]:
     """Equality against a ``*_norm`` column (already case-folded at write time)."""
-    return column == norm(value)
+    return column == comparison_key(value)
 
 
 @operator("iexact")
@@ -86,7 +86,7 @@ def _contains(column: Any, value: str) -> ColumnElement[bool]:
 
 @operator("norm_contains")
 def _norm_contains(column: Any, value: str) -> ColumnElement[bool]:
-    return column.like(_like_pattern(norm(value)), escape="\\")
+    return column.like(_like_pattern(comparison_key(value)), escape="\\")
 
 
 @operator("since")
@@ -115,7 +115,7 @@ def speaker_ids(value: str) -> Any:
     row_id = as_id(value)
     if row_id is not None:
         return select(Speaker.id).where(Speaker.id == row_id)
-    key = norm(value)
+    key = comparison_key(value)
     aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == key)
     return select(Speaker.id).where(
         or_(Speaker.slug == key.replace(" ", "-"), Speaker.name_norm == key, Speaker.id.in_(aliased))

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from app.extract.types import Speaker as ExtractedSpeaker
 from app.models import Speaker, SpeakerAlias
+from app.text import comparison_key
 
 # Words that may precede a surname without being part of the name ("President Aliyev").
 HONORIFICS = frozenset(
@@ -22,11 +23,6 @@ HONORIFICS = frozenset(
     "senator sen. governor gov. mayor minister chairman chairwoman ambassador judge justice "
     "rep. representative speaker deputy foreign defence defense".split()
 )
-
-
-def norm(value: str) -> str:
-    """Case-folded, whitespace-collapsed form used by every case-insensitive comparison."""
-    return " ".join(value.split()).casefold()
 
 
 def _is_proper_name(value: str) -> bool:
@@ -49,7 +45,7 @@ def _name_tokens(extracted: ExtractedSpeaker) -> list[str]:
 def _compatible(row: Speaker, extracted: ExtractedSpeaker) -> bool:
     if row.kind != extracted.kind:
         return False
-    return not (row.country and extracted.country and norm(row.country) != norm(extracted.country))
+    return not (row.country and extracted.country and comparison_key(row.country) != comparison_key(extracted.country))
 
 
 def _only(rows: list[Speaker], extracted: ExtractedSpeaker) -> Speaker | None:
@@ -64,7 +60,7 @@ def match_speaker(session: Session, extracted: ExtractedSpeaker) -> Speaker | No
         return row
     if not _is_proper_name(extracted.name):
         return None
-    key = norm(extracted.name)
+    key = comparison_key(extracted.name)
     aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == key)
     rows = session.exec(
         select(Speaker).where(or_(Speaker.name_norm == key, Speaker.id.in_(aliased)))  # type: ignore[union-attr]
@@ -87,5 +83,5 @@ def match_speaker(session: Session, extracted: ExtractedSpeaker) -> Speaker | No
     rows = session.exec(select(Speaker).where(Speaker.kind == "person", Speaker.name_norm == surname)).all()
     match = _only(list(rows), extracted)
     if match is not None:
-        match.name, match.name_norm = " ".join(tokens), norm(" ".join(tokens))
+        match.name, match.name_norm = " ".join(tokens), comparison_key(" ".join(tokens))
     return match

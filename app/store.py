@@ -2,28 +2,28 @@
 
 ``ingest_text`` and ``delete_document`` are the library entry points shared by the
 ``verbatim ingest`` command and the write API. Both commit on success and roll back
-everything they wrote on failure, so a document is never half-stored.
+everything they wrote on failure, so a document is never half-stored. What a document's
+text, hash, date and title are is decided elsewhere (``app.documents``,
+``app.extract.docinfo``); this module only writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from sqlalchemy import case, delete, func, update
+from sqlalchemy import case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from app.extract.docinfo import publication_moment
-from app.extract.layout import split_sentences
+from app import documents
+from app.extract.docinfo import fallback_title, publication_moment
 from app.extract.types import Clause as ExtractedClause
-from app.extract.types import Extraction, Span
+from app.extract.types import Extraction
 from app.extract.types import Speaker as ExtractedSpeaker
 from app.models import (
     Clause,
@@ -37,13 +37,14 @@ from app.models import (
     Statement,
     StatementSpeaker,
     as_utc,
+    max_length,
 )
 from app.provenance import grouping as quotations
-from app.speakers import match_speaker, norm
+from app.speakers import match_speaker
+from app.text import collapse_whitespace, comparison_key
 
 Status = Literal["new", "unchanged", "reextracted"]
 WRITE_ATTEMPTS = 4  # a concurrent writer may win a unique key (slug, sha256): retry the document
-TITLE_MAX = 160
 
 
 class DocumentGone(LookupError):
@@ -59,89 +60,39 @@ class WriteAbandoned(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
-class IngestResult:
-    """What happened to one document (counts describe what is now stored for it)."""
+class DocumentSpeaker:
+    """A speaker of a stored document: named in its text (``mentioned``), or only the first
+    speaker of one of its statements (an organisation: "the Kremlin said")."""
 
-    document_id: int
+    id: int
+    slug: str
+    name: str
+    mentioned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one document and what is now stored for it, taken inside the
+    write's transaction: the write API answers with it, ``verbatim ingest`` sums it."""
+
+    document: Document  # a detached copy of the stored row
     status: Status
-    statements: int = 0
-    quotes: int = 0
-    speakers: int = 0
+    speakers: tuple[DocumentSpeaker, ...] = ()  # by id
     declarations: int = 0
     clauses: int = 0
 
+    @property
+    def document_id(self) -> int:
+        assert self.document.id is not None
+        return self.document.id
 
-# -- extraction seam (imported lazily: the engine is heavy and tests replace it) -------
+    @property
+    def statements(self) -> int:
+        return self.document.statement_count
 
-
-def extractor_version() -> str:
-    """The running engine's version; stored documents with another one are re-extracted."""
-    from app.extract import EXTRACTOR_VERSION
-
-    return EXTRACTOR_VERSION
-
-
-def run_extraction(text: str) -> Extraction:
-    from app.extract import extract
-
-    return extract(text)
-
-
-# -- text identity ---------------------------------------------------------------------
-
-
-def normalise_text(text: str) -> str:
-    """The canonical form we store and hash: NFC, ``\\n`` newlines, no BOM, no blank edges.
-
-    Only leading blank *lines* and trailing whitespace are removed, so offsets into a
-    file that starts with its first line are unchanged.
-    """
-    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-    while text.startswith("\n") or (text.split("\n", 1)[0].strip() == "" and "\n" in text):
-        text = text.split("\n", 1)[1]
-    return text
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def fallback_title(text: str, dateline: str | None) -> str:
-    """The first sentence after the dateline, made to read as a title.
-
-    The sentence's closing period goes (a card shows "…in Moscow, 22 Feb.", not "Moscow.,");
-    a long one is shortened at a word boundary with an ellipsis.
-    """
-    body = text
-    if dateline and body.startswith(dateline):
-        body = body[len(dateline) :]
-    body = " ".join(body.split())
-    end = len(body)
-    for sentence in split_sentences(body, Span(0, len(body))):  # knows "U.S.", "Mr.", initials
-        if sentence.end > 20:
-            end = sentence.end
-            break
-    title = body[:end]
-    if len(title) > TITLE_MAX:
-        cut = title[: TITLE_MAX - 1].rsplit(" ", 1)[0]
-        return cut.rstrip(",;:.-–— ") + "…"
-    last_word = title.rsplit(" ", 1)[-1]
-    if title.endswith(".") and not title.endswith("..") and "." not in last_word[:-1] and not last_word[-2:-1].isupper():
-        title = title[:-1]  # a sentence period, not "U.S." or "Gen. J. Smith Jr." style initials
-    return title
-
-
-def parse_published_at(value: str | datetime | None) -> datetime | None:
-    """ISO 8601 date or datetime, returned in UTC (a naive value is taken as UTC).
-
-    Converting to UTC matters on SQLite, which stores the wall time without its offset.
-    Raises ValueError for anything else.
-    """
-    if value is None or value == "":
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return as_utc(moment)
+    @property
+    def quotes(self) -> int:
+        return self.document.quote_count
 
 
 # -- public entry points ---------------------------------------------------------------
@@ -181,12 +132,12 @@ def ingest_text(
     answers False everything is rolled back and :class:`WriteAbandoned` is raised, so a
     caller that has given up (a timed-out request) never commits afterwards.
     """
-    text = normalise_text(text)
+    text = documents.normalise_text(text)
     if not text:
         raise ValueError("document is empty")
-    sha = text_sha256(text)
-    published = parse_published_at(published_at)
-    version = extractor_version()
+    sha = documents.text_sha256(text)
+    published = documents.parse_published_at(published_at)
+    version = documents.extractor_version()
 
     meta = _Meta(title=title, published_at=published, source=source, source_url=source_url,
                  default_source=default_source)
@@ -196,8 +147,9 @@ def ingest_text(
         raise DocumentGone(document_id)
     if existing is not None and existing.extractor_version == version and not reextract:
         try:
+            changed = _update_metadata(session, existing, meta)
             result = _unchanged(session, existing)
-            if _update_metadata(session, existing, meta):
+            if changed:
                 _commit(session, may_commit)  # e.g. a sidecar added or corrected since the last run
             else:
                 session.rollback()  # end the read transaction; nothing was written
@@ -208,7 +160,7 @@ def ingest_text(
     session.rollback()  # do not hold a snapshot (or a lock) while extracting
 
     if extraction is None:
-        extraction = (extractor or run_extraction)(text)
+        extraction = (extractor or documents.run_extractor)(text)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             result = _store(session, text, sha, version, extraction, meta, reextract=reextract, document_id=document_id)
@@ -241,12 +193,12 @@ def _commit(session: Session, may_commit: Callable[[], bool] | None) -> None:
 def is_current(session: Session, text: str) -> bool:
     """True when ``text`` is stored by the running extractor, so ingesting it again would
     not extract it (a parallel ingest need not send it to a worker). Ends the read."""
-    sha = text_sha256(normalise_text(text))
+    sha = documents.text_sha256(documents.normalise_text(text))
     try:
         version = session.exec(select(Document.extractor_version).where(Document.sha256 == sha)).first()
     finally:
         session.rollback()
-    return version == extractor_version()
+    return version == documents.extractor_version()
 
 
 def delete_document(session: Session, document_id: int) -> bool:
@@ -261,7 +213,7 @@ def delete_document(session: Session, document_id: int) -> bool:
         if document is None:
             session.rollback()
             return False
-        touched = _speakers_of(session, document_id)
+        touched = _speaker_ids_of(session, document_id)
         grouped = quotations.forget_document(session, document_id)
         _clear_children(session, document_id)
         session.exec(delete(Document).where(Document.id == document_id))  # type: ignore[arg-type]
@@ -338,10 +290,15 @@ def _update_metadata(session: Session, document: Document, meta: _Meta) -> bool:
 
 
 def _unchanged(session: Session, document: Document) -> IngestResult:
+    """The result for a document already stored by this extractor, read back."""
     assert document.id is not None
+    mentioned = select(Mention.speaker_id).where(Mention.document_id == document.id)
+    quoted = select(Statement.speaker_id).where(Statement.document_id == document.id)
     speakers = session.exec(
-        select(func.count(func.distinct(Mention.speaker_id))).where(Mention.document_id == document.id)
-    ).one()
+        select(Speaker.id, Speaker.slug, Speaker.name, Speaker.id.in_(mentioned))  # type: ignore[call-overload,union-attr]
+        .where(or_(Speaker.id.in_(mentioned), Speaker.id.in_(quoted)))  # type: ignore[union-attr]
+        .order_by(Speaker.id)
+    ).all()
     declarations = session.exec(
         select(func.count()).select_from(Declaration).where(Declaration.document_id == document.id)
     ).one()
@@ -349,14 +306,17 @@ def _unchanged(session: Session, document: Document) -> IngestResult:
         select(func.count()).select_from(Clause).where(Clause.document_id == document.id)
     ).one()
     return IngestResult(
-        document_id=document.id,
+        document=_detached(document),
         status="unchanged",
-        statements=document.statement_count,
-        quotes=document.quote_count,
-        speakers=speakers,
+        speakers=tuple(DocumentSpeaker(id, slug, name, bool(named)) for id, slug, name, named in speakers),
         declarations=declarations,
         clauses=clauses,
     )
+
+
+def _detached(document: Document) -> Document:
+    """A copy of the row as written, readable after the session has committed or closed."""
+    return Document(**document.model_dump())
 
 
 def _store(
@@ -384,7 +344,7 @@ def _store(
         return _unchanged(session, document)  # a concurrent run stored it meanwhile
 
     # a given date alone takes the time of a yearless dateline on that day ("22 Feb. 23:00")
-    published = publication_moment(meta.published_at, info.dateline) or parse_published_at(info.published_at)
+    published = publication_moment(meta.published_at, info.dateline) or documents.parse_published_at(info.published_at)
     status: Status = "new" if document is None else "reextracted"
     touched: set[int] = set()
     grouped: set[int] = set()
@@ -392,7 +352,7 @@ def _store(
         document = Document(sha256=sha, text=text, extractor_version=version)
     else:
         assert document.id is not None
-        touched = _speakers_of(session, document.id)
+        touched = _speaker_ids_of(session, document.id)
         grouped = quotations.quotations_of_document(session, document.id)
         _clear_details(session, document.id)  # statements, declarations, clauses are synced below
     if meta.title:
@@ -402,7 +362,7 @@ def _store(
     document.dateline = info.dateline
     document.location = info.location
     document.published_at = published if published is not None else document.published_at
-    document.source = (meta.source or info.source or document.source or meta.default_source or "")[:500] or None
+    document.source = _cut(meta.source or info.source or document.source or meta.default_source or "", Document.source) or None
     document.source_url = meta.source_url or document.source_url
     document.word_count = info.word_count or len(text.split())
     document.extractor_version = version
@@ -412,8 +372,9 @@ def _store(
     session.flush()
     assert document.id is not None
 
-    speaker_ids = _store_speakers(session, document.id, text, extraction.speakers)
-    _store_statements(session, document, extraction, speaker_ids)
+    speaker_rows = _store_speakers(session, document.id, text, extraction.speakers)
+    speaker_ids = {slug: row.id for slug, row in speaker_rows.items() if row.id is not None}
+    first_speakers = _store_statements(session, document, extraction, speaker_ids)
     quotations.sync_document(session, document.id, grouped)
     clauses = _store_declarations(session, document.id, extraction)
 
@@ -421,28 +382,38 @@ def _store(
     _recount_speakers(session, touched | current)
     _drop_orphans(session, touched - current)
     return IngestResult(
-        document_id=document.id,
+        document=_detached(document),
         status=status,
-        statements=document.statement_count,
-        quotes=document.quote_count,
-        speakers=len(set(speaker_ids.values())),
+        speakers=_named(extraction.speakers, speaker_rows, first_speakers),
         declarations=len(extraction.declarations),
         clauses=clauses,
     )
 
 
+def _named(
+    extracted: Iterable[ExtractedSpeaker], rows: dict[str, Speaker], first_speakers: set[int]
+) -> tuple[DocumentSpeaker, ...]:
+    """The document's speakers as just written: those with a mention, and the first speaker
+    of each statement (the same set ``_unchanged`` reads back from the rows)."""
+    by_id = {row.id: row for row in rows.values()}
+    mentioned = {rows[speaker.slug].id for speaker in extracted if speaker.mentions}
+    return tuple(DocumentSpeaker(id, by_id[id].slug, by_id[id].name, id in mentioned)  # type: ignore[arg-type]
+                 for id in sorted(mentioned | first_speakers))  # type: ignore[type-var]
+
+
 def _store_speakers(
     session: Session, document_id: int, text: str, speakers: Iterable[ExtractedSpeaker]
-) -> dict[str, int]:
-    """Insert or join each extracted speaker; returns the extraction slug → row id."""
-    ids: dict[str, int] = {}
+) -> dict[str, Speaker]:
+    """Insert or join each extracted speaker, with its mentions; returns the extraction
+    slug → its row."""
+    rows: dict[str, Speaker] = {}
     for extracted in speakers:
         row = match_speaker(session, extracted)
         if row is None:
             row = Speaker(
                 slug=extracted.slug,
                 name=extracted.name,
-                name_norm=norm(extracted.name),
+                name_norm=comparison_key(extracted.name),
                 kind=extracted.kind,
                 title=extracted.title,
                 country=extracted.country,
@@ -453,27 +424,27 @@ def _store_speakers(
         session.add(row)
         session.flush()
         assert row.id is not None
-        ids[extracted.slug] = row.id
+        rows[extracted.slug] = row
         _add_aliases(session, row, [extracted.name, *extracted.aliases])
         for span in extracted.mentions:
             session.add(
                 Mention(
                     document_id=document_id,
                     speaker_id=row.id,
-                    text=text[span.start : span.end][:300],
+                    text=_cut(text[span.start : span.end], Mention.text),
                     start_char=span.start,
                     end_char=span.end,
                 )
             )
     session.flush()
-    return ids
+    return rows
 
 
 def _add_aliases(session: Session, row: Speaker, aliases: Iterable[str]) -> None:
     known = set(session.exec(select(SpeakerAlias.alias_norm).where(SpeakerAlias.speaker_id == row.id)).all())
     for alias in aliases:
-        alias = " ".join(alias.split())[:300]
-        key = norm(alias)
+        alias = _cut(collapse_whitespace(alias), SpeakerAlias.alias)
+        key = comparison_key(alias)
         if key and key not in known:
             known.add(key)
             session.add(SpeakerAlias(speaker_id=row.id, alias=alias, alias_norm=key))  # type: ignore[arg-type]
@@ -481,8 +452,9 @@ def _add_aliases(session: Session, row: Speaker, aliases: Iterable[str]) -> None
 
 def _store_statements(
     session: Session, document: Document, extraction: Extraction, speaker_ids: dict[str, int]
-) -> None:
-    """Sync the document's statements with ``extraction``.
+) -> set[int]:
+    """Sync the document's statements with ``extraction``; returns the ids of the speakers
+    who are a statement's first (``statement.speaker_id``).
 
     Public ids live on in URLs, embedded cards and oEmbed iframes, so a statement whose
     identity (kind and span) is unchanged keeps its row and id and is updated in place;
@@ -499,16 +471,16 @@ def _store_statements(
             "speaker_id": speakers[0] if speakers else None,
             "kind": st.kind,
             "form": st.form,
-            "via": st.via[:200] if st.via else None,
+            "via": _cut(st.via, Statement.via) if st.via else None,
             "text": st.text,
             "start_char": st.start_char,
             "end_char": st.end_char,
             "fragments": [list(f) for f in st.fragments] if st.fragments else None,
             "cue": st.cue,
-            "cue_norm": norm(st.cue) if st.cue else None,
+            "cue_norm": comparison_key(st.cue) if st.cue else None,
             "cue_start": st.cue_start,
             "cue_end": st.cue_end,
-            "speaker_mention": st.speaker_mention[:300] if st.speaker_mention else None,
+            "speaker_mention": _cut(st.speaker_mention, Statement.speaker_mention) if st.speaker_mention else None,
             "speaker_mention_start": st.speaker_mention_start,
             "speaker_mention_end": st.speaker_mention_end,
             "confidence": st.confidence,
@@ -522,6 +494,7 @@ def _store_statements(
     stored.delete_rest(session, Statement)
     session.flush()
     _store_statement_speakers(session, document, rows)
+    return {speakers[0] for _, speakers in rows if speakers}
 
 
 def _store_statement_speakers(
@@ -552,19 +525,19 @@ def _store_declarations(session: Session, document_id: int, extraction: Extracti
     """
     stored = _Stored(
         session.exec(select(Declaration).where(Declaration.document_id == document_id).order_by(Declaration.id)).all(),  # type: ignore[arg-type]
-        lambda row: norm(row.title),
+        lambda row: comparison_key(row.title),
     )
     clause_total = 0
     for extracted in extraction.declarations:
         values = {
-            "title": extracted.title[:500],
-            "kind": extracted.kind[:40],
+            "title": _cut(extracted.title, Declaration.title),
+            "kind": _cut(extracted.kind, Declaration.kind),
             "status": extracted.status,
             "start_char": extracted.start_char,
             "end_char": extracted.end_char,
             "clause_count": len(extracted.clauses),
         }
-        declaration = stored.take(norm(values["title"]))
+        declaration = stored.take(comparison_key(values["title"]))
         declaration = _assign(declaration, values) if declaration else Declaration(document_id=document_id, **values)  # type: ignore[arg-type]
         session.add(declaration)
         session.flush()
@@ -639,18 +612,25 @@ def _assign(row: Row, values: dict[str, Any]) -> Row:
     return row
 
 
+def _cut(value: str, column: Any) -> str:
+    """``value`` no longer than the string ``column`` holds (PostgreSQL refuses a longer one)."""
+    return value[: max_length(column)]
+
+
 def _unique(values: Iterable[str]) -> list[tuple[str, str]]:
     """Values with their normalised key, first spelling wins (the key is a primary key)."""
     seen: dict[str, str] = {}
     for value in values:
-        value = " ".join(value.split())
-        key = norm(value)
+        value = collapse_whitespace(value)
+        key = comparison_key(value)
         if key and key not in seen:
             seen[key] = value
     return [(value, key) for key, value in seen.items()]
 
 
-def _speakers_of(session: Session, document_id: int) -> set[int]:
+def _speaker_ids_of(session: Session, document_id: int) -> set[int]:
+    """The speakers a document mentions or quotes (any position): those whose counters
+    and existence its rewrite or deletion may change."""
     mentioned = session.exec(select(Mention.speaker_id).where(Mention.document_id == document_id)).all()
     quoted = session.exec(
         select(StatementSpeaker.speaker_id).where(StatementSpeaker.statement_id.in_(_statement_ids(document_id)))  # type: ignore[attr-defined]
@@ -723,4 +703,4 @@ def _drop_orphans(session: Session, speaker_ids: set[int]) -> None:
         session.flush()
 
 
-__all__ = ["DocumentGone", "IngestResult", "WriteAbandoned", "delete_document", "ingest_text", "is_current", "normalise_text", "text_sha256"]
+__all__ = ["DocumentGone", "DocumentSpeaker", "IngestResult", "WriteAbandoned", "delete_document", "ingest_text", "is_current"]

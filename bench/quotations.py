@@ -37,7 +37,8 @@ def store(args: argparse.Namespace) -> None:
 
     from app.db import make_engine
     from app.migrate import migrate
-    from app.store import ingest_text, normalise_text
+    from app.documents import normalise_text
+    from app.store import ingest_text
     from ingest import generated  # bench/ingest.py
 
     texts = [generated(i) for i in range(args.docs)]

@@ -1,7 +1,7 @@
 """Ingestion: idempotency, re-extraction, strict file reading, rollback, shared speakers, deletion.
 
 Tests about *storage* use a scripted extractor (``scripted``) so they check this layer's
-rules, not the engine's output; the seed tests use the real engine.
+rules, not the extractor's output; the seed tests use the real extractor.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-import app.store as store
+import app.documents as documents
 from app.db import make_engine
+from app.documents import normalise_text
 from app.extract.types import DocumentInfo, Extraction, Span, Statement
 from app.extract.types import Clause as XClause
 from app.extract.types import Declaration as XDeclaration
@@ -36,8 +37,10 @@ from app.models import (
     SpeakerAlias,
     Statement as StatementRow,
     StatementSpeaker,
+    as_utc,
 )
-from app.store import delete_document, ingest_text, normalise_text
+from app.provenance import grouping
+from app.store import delete_document, ingest_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -89,7 +92,7 @@ def script(text: str, people: list[Person], quotes: list[tuple[str, str | None, 
 def scripted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Extraction]:
     """Register ``{text: Extraction}``; ingestion then "extracts" by lookup."""
     registry: dict[str, Extraction] = {}
-    monkeypatch.setattr(store, "run_extraction", lambda text: registry[text])
+    monkeypatch.setattr(documents, "run_extractor", lambda text: registry[text])
     return registry
 
 
@@ -113,7 +116,7 @@ def add_ab(registry: dict[str, Extraction]) -> None:
     )
 
 
-# -- the seed, with the real engine -----------------------------------------------------
+# -- the seed, with the real extractor --------------------------------------------------
 
 
 def test_seed_ingest_twice_changes_nothing(database_url: str) -> None:
@@ -150,7 +153,7 @@ def test_seed_ingest_twice_changes_nothing(database_url: str) -> None:
 def test_reextract_when_the_extractor_version_changes(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest_paths([SEEDS], database_url=database_url)
     before = counts(database_url)
-    monkeypatch.setattr(store, "extractor_version", lambda: "test-next")
+    monkeypatch.setattr(documents, "extractor_version", lambda: "test-next")
     summary = ingest_paths([SEEDS], database_url=database_url)
     assert (summary.reextracted, summary.new, summary.unchanged) == (1, 0, 0)
     assert counts(database_url) == before  # replaced, not duplicated
@@ -198,7 +201,7 @@ def test_decode_rejects_with_a_one_line_reason(data: bytes, reason: str) -> None
 
 def test_normalised_text_keeps_offsets_and_ignores_line_endings() -> None:
     assert normalise_text("\ufeffA said.\r\nB said.\r\n\r\n") == "A said.\nB said."
-    assert store.text_sha256(normalise_text("x\r\ny\n")) == store.text_sha256(normalise_text("x\ny"))
+    assert documents.text_sha256(normalise_text("x\r\ny\n")) == documents.text_sha256(normalise_text("x\ny"))
 
 
 def test_bad_files_are_reported_and_the_rest_is_stored(database_url: str, tmp_path: Path) -> None:
@@ -241,7 +244,7 @@ def test_sidecar_metadata_is_applied(database_url: str, tmp_path: Path, scripted
         assert document.published_at is not None and document.published_at.year == 2023
         statement = session.exec(select(StatementRow)).one()
         assert statement.published_at == document.published_at
-        assert store.as_utc(document.published_at).hour == 20  # 23:00+03:00, stored in UTC
+        assert as_utc(document.published_at).hour == 20  # 23:00+03:00, stored in UTC
     engine.dispose()
 
     # A corrected sidecar updates an unchanged document (and its statements' copy).
@@ -251,8 +254,8 @@ def test_sidecar_metadata_is_applied(database_url: str, tmp_path: Path, scripted
     engine = make_engine(database_url)
     with Session(engine) as session:
         document = session.exec(select(Document)).one()
-        assert document.title == "Renamed" and store.as_utc(document.published_at).year == 2024
-        assert store.as_utc(session.exec(select(StatementRow)).one().published_at).year == 2024
+        assert document.title == "Renamed" and as_utc(document.published_at).year == 2024
+        assert as_utc(session.exec(select(StatementRow)).one().published_at).year == 2024
     engine.dispose()
 
 
@@ -267,10 +270,11 @@ def test_a_failure_mid_document_leaves_the_database_unchanged(
         ingest_text(session, DOC_A)
     before = counts(database_url)
 
-    def boom(*args: object, **kwargs: object) -> int:
+    def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "_store_declarations", boom)  # after document, speakers, statements
+    # the store groups a document's quotes after writing it, its speakers and statements
+    monkeypatch.setattr(grouping, "sync_document", boom)
     with Session(engine) as session, pytest.raises(RuntimeError):
         ingest_text(session, DOC_B)
     assert counts(database_url) == before
@@ -284,14 +288,14 @@ def test_a_failure_mid_document_leaves_the_database_unchanged(
 
 def test_failing_file_in_a_batch_is_skipped(database_url: str, tmp_path: Path, scripted: dict[str, Extraction], monkeypatch: pytest.MonkeyPatch) -> None:
     add_ab(scripted)
-    real = store._store_statements
+    real = grouping.sync_document
 
-    def fail_on_b(session, document, extraction, speaker_ids):  # type: ignore[no-untyped-def]
-        if "Pashinyan" in document.text:
-            raise RuntimeError("simulated failure")
-        return real(session, document, extraction, speaker_ids)
+    def fail_on_b(session: Session, document_id: int, previous: set[int]) -> None:
+        if "Pashinyan" in session.get(Document, document_id).text:  # type: ignore[union-attr]
+            raise RuntimeError("simulated failure")  # after b's document, speakers, statements
+        real(session, document_id, previous)
 
-    monkeypatch.setattr(store, "_store_statements", fail_on_b)
+    monkeypatch.setattr(grouping, "sync_document", fail_on_b)
     (tmp_path / "a.txt").write_text(DOC_A, encoding="utf-8")
     (tmp_path / "b.txt").write_text(DOC_B, encoding="utf-8")
     summary = ingest_paths([tmp_path], database_url=database_url)
@@ -452,7 +456,7 @@ def test_reextraction_keeps_the_ids_of_unchanged_items(engine, database_url: str
                                   ("that talks went well", "that talks went well", "indirect"),
                                   ("spoke in Baku", "spoke in Baku", "indirect")],
                                  "declaration on allied cooperation", ["trade", "It also provides for mutual security"])
-    monkeypatch.setattr(store, "extractor_version", lambda: "test-next")
+    monkeypatch.setattr(documents, "extractor_version", lambda: "test-next")
     with Session(engine) as session:
         assert ingest_text(session, DOC_R).status == "reextracted"
 

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-import app.store as store
+import app.documents as documents
 from app.cli import app as cli
 from app.db import make_engine
 from app.ingest import Shard, ingest_paths
@@ -165,14 +165,11 @@ def test_racing_writers_keep_one_speaker_and_true_counters(database_url: str, mo
         t: script(t, [("jane-doe", "Jane Doe", None, ["President Jane Doe", "Jane Doe"])], [(f"Dock {i} is ready,", "jane-doe", "direct")])
         for i, t in enumerate(texts)
     }
-    monkeypatch.setattr(store, "run_extraction", registry.__getitem__)
-    recount = store._recount_speakers
+    monkeypatch.setattr(documents, "run_extractor", registry.__getitem__)
 
-    def slow_recount(session: Session, speaker_ids: set[int]) -> None:
-        recount(session, speaker_ids)
-        time.sleep(0.01)  # the counters are written, the transaction not yet committed
-
-    monkeypatch.setattr(store, "_recount_speakers", slow_recount)
+    def pause_before_commit() -> bool:
+        time.sleep(0.01)  # the rows and counters are written, the transaction not yet committed
+        return True
     migrate(database_url)
     engine = make_engine(database_url)
     start = threading.Barrier(2)
@@ -183,7 +180,7 @@ def test_racing_writers_keep_one_speaker_and_true_counters(database_url: str, mo
         try:
             with Session(engine) as session:
                 for t in order:
-                    ingest_text(session, t)
+                    ingest_text(session, t, may_commit=pause_before_commit)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 

@@ -1,5 +1,6 @@
-"""app/store.py: helpers that need no database, then what the store writes for joint
-statements, ``form``/``via`` and the document's source (on SQLite and PostgreSQL)."""
+"""app/store.py through its public functions (``ingest_text``, ``delete_document``): what it
+writes for joint statements, ``form``/``via`` and the document's source, what its result
+says, and values cut to their columns (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -16,46 +17,9 @@ from app.extract.types import DocumentInfo, Extraction, Span
 from app.extract.types import Speaker as XSpeaker
 from app.extract.types import Statement as XStatement
 from app.migrate import migrate
-from app.models import Document, Speaker, StatementSpeaker, as_utc
+from app.models import Document, Mention, Speaker, StatementSpeaker, as_utc
 from app.models import Statement as StatementRow
-from app.store import TITLE_MAX, delete_document, fallback_title, ingest_text
-
-SEED_LEAD = (
-    "22 Feb. 23:00\n\nAzerbaijani President Ilham Aliyev and Russian President Vladimir Putin made "
-    "statements to the press following the talks in Moscow.\n\nFirst of all, he said."
-)
-
-TITLES = [
-    # (text, dateline, expected title)
-    (SEED_LEAD, "22 Feb. 23:00",
-     "Azerbaijani President Ilham Aliyev and Russian President Vladimir Putin made statements to the press "
-     "following the talks in Moscow"),
-    ("The minister opened the new bridge. Traffic starts on Monday.", None, "The minister opened the new bridge"),
-    ("Will the bridge open in May? Nobody knows yet.", None, "Will the bridge open in May?"),
-    ("Talks resume at last! Both sides agreed.", None, "Talks resume at last!"),
-    # an abbreviation does not end the sentence, and a title may end with one
-    ("Azerbaijan's leader met U.S. Secretary of State Antony Blinken in Munich. He said more.", None,
-     "Azerbaijan's leader met U.S. Secretary of State Antony Blinken in Munich"),
-    ("The delegation flew in from the U.S.", None, "The delegation flew in from the U.S."),
-    ("Wait for it...", None, "Wait for it..."),
-    ("A headline without any punctuation", None, "A headline without any punctuation"),
-]
-
-
-@pytest.mark.parametrize(("text", "dateline", "expected"), TITLES)
-def test_fallback_title_reads_as_a_title(text: str, dateline: str | None, expected: str) -> None:
-    assert fallback_title(text, dateline) == expected
-
-
-def test_long_fallback_title_is_cut_on_a_word_boundary_with_an_ellipsis() -> None:
-    sentence = "The delegation, " + "which travelled a very long way, " * 10 + "arrived in Baku."
-    title = fallback_title(sentence, None)
-    assert len(title) <= TITLE_MAX and title.endswith("…")
-    assert sentence.startswith(title[:-1]) and sentence[len(title) - 1] == " "  # whole words only
-    assert title[-2] not in ",;:. "
-
-
-# -- joint statements, form and via, the document's source (real SQLite and PostgreSQL) ----
+from app.store import delete_document, ingest_text
 
 JOINT = ("Dutch minister Anna de Vries and Polish minister Piotr Zielinski announced that the bridge "
          "would reopen. Radio Praha quoted de Vries as saying the work was done.")
@@ -186,7 +150,7 @@ def test_ingested_files_take_the_agency_then_the_file_name(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``verbatim ingest``: a sidecar's source wins, then the dateline's agency, then the name."""
-    from app import store
+    from app import documents
     from app.ingest import ingest_paths
 
     agencies = {"wire": "BNS", "plain": None, "given": "BNS"}
@@ -195,7 +159,7 @@ def test_ingested_files_take_the_agency_then_the_file_name(
     for name in agencies:
         (folder / f"{name}.txt").write_text(f"{JOINT} ({name})", encoding="utf-8")
     (folder / "given.meta.json").write_text('{"source": "Reuters"}', encoding="utf-8")
-    monkeypatch.setattr(store, "run_extraction", lambda text: extraction_of(
+    monkeypatch.setattr(documents, "run_extractor", lambda text: extraction_of(
         text, [], source=agencies[text.rsplit("(", 1)[1].rstrip(")")]))
     assert not ingest_paths([folder], database_url=database_url).failed
     engine = make_engine(database_url)
@@ -205,3 +169,66 @@ def test_ingested_files_take_the_agency_then_the_file_name(
     finally:
         engine.dispose()
     assert sources == {"wire": "BNS", "plain": "plain.txt", "given": "Reuters"}
+
+
+# -- the result: what the write API answers with, without reading the rows again ------------
+
+
+def document_speakers(engine: Engine, document_id: int) -> list[tuple[int, str, str, bool]]:
+    """The document's speakers read from the rows: those it mentions, and the first speaker of
+    each of its statements (an organisation that "said" something has no mention)."""
+    with Session(engine) as session:
+        mentioned = set(session.exec(select(Mention.speaker_id).where(Mention.document_id == document_id)).all())
+        first = set(session.exec(select(StatementRow.speaker_id).where(StatementRow.document_id == document_id)).all())
+        rows = session.exec(select(Speaker).where(Speaker.id.in_(mentioned | first - {None}))  # type: ignore[union-attr,operator]
+                            .order_by(Speaker.id)).all()  # type: ignore[arg-type]
+        return [(s.id, s.slug, s.name, s.id in mentioned) for s in rows]  # type: ignore[misc]
+
+
+def test_the_result_describes_what_is_stored_on_every_path(engine: Engine) -> None:
+    """New, unchanged and re-extracted: the result's speakers and counts are those of the
+    stored rows, and its document is readable after the session has closed."""
+    organisations = extraction_of(JOINT, [
+        ("the bridge would reopen", ["anna-de-vries", "piotr-zielinski", "unnamed-partner"], "indirect", "reported", None),
+        ("the work was done", ["radio-praha"], "indirect", "reported", None),
+    ])
+    organisations.speakers += [XSpeaker(slug="radio-praha", name="Radio Praha", kind="organization"),
+                               XSpeaker(slug="unnamed-partner", name="Unnamed Partner")]  # no mention: only quoted
+    results = []
+    with Session(engine) as session:
+        results.append(ingest_text(session, JOINT, extraction=organisations, published_at="2024-05-01T10:00:00+02:00"))
+    with Session(engine) as session:
+        results.append(ingest_text(session, JOINT, extraction=organisations))
+    with Session(engine) as session:
+        results.append(ingest_text(session, JOINT, extraction=BOTH, reextract=True))
+    with Session(engine) as session:
+        results.append(ingest_text(session, JOINT, extraction=BOTH))
+    assert [r.status for r in results] == ["new", "unchanged", "reextracted", "unchanged"]
+
+    first, unchanged, reextracted, last = results
+    assert [(s.slug, s.mentioned) for s in first.speakers] == [
+        ("anna-de-vries", True), ("piotr-zielinski", True), ("radio-praha", False)]  # a second speaker only: left out
+    assert unchanged.speakers == first.speakers
+    assert [s.slug for s in reextracted.speakers] == ["anna-de-vries", "piotr-zielinski"] and last.speakers == reextracted.speakers
+    assert [(s.id, s.slug, s.name, s.mentioned) for s in last.speakers] == document_speakers(engine, last.document_id)
+    for result in results:
+        assert (result.statements, result.quotes, result.declarations, result.clauses) == (2, 0, 0, 0)
+        assert result.document.sha256 == results[0].document.sha256 and result.document_id == first.document_id
+        assert as_utc(result.document.published_at).isoformat() == "2024-05-01T08:00:00+00:00"  # type: ignore[arg-type]
+    with Session(engine) as session:
+        stored = session.get(Document, first.document_id)
+        assert stored is not None and stored.title == last.document.title and stored.source == last.document.source
+
+
+def test_long_values_are_cut_to_their_columns(engine: Engine) -> None:
+    """PostgreSQL refuses a value longer than its column; the store cuts it to the column's length."""
+    long_via = "Radio " + "Praha " * 60
+    extraction = extraction_of(JOINT, [("the work was done", ["anna-de-vries"], "indirect", "reported", long_via)])
+    extraction.statements[0].speaker_mention = "minister " * 60
+    with Session(engine) as session:
+        result = ingest_text(session, JOINT, extraction=extraction, source="Agency " * 100)
+        row = session.exec(select(StatementRow)).one()
+        assert row.via == long_via[: StatementRow.via.type.length]  # type: ignore[attr-defined]
+        assert row.speaker_mention == ("minister " * 60)[: StatementRow.speaker_mention.type.length]  # type: ignore[attr-defined]
+        document = session.get(Document, result.document_id)
+        assert document is not None and document.source == ("Agency " * 100)[: Document.source.type.length]  # type: ignore[attr-defined]

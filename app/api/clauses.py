@@ -24,7 +24,7 @@ from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
 from app.schemas import ClauseOut, Page
-from app.speakers import norm
+from app.text import comparison_key
 
 router = APIRouter(tags=["clauses"])
 
@@ -61,10 +61,10 @@ def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list
     """Principles for a page in one query, in the order the clause text names them."""
     ids = [c.id for c in clauses if c.id is not None]
     found = values_by_parent(session, ClausePrinciple.clause_id, ClausePrinciple.principle, ids)
-    texts = {c.id: norm(c.text) for c in clauses}
+    texts = {c.id: comparison_key(c.text) for c in clauses}
 
     def position(clause_id: int, principle: str) -> tuple[int, str]:
-        at = texts.get(clause_id, "").find(norm(principle))
+        at = texts.get(clause_id, "").find(comparison_key(principle))
         return (at if at >= 0 else 1 << 30, principle)
 
     return {cid: sorted(ps, key=lambda p: position(cid, p)) for cid, ps in found.items()}

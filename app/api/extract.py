@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from app.api.bodies import read_text_body
 from app.api.common import problems
-from app.api.slots import run_extraction
+from app.api.slots import extract_in_worker_async
 from app.extraction_pool import extract_json
 from app.formats import dumps
 from app.schemas import ExtractIn, ExtractOut
@@ -45,5 +45,5 @@ async def extract_text(request: Request) -> Response:
     """Statements (direct and indirect, with speakers resolved), speakers and declarations
     found in the posted text: the same objects as `verbatim extract --jsonl`, without ids."""
     body = await read_text_body(request, ExtractIn)  # the body-size middleware caps what this reads
-    result = await run_extraction(request, extract_json, body.text)
+    result = await extract_in_worker_async(request, extract_json, body.text)
     return Response(dumps(result), media_type="application/json")

@@ -68,6 +68,6 @@ def extract_in_worker(request: Request, job: Callable[[Any], T], arg: Any) -> T:
         raise _unavailable(str(exc)) from None
 
 
-async def run_extraction(request: Request, job: Callable[[Any], T], arg: Any) -> T:
-    """:func:`extract_in_worker` from the event loop (which stays free meanwhile)."""
+async def extract_in_worker_async(request: Request, job: Callable[[Any], T], arg: Any) -> T:
+    """:func:`extract_in_worker` awaited from the event loop (which stays free meanwhile)."""
     return await run_in_threadpool(extract_in_worker, request, job, arg)

@@ -12,14 +12,12 @@ stores nothing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
-from sqlalchemy import or_
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -32,10 +30,13 @@ from app.auth import WriteKey
 from app.dates import IsoDateTime
 from app.extraction_pool import extract_document
 from app.formats import dumps
-from app.models import Document, Mention, Speaker, Statement
+from app.models import Document
 from app.problems import NOT_FOUND, Problem, not_found
 from app.write_gate import gate_of
 from app.schemas import DocumentOut, ProblemOut, SpeakerRef
+
+if TYPE_CHECKING:
+    from app.store import IngestResult
 
 router = APIRouter(tags=["documents"])
 
@@ -140,7 +141,7 @@ def parse_document(body: bytes, content_type: str) -> DocumentIn:
 # -- running the ingestion library -------------------------------------------------------
 
 
-def _ingest(request: Request, **kwargs: Any) -> tuple[int, str]:
+def _ingest(request: Request, **kwargs: Any) -> IngestResult:
     """Store a document through the ingestion library, extracting (only when needed) in a
     worker process; commits only while the request's :class:`WriteGate` allows it, so a
     request that timed out never commits afterwards. Runs in a worker thread."""
@@ -154,37 +155,22 @@ def _ingest(request: Request, **kwargs: Any) -> tuple[int, str]:
         except DocumentGone as exc:
             raise Problem.of(NOT_FOUND, f"No document with id {exc.document_id}: it was deleted while being "
                           "re-extracted; nothing was stored.") from None
-    return result.document_id, result.status
+    return result
 
 
-def _written(request: Request, engine: Engine, document_id: int, status: str) -> dict[str, Any]:
-    """The document as stored now, with its extraction counts."""
-    from app.models import Clause, Declaration
-
-    with Session(engine) as session:
-        doc = session.get(Document, document_id)
-        if doc is None:  # deleted by a concurrent request between write and read
-            raise not_found("document", document_id)
-        # a speaker named only as an organisation ("the Kremlin said") has statements but no
-        # person mention, so both tables name the document's speakers
-        mentioned = select(Mention.speaker_id).where(Mention.document_id == document_id)
-        quoted = select(Statement.speaker_id).where(Statement.document_id == document_id)
-        speakers = session.exec(
-            select(Speaker).where(or_(Speaker.id.in_(mentioned), Speaker.id.in_(quoted)))  # type: ignore[union-attr]
-            .order_by(Speaker.id)  # type: ignore[arg-type]
-        ).all()
-        declarations = len(session.exec(select(Declaration.id).where(Declaration.document_id == document_id)).all())
-        clauses = len(session.exec(select(Clause.id).where(Clause.document_id == document_id)).all())
-        return {
-            **document_json(doc),
-            "quote_count": doc.quote_count,
-            "speaker_count": len(speakers),
-            "declaration_count": declarations,
-            "clause_count": clauses,
-            "speakers": [{"id": s.id, "slug": s.slug, "name": s.name} for s in speakers],
-            "status": status,
-            "url": item_url(request, "documents", document_id),
-        }
+def _written(request: Request, result: IngestResult) -> dict[str, Any]:
+    """The document as the write stored it, with what extraction found in it (from the
+    store's result: nothing is read again)."""
+    return {
+        **document_json(result.document),
+        "quote_count": result.quotes,
+        "speaker_count": len(result.speakers),
+        "declaration_count": result.declarations,
+        "clause_count": result.clauses,
+        "speakers": [{"id": s.id, "slug": s.slug, "name": s.name} for s in result.speakers],
+        "status": result.status,
+        "url": item_url(request, "documents", result.document_id),
+    }
 
 
 def _json(data: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
@@ -239,10 +225,9 @@ async def create_document(request: Request) -> Response:
                       "published_at": document.published_at or page.published_at,
                       "source": page.source, "default_source": "api",
                       "source_url": document.source_url or page.source_url}
-    engine = request.app.state.engine
-    document_id, status = await run_in_threadpool(_ingest, request, **fields)
-    data = await run_in_threadpool(_written, request, engine, document_id, status)
-    if status == "new":
+    result = await run_in_threadpool(_ingest, request, **fields)
+    data = _written(request, result)
+    if result.status == "new":
         return _json(data, 201, {"Location": data["url"]})
     return _json(data, 200, {"Content-Location": data["url"]})
 
@@ -292,9 +277,8 @@ async def reextract_document(request: Request, document_id: DocumentId) -> Respo
     if doc is None:
         raise not_found("document", document_id)
     # No title: a given one is kept by the store, a derived one is derived afresh.
-    new_id, status = await run_in_threadpool(
+    result = await run_in_threadpool(
         _ingest, request, text=doc.text, published_at=doc.published_at,
         source=doc.source, source_url=doc.source_url, reextract=True, document_id=document_id,
     )
-    data = await run_in_threadpool(_written, request, engine, new_id, status)
-    return _json(data, 200)
+    return _json(_written(request, result), 200)

@@ -1,4 +1,8 @@
-"""Document facts: dateline, location, publication date (only with a year), word count."""
+"""Document facts: title, dateline, location, publication date (only with a year), word count.
+
+Every rule about a document's title lives here: the headline a text opens with, and the
+title made from its first sentence when it has none (``fallback_title``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import re
 from datetime import datetime, timezone
 
 from app.extract.geo import canonical_country
-from app.extract.layout import Layout, find_dateline, parse_date
+from app.extract.layout import Layout, find_dateline, is_headline, parse_date, split_sentences
 from app.extract.types import DocumentInfo, Span
 
 _WORDS = re.compile(r"\w+(?:[’'\-]\w+)*")
 _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b(?:\s*([ap])\.?m\.?)?", re.I)
 LEAD_PARAGRAPHS = 2
+TITLE_MAX = 160  # a fallback title longer than this is cut at a word, with an ellipsis
 
 
 def word_count(text: str) -> int:
@@ -35,13 +40,38 @@ def _location(text: str, layout: Layout, places: list[Span]) -> str | None:
 
 def _title(text: str, layout: Layout) -> str | None:
     """A first line without sentence punctuation, short, before the body, is a headline."""
-    if not layout.paragraphs:
+    if len(layout.paragraphs) < 2 or not is_headline(text, layout.paragraphs[0]):
         return None
-    first = layout.paragraphs[0]
-    line = text[first.start:first.end]
-    if "\n" in line or len(line.split()) > 20 or line.rstrip()[-1:] in ".!?\"”:" or len(layout.paragraphs) < 2:
+    line = text[layout.paragraphs[0].start:layout.paragraphs[0].end]
+    if line.rstrip()[-1:] in ".!?\"”:":
         return None
     return line.strip()
+
+
+def fallback_title(text: str, dateline: str | None) -> str:
+    """The first sentence after the dateline, made to read as a title (for a text that
+    opens with no headline).
+
+    The sentence's closing period goes (a card shows "…in Moscow, 22 Feb.", not "Moscow.,");
+    a long one is shortened at a word boundary with an ellipsis.
+    """
+    body = text
+    if dateline and body.startswith(dateline):
+        body = body[len(dateline) :]
+    body = " ".join(body.split())
+    end = len(body)
+    for sentence in split_sentences(body, Span(0, len(body))):  # knows "U.S.", "Mr.", initials
+        if sentence.end > 20:
+            end = sentence.end
+            break
+    title = body[:end]
+    if len(title) > TITLE_MAX:
+        cut = title[: TITLE_MAX - 1].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:.-–— ") + "…"
+    last_word = title.rsplit(" ", 1)[-1]
+    if title.endswith(".") and not title.endswith("..") and "." not in last_word[:-1] and not last_word[-2:-1].isupper():
+        title = title[:-1]  # a sentence period, not "U.S." or "Gen. J. Smith Jr." style initials
+    return title
 
 
 def document_info(text: str, layout: Layout, places: list[Span]) -> DocumentInfo:

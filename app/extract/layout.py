@@ -1,4 +1,4 @@
-"""Layout: dateline, title, paragraphs and sentence units with character offsets.
+"""Layout: dateline, headline, paragraphs and sentence units with character offsets.
 
 spaCy's parser glues a dateline ("22 Feb. 23:00") to the first sentence and splits quotes
 of several sentences; a rule splitter over characters does neither, and it lets the
@@ -8,7 +8,7 @@ parser run only on the sentences that need it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.extract.cues import CUE_HINT
 from app.extract.quotes import Quote, strictly_inside
@@ -53,17 +53,16 @@ class Layout:
     sentence_paragraph: list[int]
     dateline: Span | None = None
     dateline_location: str | None = None
-    title: Span | None = None
     month: int | None = None
     day: int | None = None
     year: int | None = None
     wire_source: str | None = None
     body_start: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
-def _headline(text: str, para: Span) -> bool:
-    """A first paragraph that is one short line (a headline)."""
+def is_headline(text: str, para: Span) -> bool:
+    """A paragraph that is one short line: the shape of a headline (``docinfo`` decides
+    whether the first one is the title)."""
     line = text[para.start:para.end]
     return "\n" not in line and len(line.split()) <= 20
 
@@ -243,7 +242,7 @@ def analyse_layout(text: str, quotes_for: "callable[[list[Span]], list[Quote]]")
     dateline, parts = find_dateline(text)
     body_start = dateline.end if dateline else 0
     paragraphs = split_paragraphs(text, body_start)
-    if dateline is None and len(paragraphs) >= 2 and _headline(text, paragraphs[0]):
+    if dateline is None and len(paragraphs) >= 2 and is_headline(text, paragraphs[0]):
         # "Headline\n\nWASHINGTON -- President …": the dateline opens the first body paragraph
         second = paragraphs[1]
         dateline, parts = _wire_dateline(text, second.start, text[second.start:second.end].split("\n")[0])

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.inputs.errors import InputError
+from app.text import collapse_whitespace
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
@@ -148,7 +149,7 @@ def _record(line: int, item: dict[str, Any], fields: FieldMap) -> Record | BadRe
         value = item.get(key)
         if value is not None and not isinstance(value, str):
             return BadRecord(line, f"{key!r} must be a string")
-        values[name] = " ".join(value.split()) if value and value.strip() else None
+        values[name] = collapse_whitespace(value) if value and value.strip() else None
     published = None
     if values["published_at"]:
         try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.inputs.errors import InputError
+from app.text import collapse_whitespace
 
 # htmldate's settings: the full timestamp, the original (not the modified) date, and markup
 # only (its "extensive" search guesses from free text, which we do not want).
@@ -89,8 +90,7 @@ def _comparable(name: str) -> str:
 
 
 def _clean(value: str | None) -> str | None:
-    value = " ".join((value or "").split())
-    return value or None
+    return collapse_whitespace(value or "") or None
 
 
 def _moment(value: str | None) -> datetime | None:

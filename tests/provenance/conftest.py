@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-import app.store as store
+import app.documents as documents
 from app.db import make_engine
+from app.documents import normalise_text
 from app.extract.types import DocumentInfo, Extraction, Span, Speaker, Statement
 from app.migrate import migrate
 from app.models import Quotation, Statement as StatementRow
-from app.store import ingest_text, normalise_text
+from app.store import ingest_text
 
 PEOPLE = {"ines-varga": "Ines Varga", "omar-haddad": "Omar Haddad"}
 
@@ -61,7 +62,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 def store_article(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[[Article], int]:
     """Ingest an article (its scripted extraction), returning the document id."""
     registry: dict[str, Extraction] = {}
-    monkeypatch.setattr(store, "run_extraction", lambda text: registry[text])
+    monkeypatch.setattr(documents, "run_extractor", lambda text: registry[text])
 
     def put(article: Article) -> int:
         registry[normalise_text(article.text)] = article.extraction()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from app import store
+from app import documents, store
 from app.db import make_engine
 from app.extract import extract
 from app.extract.direct import direct_quotes
@@ -141,7 +141,7 @@ def slow_or_real(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_ingest_skips_a_file_over_budget(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "run_extraction", slow_or_real)
+    monkeypatch.setattr(documents, "run_extractor", slow_or_real)
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text('"We are ready," Jane Doe said.', encoding="utf-8")
