@@ -120,7 +120,10 @@ async def _reject_unknown_query(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not route.include_in_schema or route.path in LENIENT_QUERY_PATHS:
         return
-    known = _known_query_names(route)
+    try:
+        known = route.verbatim_query_names  # type: ignore[attr-defined]
+    except AttributeError:  # first request on this route: the walk is the same for every request
+        known = route.verbatim_query_names = _known_query_names(route)  # type: ignore[attr-defined]
     if known is None:
         return
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]

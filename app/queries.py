@@ -21,7 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.cursors import CursorCodec, bad_cursor
-from app.dates import parse_instant
+from app.dates import IsoDateTime, parse_instant
 from app.models import Speaker, SpeakerAlias, as_utc
 from app.search import TextMatch, fts_driven, matches
 from app.speakers import norm
@@ -258,6 +258,16 @@ class FilterSpec:
             else:
                 parts.append(fn(target, value))
         return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+def published_between(column: Any, subject: str, *, note: str = "",
+                      before_example: str = "2023-03-01") -> tuple[FilterSpec, FilterSpec]:
+    """``published_after`` / ``published_before``: the date range every dated list offers, on
+    ``column``; ``subject`` starts their descriptions ("First seen")."""
+    return (FilterSpec("published_after", "since", (column,), IsoDateTime,
+                       description=f"{subject} at or after this date/time (ISO 8601{note}).", example="2023-02-01"),
+            FilterSpec("published_before", "before", (column,), IsoDateTime,
+                       description=f"{subject} strictly before this date/time (ISO 8601).", example=before_example))
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from app.api.common import Listing, add_item_route, add_list_route, by_id
-from app.dates import IsoDateTime
 from app.models import Document
-from app.queries import MAX_ID, Facet, FilterSpec, Resource
+from app.queries import MAX_ID, Facet, FilterSpec, Resource, published_between
 from app.schemas import DocumentDetail, DocumentOut
 
 router = APIRouter(tags=["documents"])
@@ -21,12 +20,8 @@ RESOURCE = Resource(
         FilterSpec("q", "search", (Document.id,),
                    description='Full-text search of the title and text: words, "a phrase", prefix*.',
                    example="Declaration on Allied Cooperation"),
-        FilterSpec("published_after", "since", (Document.published_at,), IsoDateTime,
-                   description="Published at or after this date/time (ISO 8601; UTC if no offset).",
-                   example="2023-02-01"),
-        FilterSpec("published_before", "before", (Document.published_at,), IsoDateTime,
-                   description="Published strictly before this date/time (ISO 8601).",
-                   example="2023-03-01T00:00:00Z"),
+        *published_between(Document.published_at, "Published", note="; UTC if no offset",
+                           before_example="2023-03-01T00:00:00Z"),
     ),
     sorts={"id": "id", "published_at": "published_at", "title": "title",
            "word_count": "word_count", "statement_count": "statement_count"},

@@ -15,9 +15,8 @@ from sqlmodel import Session, select
 
 from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, item_url
 from app.api.speakers import SPEAKER_PARAM, find_speaker
-from app.dates import IsoDateTime
 from app.models import Document, Quotation, Speaker, Statement
-from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via, published_between
 from app.schemas import QuotationDetail, QuotationOut
 from app.urls import absolute
 
@@ -36,10 +35,7 @@ RESOURCE = Resource(
                    description='Full-text search of its occurrences: words (all must match, stemmed), '
                                '"a phrase", prefix*.',
                    example="peace"),
-        FilterSpec("published_after", "since", (Quotation.first_seen,), IsoDateTime,
-                   description="First seen at or after this date/time (ISO 8601).", example="2023-02-01"),
-        FilterSpec("published_before", "before", (Quotation.first_seen,), IsoDateTime,
-                   description="First seen strictly before this date/time (ISO 8601).", example="2023-03-01"),
+        *published_between(Quotation.first_seen, "First seen"),
         FilterSpec("min_occurrences", "at_least", (Quotation.occurrence_count,), DbId,
                    description="Quoted at least this many times (2: only repeated quotations).", example=2),
     ),

@@ -24,13 +24,23 @@ from app.api.common import (
 from app.api.documents import DocumentId
 from app.api.quotations import speaker_refs
 from app.api.speakers import SPEAKER_PARAM, find_speaker
-from app.dates import IsoDateTime
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement, StatementSpeaker
 from app.problems import not_found, validation_problem
 from app.provenance.match import MAX_CLAIM_CHARS, best_matches
 from app.provenance.text import words
-from app.queries import MAX_ID, Counters, DbId, Facet, FilterSpec, Linked, Resource, Via, resolve_speaker
+from app.queries import (
+    MAX_ID,
+    Counters,
+    DbId,
+    Facet,
+    FilterSpec,
+    Linked,
+    Resource,
+    Via,
+    published_between,
+    resolve_speaker,
+)
 from app.schemas import QuoteMatchPage, StatementOut
 
 router = APIRouter(tags=["statements"])
@@ -66,12 +76,7 @@ FILTERS = (
                description='Full-text search of the statement text: words (all must match, '
                            'stemmed), "a phrase", prefix*.',
                example="peace"),
-    FilterSpec("published_after", "since", (Statement.published_at,), IsoDateTime,
-               description="Document published at or after this date/time (ISO 8601).",
-               example="2023-02-01"),
-    FilterSpec("published_before", "before", (Statement.published_at,), IsoDateTime,
-               description="Document published strictly before this date/time (ISO 8601).",
-               example="2023-03-01"),
+    *published_between(Statement.published_at, "Document published"),
     FilterSpec("quotation_id", "exact", (Statement.quotation_id,), DbId,
                description="Only the occurrences of this quotation.", example=3),
 )
