@@ -52,7 +52,8 @@ def speaker_refs(session: Session, ids: Iterable[int | None]) -> dict[int, dict[
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(Speaker.id, Speaker.slug, Speaker.name).where(Speaker.id.in_(wanted)))  # type: ignore[union-attr]
+    speaker = Speaker.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(select(speaker.id, speaker.slug, speaker.name).where(speaker.id.in_(wanted)))
     return {sid: {"id": sid, "slug": slug, "name": name} for sid, slug, name in rows}
 
 

@@ -124,10 +124,11 @@ def speakers_of(session: Session, rows: Sequence[Any]) -> dict[int, list[dict[st
     ids = [st.id for st in rows if st.id is not None]
     found: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        query = (select(StatementSpeaker.statement_id, Speaker.id, Speaker.slug, Speaker.name)
-                 .join(Speaker, Speaker.id == StatementSpeaker.speaker_id)  # type: ignore[arg-type]
-                 .where(StatementSpeaker.statement_id.in_(ids))  # type: ignore[attr-defined]
-                 .order_by(StatementSpeaker.statement_id, StatementSpeaker.position))
+        link, speaker = StatementSpeaker.__table__.c, Speaker.__table__.c  # type: ignore[attr-defined]
+        query = (select(link.statement_id, speaker.id, speaker.slug, speaker.name)
+                 .join_from(StatementSpeaker.__table__, Speaker.__table__, speaker.id == link.speaker_id)  # type: ignore[attr-defined]
+                 .where(link.statement_id == ids[0] if len(ids) == 1 else link.statement_id.in_(ids))
+                 .order_by(link.statement_id, link.position))
         for statement_id, sid, slug, name in session.execute(query):
             found.setdefault(statement_id, []).append({"id": sid, "slug": slug, "name": name})
     missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
