@@ -77,7 +77,9 @@ def _invalid(detail: str, errors: list[dict[str, str]]) -> Problem:
     return Problem.of(VALIDATION_ERROR, detail, errors=errors)
 
 
-def _reject_nul(request: Request) -> None:
+# The two checks below are ``async`` (they never wait on anything): FastAPI runs a plain
+# ``def`` dependency in the threadpool, a thread hop per check and request.
+async def _reject_nul(request: Request) -> None:
     """NUL cannot be stored or compared in PostgreSQL text; refuse it as bad input (422),
     naming the path parameter or query parameter that carries it."""
     detail = "Parameters may not contain NUL characters."
@@ -112,13 +114,16 @@ def _known_query_names(route: APIRoute) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _reject_unknown_query(request: Request) -> None:
+async def _reject_unknown_query(request: Request) -> None:
     """Item and other non-list API routes refuse unknown query parameters (422, the shape
     lists use), so ``/statements/4?fromat=csv`` is an error rather than silently ignored."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not route.include_in_schema or route.path in LENIENT_QUERY_PATHS:
         return
-    known = _known_query_names(route)
+    try:
+        known = route.verbatim_query_names  # type: ignore[attr-defined]
+    except AttributeError:  # first request on this route: the walk is the same for every request
+        known = route.verbatim_query_names = _known_query_names(route)  # type: ignore[attr-defined]
     if known is None:
         return
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]

@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import atexit
 import logging
+import logging.handlers
+import queue
 import re
 import time
 from collections.abc import Iterable
@@ -116,24 +118,33 @@ class Timeout:
         if scope["type"] != "http" or not self.seconds or self.seconds <= 0:
             await self.app(scope, receive, send)
             return
-        started = asyncio.Event()
-        timed_out = False
+        loop = asyncio.get_running_loop()
+        settled = loop.create_future()  # done when the response starts, the app ends or time is up
+        started = timed_out = False
         gate = scope[SCOPE_KEY] = WriteGate()  # a write in progress is abandoned, not committed late
 
+        def settle(_: object = None) -> None:
+            if not settled.done():
+                settled.set_result(None)
+
         async def guarded_send(message: Message) -> None:
+            nonlocal started
             if timed_out:
                 return  # we already answered 504
             if message["type"] == "http.response.start":
-                started.set()
+                started = True
+                settle()
             await send(message)
 
+        # one task and a timer per request (an Event waiter task and asyncio.wait cost as much again)
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
-        waiter = asyncio.ensure_future(started.wait())
+        task.add_done_callback(settle)
+        timer = loop.call_later(self.seconds, settle)
         try:
-            await asyncio.wait({task, waiter}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
+            await settled
         finally:
-            waiter.cancel()
-        if task.done() or started.is_set() or not gate.abandon():
+            timer.cancel()
+        if task.done() or started or not gate.abandon():
             await task  # finished, streaming, or committing: let it complete (and re-raise its errors)
             return
         timed_out = True
@@ -304,15 +315,22 @@ class AccessLog:
             "bytes": size,
             "client": client[0] if client else None,
         }
-        access_log.info(json.dumps(record, ensure_ascii=False))
+        access_log.info(orjson.dumps(record).decode())
 
 
 def configure_access_log() -> None:
-    """Send access lines to stderr as bare JSON unless logging was configured elsewhere."""
+    """Send access lines to stderr as bare JSON unless logging was configured elsewhere.
+
+    The event loop only queues each line; a thread of its own writes it, so a slow or full
+    stderr (a pipe nobody drains fast enough) never stalls the requests being served."""
     if access_log.level == logging.NOTSET:
         access_log.setLevel(logging.INFO)
     if not access_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
-        access_log.addHandler(handler)
+        lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        writer = logging.handlers.QueueListener(lines, handler)
+        writer.start()
+        atexit.register(writer.stop)  # write what is queued before the process ends
+        access_log.addHandler(logging.handlers.QueueHandler(lines))
         access_log.propagate = False

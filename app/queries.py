@@ -21,7 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 
 from app.cursors import CursorCodec, bad_cursor
-from app.dates import parse_instant
+from app.dates import IsoDateTime, parse_instant
 from app.models import Speaker, SpeakerAlias, as_utc
 from app.search import TextMatch, fts_driven, matches
 from app.text import comparison_key
@@ -127,6 +127,29 @@ def _speaker(column: Any, value: str) -> ColumnElement[bool]:
     return column.in_(speaker_ids(value))
 
 
+@dataclass(frozen=True)
+class SpeakerMatch:
+    """The speakers a reference names, with their summed counters (statements, quotes)."""
+
+    ids: list[int]
+    statements: int
+    quotes: int
+
+
+def resolve_speaker(session: Session, value: Any) -> SpeakerMatch:
+    """The speakers ``value`` names, looked up once per session: the filter and the list's
+    total both need them (the lookup ran twice per request before, 15% of a page's time)."""
+    memo: dict[str, SpeakerMatch] = session.info.setdefault("speaker_matches", {})
+    key = str(value)
+    if key not in memo:
+        table = Speaker.__table__  # type: ignore[attr-defined]
+        found = sorted(session.execute(select(table.c.id, table.c.statement_count, table.c.quote_count)
+                                       .where(table.c.id.in_(speaker_ids(key)))).all())
+        memo[key] = SpeakerMatch([row[0] for row in found], sum(row[1] for row in found),
+                                 sum(row[2] for row in found))
+    return memo[key]
+
+
 def resolved_speaker(session: Session, column: Any, value: str) -> ColumnElement[bool]:
     """``column IN (literal ids)``: the speaker lookup runs first, as its own small query.
 
@@ -135,13 +158,12 @@ def resolved_speaker(session: Session, column: Any, value: str) -> ColumnElement
     1M rows); literal ids let it use ``speaker_id``'s index. No match is a constant false.
     A ``Via`` column (a link table) becomes a :class:`Linked` condition on those ids.
     """
-    found = sorted(session.execute(select(Speaker.id, Speaker.statement_count)
-                                   .where(Speaker.id.in_(speaker_ids(value)))).all())  # type: ignore[union-attr]
-    ids = [row_id for row_id, _ in found]
+    match = resolve_speaker(session, value)
+    ids = match.ids
     if not ids:
         return false()
     if isinstance(column, Via):
-        return Linked(column, ids, rows=sum(count for _, count in found))
+        return Linked(column, ids, rows=match.statements)
     return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
@@ -236,6 +258,16 @@ class FilterSpec:
             else:
                 parts.append(fn(target, value))
         return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+def published_between(column: Any, subject: str, *, note: str = "",
+                      before_example: str = "2023-03-01") -> tuple[FilterSpec, FilterSpec]:
+    """``published_after`` / ``published_before``: the date range every dated list offers, on
+    ``column``; ``subject`` starts their descriptions ("First seen")."""
+    return (FilterSpec("published_after", "since", (column,), IsoDateTime,
+                       description=f"{subject} at or after this date/time (ISO 8601{note}).", example="2023-02-01"),
+            FilterSpec("published_before", "before", (column,), IsoDateTime,
+                       description=f"{subject} strictly before this date/time (ISO 8601).", example=before_example))
 
 
 @dataclass(frozen=True)
@@ -482,12 +514,22 @@ class Read:
     columns: tuple[Any, Any]
 
 
-def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sort: Sort) -> Read:
+def table_columns(resource: Resource, names: Sequence[str] | None = None) -> list[Any]:
+    """The resource table's columns called ``names`` (default: all of them), as Core columns:
+    rows come back as plain tuples, with no ORM object built per row."""
+    table = resource.model.__table__  # type: ignore[attr-defined]
+    return list(table.c) if names is None else [table.c[name] for name in names]
+
+
+def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sort: Sort,
+              columns: Sequence[Any] | None = None) -> Read:
     """The rows matching ``conditions``, read from the resource's table; or, when a
     :class:`Linked` condition names a single id and its link table orders by ``sort``, read
     from the link table's ``(column, sort column, child key)`` index joined to the resource:
     a speaker's statements come in index order and the page's LIMIT stops the read, whether
-    the speaker is quoted once or 100,000 times."""
+    the speaker is quoted once or 100,000 times. ``columns`` are what each row carries
+    (default: every column of the resource's table)."""
+    columns = list(columns or table_columns(resource))
     for condition in conditions:
         if not (isinstance(condition, Linked) and len(condition.ids) == 1):
             continue
@@ -497,11 +539,11 @@ def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sor
             continue
         rest = [c for c in conditions if c is not condition]
         link = _table_column(via.child_key).table
-        stmt = (select(resource.model).select_from(link)
+        stmt = (select(*columns).select_from(link)
                 .join(resource.model, resource.id_column == via.child_key)
                 .where(via.column == condition.ids[0], *rest))
         return Read(stmt, (orders[sort.name], via.child_key))
-    return Read(select(resource.model).where(*for_planner(conditions)), (sort.column, resource.id_column))
+    return Read(select(*columns).where(*for_planner(conditions)), (sort.column, resource.id_column))
 
 
 def fetch_page(
@@ -512,9 +554,11 @@ def fetch_page(
     sort: Sort,
     start: Key | None,
     limit: int,
+    columns: Sequence[Any] | None = None,
 ) -> list[Any]:
-    """Up to ``limit`` rows after ``start`` in sort order."""
-    read = plan_read(resource, conditions, sort)
+    """Up to ``limit`` rows after ``start`` in sort order, as Core rows of ``columns``
+    (default: every column of the table); a row's fields read as attributes (``row.id``)."""
+    read = plan_read(resource, conditions, sort, columns)
     if sort.nullable and sort.name != "id" and (start is None or start.value is not None):
         return _page_after_value(session, read, sort, start, limit)
     driven = None
@@ -522,16 +566,16 @@ def fetch_page(
         probed = [c.probe() if isinstance(c, Linked) else c for c in conditions]
         driven = fts_driven(session.get_bind().dialect.name, resource.model, probed,
                             descending=sort.descending)
-    if driven is not None:
-        stmt = driven
-        columns = None
+    if driven is not None:  # same rows and columns, read from the full-text index
+        stmt = driven.with_only_columns(*read.select.selected_columns)
+        keyed_by = None
     else:
-        columns = read.columns
-        stmt = read.select.order_by(*order_by(resource, sort, columns))
+        keyed_by = read.columns
+        stmt = read.select.order_by(*order_by(resource, sort, keyed_by))
     if start is not None:
-        stmt = stmt.where(after(resource, sort, start, columns))
+        stmt = stmt.where(after(resource, sort, start, keyed_by))
     stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | None, limit: int) -> list[Any]:
@@ -557,10 +601,10 @@ def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | Non
     # and (unlike DESC NULLS LAST) is the plain (col, id) index read backwards on PostgreSQL
     direction = (lambda c: c.desc()) if sort.descending else (lambda c: c.asc())
     values = read.select.where(later).order_by(direction(column), direction(id_column)).limit(limit)
-    rows = list(session.scalars(values))
+    rows = list(session.execute(values))
     if len(rows) < limit:
         nulls = read.select.where(column.is_(None))
-        rows += session.scalars(nulls.order_by(direction(id_column)).limit(limit - len(rows)))
+        rows += session.execute(nulls.order_by(direction(id_column)).limit(limit - len(rows)))
     return rows
 
 
@@ -573,16 +617,17 @@ def iter_rows(
     start: Key | None,
     limit: int | None,
     batch_size: int = 500,
+    columns: Sequence[Any] | None = None,
 ) -> Iterator[list[Any]]:
     """Every matching row (or the first ``limit``), in batches: exports never hold a table."""
     remaining = limit
     while remaining is None or remaining > 0:
         size = batch_size if remaining is None else min(batch_size, remaining)
-        rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=size)
+        rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=size,
+                          columns=columns)
         if not rows:
             return
         yield rows
-        session.expunge_all()  # keep the identity map from growing with the export
         if remaining is not None:
             remaining -= len(rows)
         if len(rows) < size:
@@ -599,16 +644,24 @@ def count_rows(
 ) -> int | None:
     """Exact count of matching rows; with ``cap``, ``None`` once more than ``cap`` match.
 
-    The cap bounds the cost of ``total`` on very large tables (the count stops scanning
-    after ``cap + 1`` rows); it is off unless the application sets one.
+    The cap bounds the cost of ``total`` on very large tables. With plain column filters it is
+    one probe for a row past the cap (an index walk that stops after ``cap + 1`` entries) and,
+    only when there is none, the count: counting a ``LIMIT cap + 1`` subquery steps a
+    co-routine per row on SQLite, four times slower (10.8 against 2.5 ms for 10,001 rows at
+    100k). A full-text match costs more per row than that step, so it is counted once, capped.
     """
+    text_match = any(isinstance(c, TextMatch) for c in conditions)
     conditions = for_planner(conditions)
-    if cap is None:
-        stmt = select(func.count()).select_from(resource.model).where(*conditions)
-        return int(session.scalar(stmt) or 0)
-    inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
-    n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
-    return n if n <= cap else None
+    if cap is not None and text_match:
+        inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
+        n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
+        return n if n <= cap else None
+    if cap is not None:
+        beyond = select(resource.id_column).where(*conditions).offset(cap).limit(1)
+        if session.execute(beyond).first() is not None:
+            return None
+    stmt = select(func.count()).select_from(resource.model).where(*conditions)
+    return int(session.scalar(stmt) or 0)
 
 
 FACET_SIZE = 30  # values per facet, most frequent first

@@ -1,8 +1,9 @@
 """Public response schemas: the JSON shape of each resource, one family per entity.
 
-Routes serialise rows straight to dicts (see ``app/api/serialize.py``) and encode them with
-orjson for speed; these models document those shapes in OpenAPI and the tests validate
-every item against them, so the docs and the bytes cannot drift apart.
+They are also the one definition of an item's fields: ``app.api.common.Listing`` reads
+the columns a schema names and builds each item in its field order, straight to dicts
+encoded by orjson (no validation of outgoing rows); OpenAPI shows these models and the
+tests validate every item against them, so the docs and the bytes cannot drift apart.
 """
 
 from __future__ import annotations

@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path
 from sqlmodel import Session
-from starlette.responses import Response
 
-from app.api.common import (
-    ITEM_RESPONSES,
-    LIST_RESPONSES,
-    Listing,
-    get_or_404,
-    item_response,
-    list_params,
-    list_response,
-    values_by_parent,
-)
+from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, get_or_404, values_by_parent
 from app.api.declarations import DeclarationId
-from app.db import SessionDep
 from app.models import Clause, ClausePrinciple, Declaration
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
-from app.schemas import ClauseOut, Page
+from app.schemas import ClauseOut
 from app.text import comparison_key
 
 router = APIRouter(tags=["clauses"])
@@ -53,11 +42,10 @@ RESOURCE = Resource(
     ),
 )
 
-ClauseParams = list_params("ClauseParams", RESOURCE)
 ClauseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Clause id.", examples=[1])]
 
 
-def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list[str]]:
+def principles_of(session: Session, clauses: Sequence[Any]) -> dict[int, list[str]]:
     """Principles for a page in one query, in the order the clause text names them."""
     ids = [c.id for c in clauses if c.id is not None]
     found = values_by_parent(session, ClausePrinciple.clause_id, ClausePrinciple.principle, ids)
@@ -70,46 +58,24 @@ def principles_of(session: Session, clauses: Sequence[Clause]) -> dict[int, list
     return {cid: sorted(ps, key=lambda p: position(cid, p)) for cid, ps in found.items()}
 
 
-def serialize(session: Session, rows: Sequence[Clause], _request: Request) -> list[dict[str, Any]]:
-    principles = principles_of(session, rows)
-    return [
-        {
-            "id": c.id,
-            "declaration_id": c.declaration_id,
-            "document_id": c.document_id,
-            "ordinal": c.ordinal,
-            "text": c.text,
-            "start_char": c.start_char,
-            "end_char": c.end_char,
-            "principles": principles.get(c.id or 0, []),
-        }
-        for c in rows
-    ]
+def _principles(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    found = principles_of(session, rows)
+    return [{"principles": found.get(row.id, [])} for row in rows]
 
 
-LISTING = Listing(RESOURCE, ClauseOut, serialize)
-Params = Annotated[ClauseParams, Query()]  # type: ignore[valid-type]
-
-
-@router.get("/clauses", response_model=Page[ClauseOut], responses=LIST_RESPONSES, summary="List clauses")
-def list_clauses(request: Request, session: SessionDep, params: Params) -> Response:
-    """Clauses of every declaration."""
-    return list_response(request, session, LISTING, params)
-
-
-@router.get("/clauses/{clause_id}", response_model=ClauseOut, responses=ITEM_RESPONSES,
-            summary="Get a clause")
-def get_clause(request: Request, session: SessionDep, clause_id: ClauseId) -> Response:
-    """One clause with its principles."""
-    row = get_or_404(session, Clause, clause_id, "clause")
-    return item_response(request, serialize(session, [row], request)[0])
-
-
-@router.get("/declarations/{declaration_id}/clauses", response_model=Page[ClauseOut],
-            responses=LIST_RESPONSES, tags=["declarations"], summary="List a declaration's clauses")
-def list_declaration_clauses(
-    request: Request, session: SessionDep, declaration_id: DeclarationId, params: Params
-) -> Response:
-    """Clauses of one declaration; an unknown declaration is a 404."""
+def _declaration_scope(session: Session, declaration_id: int) -> tuple[list[Any], None]:
     get_or_404(session, Declaration, declaration_id, "declaration")
-    return list_response(request, session, LISTING, params, scope=[Clause.declaration_id == declaration_id])
+    return [Clause.declaration_id == declaration_id], None
+
+
+LISTING = Listing(RESOURCE, ClauseOut, related=_principles)
+
+add_list_route(router, "/clauses", LISTING, name="list_clauses", summary="List clauses",
+               description="Clauses of every declaration.")
+add_item_route(router, "/clauses/{clause_id}", LISTING, name="get_clause", summary="Get a clause",
+               description="One clause with its principles.", param=("clause_id", ClauseId),
+               find=by_id(LISTING, "clause"))
+add_list_route(router, "/declarations/{declaration_id}/clauses", LISTING, name="list_declaration_clauses",
+               summary="List a declaration's clauses", tags=["declarations"],
+               parent=Parent(("declaration_id", DeclarationId), _declaration_scope),
+               description="Clauses of one declaration; an unknown declaration is a 404.")

@@ -1,21 +1,29 @@
 """What every list and item endpoint shares: query models, the list response, lookups.
 
 A resource module declares a :class:`Listing` (its :class:`~app.queries.Resource`, public
-schema and bulk serialiser) and calls :func:`list_response`; paging, formats, totals,
-``Link`` headers and ETags are decided here once.
+schema and the fields kept in other tables) and registers its routes with
+:func:`add_list_route` and :func:`add_item_route`; paging, formats, totals, ``Link``
+headers and ETags are decided here once.
+
+The read path is lean on purpose (a page is 50 rows, an item one): rows are read as Core
+tuples of exactly the columns the schema shows (no ORM object per row), turned into dicts
+in one pass and encoded by orjson; nothing validates outgoing rows (the response models
+document the shapes in OpenAPI and the tests validate every item against them).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from fastapi import Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from sqlalchemy import ColumnElement
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from app import formats
@@ -32,24 +40,83 @@ from app.queries import (
     iter_rows,
     key_of,
     parse_sort,
+    table_columns,
 )
-from app.schemas import ProblemOut
-from app.urls import absolute, this_url
+from app.schemas import Page, ProblemOut
+from app.urls import absolute, base_url, this_url
 
-Serializer = Callable[[Session, Sequence[Any], Request], list[dict[str, Any]]]
+# the fields of a page's rows that live in other tables, one dict per row (a statement's speakers)
+Related = Callable[[Session, Sequence[Any]], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Listing:
-    """A resource as the API shows it."""
+    """A resource as the API shows it; its ``schema`` is the one definition of an item's fields.
+
+    A schema field that is a column of the resource's table is read from it; the others
+    come from ``related`` (which may read the extra columns named in ``reads``), except
+    ``url``, the item's own address in the ``url`` collection. Fields in ``omit_empty`` are
+    left out of an item when empty (an uninterrupted quote has no ``fragments``). Adding a
+    field to an item is adding it to the schema (and the column to the table).
+    """
 
     resource: Resource
     schema: type[BaseModel]
-    serialize: Serializer
+    related: Related | None = None
+    reads: tuple[str, ...] = ()
+    url: str | None = None
+    omit_empty: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def _read_names(self) -> list[str]:
+        table = self.resource.model.__table__  # type: ignore[attr-defined]
+        stored = [name for name in self.schema.model_fields if name in table.c]
+        wanted = [*stored, "id", *self.reads, *self.resource.sorts.values()]
+        return list(dict.fromkeys(wanted))
+
+    @cached_property
+    def read_columns(self) -> list[Any]:
+        """The table columns a row is read with: the schema's own, the id, ``reads``, sorts."""
+        return table_columns(self.resource, self._read_names)
+
+    @cached_property
+    def _fields(self) -> list[tuple[str, int | None]]:
+        """Each schema field with the index of its column in a row (None: not stored)."""
+        index = {name: i for i, name in enumerate(self._read_names)}
+        return [(name, index.get(name)) for name in self.schema.model_fields]
 
     @property
     def columns(self) -> list[str]:
+        """Export columns (CSV): the schema's fields, with speakers flattened."""
         return formats.csv_columns(self.schema.model_fields)
+
+    @cached_property
+    def params(self) -> type[BaseModel]:
+        """The query model of this list (filters, paging, sort, format)."""
+        return list_params(self.schema.__name__.removesuffix("Out") + "Params", self.resource)
+
+    def items(self, session: Session, rows: Sequence[Any], base: str) -> list[dict[str, Any]]:
+        """Rows as response items, in the schema's field order; ``base`` is the site's URL."""
+        related = self.related(session, rows) if self.related is not None else None
+        id_at = self._read_names.index("id")
+        out = []
+        for n, row in enumerate(rows):
+            item: dict[str, Any] = {}
+            for name, at in self._fields:
+                if at is not None:
+                    value = row[at]
+                elif name == "url":
+                    value = f"{base}/{self.url}/{row[id_at]}"
+                else:
+                    value = related[n][name]  # type: ignore[index]
+                if value or name not in self.omit_empty:
+                    item[name] = value
+            out.append(item)
+        return out
+
+    def read(self, session: Session, condition: ColumnElement[bool]) -> Any:
+        """The one row matching ``condition`` (an id, a slug), or None."""
+        return session.execute(select(*self.read_columns).where(condition).limit(1)).first()
 
 
 def list_params(name: str, resource: Resource) -> type[BaseModel]:
@@ -161,16 +228,18 @@ def list_response(
     facet_names = _facet_names(resource, values.pop("facet", None))
     conditions = [*resource.conditions(values, session), *scope]
 
+    base = base_url(request)
     if fmt != "json":
         def batches(export_session: Session) -> Iterator[list[dict[str, Any]]]:
             for rows in iter_rows(export_session, resource, conditions=conditions, sort=sort,
-                                  start=start, limit=limit):
-                yield listing.serialize(export_session, rows, request)
+                                  start=start, limit=limit, columns=listing.read_columns):
+                yield listing.items(export_session, rows, base)
 
         return export_response(request, session, fmt, batches, columns=listing.columns, filename=resource.key)
 
     limit = limit or request.app.state.settings.default_page_size
-    rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=limit + 1)
+    rows = fetch_page(session, resource, conditions=conditions, sort=sort, start=start, limit=limit + 1,
+                      columns=listing.read_columns)
     more, rows = len(rows) > limit, rows[:limit]
     next_url = None
     headers = {}
@@ -179,9 +248,9 @@ def list_response(
         next_url = str(this_url(request).include_query_params(cursor=token))
         headers["Link"] = f'<{next_url}>; rel="next"'
     page = {
-        "items": listing.serialize(session, rows, request),
+        "items": listing.items(session, rows, base),
         "total": _total(request, session, resource, values, conditions,
-                        scoped=bool(scope), parent=parent),
+                        scoped=bool(scope), parent=parent, whole=rows if start is None and not more else None),
         "limit": limit,
         "next": next_url,
     }
@@ -193,10 +262,15 @@ def list_response(
 def _total(
     request: Request, session: Session, resource: Resource, values: dict[str, Any],
     conditions: Sequence[ColumnElement[bool]], *, scoped: bool, parent: tuple[str, Any] | None = None,
+    whole: Sequence[Any] | None = None,
 ) -> int | None:
     """Exact from the resource's declared counters when the filters allow it (O(1), even for
     a speaker quoted 100k times), else counted up to the cap. A nested list's ``parent``
-    counts as a filter (``/speakers/1/statements`` is ``?speaker=1``)."""
+    counts as a filter (``/speakers/1/statements`` is ``?speaker=1``). A list that fits on
+    its first page (``whole``) is its own count."""
+    cap = request.app.state.settings.total_cap or None
+    if whole is not None and (cap is None or len(whole) <= cap):
+        return len(whole)
     if resource.counters is not None and (parent is not None or not scoped):
         given = [(name, value) for name, value in values.items()
                  if name in resource.filter_by_name and value is not None and str(value).strip()]
@@ -205,7 +279,7 @@ def _total(
         exact = resource.counters.total(session, given)
         if exact is not None:
             return exact
-    return count_rows(session, resource, conditions, cap=request.app.state.settings.total_cap or None)
+    return count_rows(session, resource, conditions, cap=cap)
 
 
 def _facet_names(resource: Resource, requested: list[str] | None) -> list[str]:
@@ -276,8 +350,14 @@ def item_response(request: Request, data: dict[str, Any]) -> Response:
     return formats.json_response(request, data)
 
 
+def item_of(request: Request, session: Session, listing: Listing, row: Any) -> dict[str, Any]:
+    """One row as its item."""
+    return listing.items(session, [row], base_url(request))[0]
+
+
 def get_or_404(session: Session, model: type[Any], item_id: int, what: str) -> Any:
-    row = session.get(model, item_id)
+    """The ``(id,)`` of a row that must exist (a nested list's parent); 404 otherwise."""
+    row = session.execute(select(model.id).where(model.id == item_id)).first()
     if row is None:
         raise not_found(what, item_id)
     return row
@@ -336,3 +416,83 @@ def values_by_parent(
         for parent_id, item in session.execute(query):
             found[parent_id].append(item)
     return found
+
+
+# --- routes ------------------------------------------------------------------------------
+
+PathParam = tuple[str, Any]  # a path parameter's name and annotation
+Find = Callable[[Session, Any], Any]  # a path parameter's value to its row; 404 when absent
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The parent of a nested list (``/speakers/{id_or_slug}/statements``): its path
+    parameter and ``scope``, which finds it (404 when absent) and returns the list's extra
+    conditions with the equivalent filter (``("speaker", 1)``), if any, for exact totals."""
+
+    param: PathParam
+    scope: Callable[[Session, Any], tuple[list[ColumnElement[bool]], tuple[str, Any] | None]]
+
+
+def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam]) -> Callable[..., Response]:
+    """A sync endpoint called ``name`` taking ``params`` that opens a session for ``handle``.
+
+    The session is opened here, not by a dependency: FastAPI enters and leaves a generator
+    dependency in the threadpool, two more thread hops per request beside the endpoint's own."""
+
+    def endpoint(request: Request, **values: Any) -> Response:
+        with Session(request.app.state.engine) as session:
+            return handle(request, session, **values)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    endpoint.__name__ = name
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("request", keyword, annotation=Request),
+         *(inspect.Parameter(param, keyword, annotation=annotation) for param, annotation in params)],
+        return_annotation=Response)
+    return endpoint
+
+
+def add_list_route(router: APIRouter, path: str, listing: Listing, *, name: str, summary: str,
+                   description: str, parent: Parent | None = None, tags: list[str] | None = None) -> None:
+    """``GET path``: the list of ``listing``, nested under ``parent`` when given."""
+
+    def handle(request: Request, session: Session, params: BaseModel, **parent_value: Any) -> Response:
+        scope, equivalent = parent.scope(session, *parent_value.values()) if parent else ([], None)
+        return list_response(request, session, listing, params, scope=scope, parent=equivalent)
+
+    params = [*([parent.param] if parent else []), ("params", Annotated[listing.params, Query()])]
+    router.add_api_route(path, _endpoint(name, handle, params), methods=["GET"], name=name,
+                         response_model=Page[listing.schema], responses=LIST_RESPONSES,  # type: ignore[name-defined]
+                         summary=summary, description=description, tags=tags)  # type: ignore[arg-type]
+
+
+def add_item_route(router: APIRouter, path: str, listing: Listing, *, name: str, summary: str,
+                   description: str, param: PathParam, find: Find,
+                   extend: Callable[[Request, Session, Any], dict[str, Any]] | None = None,
+                   response_model: type[BaseModel] | None = None) -> None:
+    """``GET path``: the item ``find`` reads (a 404 problem when absent), plus ``extend``'s fields."""
+
+    def handle(request: Request, session: Session, **value: Any) -> Response:
+        row = find(session, *value.values())
+        data = item_of(request, session, listing, row)
+        if extend is not None:
+            data.update(extend(request, session, row))
+        return item_response(request, data)
+
+    router.add_api_route(path, _endpoint(name, handle, [param]), methods=["GET"], name=name,
+                         response_model=response_model or listing.schema, responses=ITEM_RESPONSES,
+                         summary=summary, description=description)
+
+
+def by_id(listing: Listing, what: str) -> Find:
+    """Find a row of ``listing`` by id; a 404 naming ``what`` when there is none."""
+    id_column = table_columns(listing.resource, ["id"])[0]
+
+    def find(session: Session, item_id: int) -> Any:
+        row = listing.read(session, id_column == item_id)
+        if row is None:
+            raise not_found(what, item_id)
+        return row
+
+    return find

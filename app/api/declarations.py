@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path
 from sqlmodel import Session
-from starlette.responses import Response
 
-from app.api.common import (
-    ITEM_RESPONSES,
-    LIST_RESPONSES,
-    Listing,
-    get_or_404,
-    item_response,
-    list_params,
-    list_response,
-    values_by_parent,
-)
-from app.db import SessionDep
+from app.api.common import Listing, add_item_route, add_list_route, by_id, values_by_parent
 from app.extract.instruments import KINDS
 from app.models import Declaration, DeclarationParty
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
-from app.schemas import DeclarationOut, Page
+from app.schemas import DeclarationOut
 
 router = APIRouter(tags=["declarations"])
 
@@ -54,7 +43,6 @@ RESOURCE = Resource(
                   link=DeclarationParty.declaration_id, param="party"),),
 )
 
-DeclarationParams = list_params("DeclarationParams", RESOURCE)
 DeclarationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Declaration id.", examples=[1])]
 
 
@@ -65,37 +53,15 @@ def parties_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     )
 
 
-def serialize(session: Session, rows: Sequence[Declaration], _request: Request) -> list[dict[str, Any]]:
-    parties = parties_of(session, [d.id for d in rows if d.id is not None])
-    return [
-        {
-            "id": d.id,
-            "title": d.title,
-            "kind": d.kind,
-            "status": d.status,
-            "document_id": d.document_id,
-            "parties": parties.get(d.id or 0, []),
-            "clause_count": d.clause_count,
-        }
-        for d in rows
-    ]
+def _parties(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    found = parties_of(session, [row.id for row in rows])
+    return [{"parties": found.get(row.id, [])} for row in rows]
 
 
-LISTING = Listing(RESOURCE, DeclarationOut, serialize)
+LISTING = Listing(RESOURCE, DeclarationOut, related=_parties)
 
-
-@router.get("/declarations", response_model=Page[DeclarationOut], responses=LIST_RESPONSES,
-            summary="List declarations")
-def list_declarations(
-    request: Request, session: SessionDep, params: Annotated[DeclarationParams, Query()]  # type: ignore[valid-type]
-) -> Response:
-    """Declarations, treaties and agreements the documents describe."""
-    return list_response(request, session, LISTING, params)
-
-
-@router.get("/declarations/{declaration_id}", response_model=DeclarationOut, responses=ITEM_RESPONSES,
-            summary="Get a declaration")
-def get_declaration(request: Request, session: SessionDep, declaration_id: DeclarationId) -> Response:
-    """One declaration with its parties."""
-    row = get_or_404(session, Declaration, declaration_id, "declaration")
-    return item_response(request, serialize(session, [row], request)[0])
+add_list_route(router, "/declarations", LISTING, name="list_declarations", summary="List declarations",
+               description="Declarations, treaties and agreements the documents describe.")
+add_item_route(router, "/declarations/{declaration_id}", LISTING, name="get_declaration",
+               summary="Get a declaration", description="One declaration with its parties.",
+               param=("declaration_id", DeclarationId), find=by_id(LISTING, "declaration"))

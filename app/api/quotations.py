@@ -9,27 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import func
 from sqlmodel import Session, select
-from starlette.responses import Response
 
-from app.api.common import (
-    ITEM_RESPONSES,
-    LIST_RESPONSES,
-    Listing,
-    get_or_404,
-    item_response,
-    item_url,
-    list_params,
-    list_response,
-)
-from app.api.speakers import SpeakerRef, find_speaker
-from app.dates import IsoDateTime
-from app.db import SessionDep
+from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, item_url
+from app.api.speakers import SPEAKER_PARAM, find_speaker
 from app.models import Document, Quotation, Speaker, Statement
-from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
-from app.schemas import Page, QuotationDetail, QuotationOut
+from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via, published_between
+from app.schemas import QuotationDetail, QuotationOut
 from app.urls import absolute
 
 router = APIRouter(tags=["quotations"])
@@ -47,10 +35,7 @@ RESOURCE = Resource(
                    description='Full-text search of its occurrences: words (all must match, stemmed), '
                                '"a phrase", prefix*.',
                    example="peace"),
-        FilterSpec("published_after", "since", (Quotation.first_seen,), IsoDateTime,
-                   description="First seen at or after this date/time (ISO 8601).", example="2023-02-01"),
-        FilterSpec("published_before", "before", (Quotation.first_seen,), IsoDateTime,
-                   description="First seen strictly before this date/time (ISO 8601).", example="2023-03-01"),
+        *published_between(Quotation.first_seen, "First seen"),
         FilterSpec("min_occurrences", "at_least", (Quotation.occurrence_count,), DbId,
                    description="Quoted at least this many times (2: only repeated quotations).", example=2),
     ),
@@ -59,8 +44,6 @@ RESOURCE = Resource(
                   param="speaker"),),
 )
 
-QuotationParams = list_params("QuotationParams", RESOURCE)
-Params = Annotated[QuotationParams, Query()]  # type: ignore[valid-type]
 QuotationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Quotation id.", examples=[3])]
 
 
@@ -69,21 +52,14 @@ def speaker_refs(session: Session, ids: Iterable[int | None]) -> dict[int, dict[
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(Speaker.id, Speaker.slug, Speaker.name).where(Speaker.id.in_(wanted)))  # type: ignore[union-attr]
+    speaker = Speaker.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(select(speaker.id, speaker.slug, speaker.name).where(speaker.id.in_(wanted)))
     return {sid: {"id": sid, "slug": slug, "name": name} for sid, slug, name in rows}
 
 
-def serialize(session: Session, rows: Sequence[Quotation], request: Request) -> list[dict[str, Any]]:
-    speakers = speaker_refs(session, (row.speaker_id for row in rows))
-    return [{
-        "id": row.id,
-        "text": row.text,
-        "speaker": speakers.get(row.speaker_id) if row.speaker_id is not None else None,
-        "first_seen": row.first_seen,
-        "occurrence_count": row.occurrence_count,
-        "document_count": row.document_count,
-        "url": item_url(request, "quotations", row.id or 0),
-    } for row in rows]
+def _speaker(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    found = speaker_refs(session, (row.speaker_id for row in rows))
+    return [{"speaker": found.get(row.speaker_id) if row.speaker_id is not None else None} for row in rows]
 
 
 def occurrences(session: Session, quotation_id: int, request: Request, *, limit: int = MAX_OCCURRENCES) -> list[dict[str, Any]]:
@@ -101,35 +77,28 @@ def occurrences(session: Session, quotation_id: int, request: Request, *, limit:
             for sid, doc_id, text, published, source, source_url, title in rows]
 
 
-LISTING = Listing(RESOURCE, QuotationOut, serialize)
+def _with_occurrences(request: Request, session: Session, row: Any) -> dict[str, Any]:
+    return {"occurrences": occurrences(session, row.id, request),
+            "occurrences_url": absolute(request, f"/quotes?quotation_id={row.id}&sort=published_at")}
 
 
-@router.get("/quotations", response_model=Page[QuotationOut], responses=LIST_RESPONSES,
-            summary="List quotations (a speaker's words, grouped across articles)")
-def list_quotations(request: Request, session: SessionDep, params: Params) -> Response:
-    """Each quotation once, with its first appearance and how many articles quoted it."""
-    return list_response(request, session, LISTING, params)
-
-
-@router.get("/quotations/{quotation_id}", response_model=QuotationDetail, responses=ITEM_RESPONSES,
-            summary="Get a quotation with its occurrences")
-def get_quotation(request: Request, session: SessionDep, quotation_id: QuotationId) -> Response:
-    """One quotation: its longest text, speaker, first appearance and every occurrence."""
-    row = get_or_404(session, Quotation, quotation_id, "quotation")
-    data = serialize(session, [row], request)[0]
-    data["occurrences"] = occurrences(session, quotation_id, request)
-    data["occurrences_url"] = absolute(request, f"/quotes?quotation_id={quotation_id}&sort=published_at")
-    return item_response(request, data)
-
-
-@router.get("/speakers/{id_or_slug}/quotations", response_model=Page[QuotationOut],
-            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's quotations")
-def list_speaker_quotations(request: Request, session: SessionDep, id_or_slug: SpeakerRef,
-                            params: Params) -> Response:
-    """Same as `/quotations?speaker=…`, but an unknown speaker is a 404."""
+def _speaker_scope(session: Session, id_or_slug: str) -> tuple[list[Any], tuple[str, Any]]:
     speaker = find_speaker(session, id_or_slug)
-    return list_response(request, session, LISTING, params,
-                         scope=[Quotation.speaker_id == speaker.id], parent=("speaker", speaker.id))
+    return [Quotation.speaker_id == speaker.id], ("speaker", speaker.id)
+
+
+LISTING = Listing(RESOURCE, QuotationOut, related=_speaker, reads=("speaker_id",), url="quotations")
+
+add_list_route(router, "/quotations", LISTING, name="list_quotations",
+               summary="List quotations (a speaker's words, grouped across articles)",
+               description="Each quotation once, with its first appearance and how many articles quoted it.")
+add_item_route(router, "/quotations/{quotation_id}", LISTING, name="get_quotation",
+               summary="Get a quotation with its occurrences", response_model=QuotationDetail,
+               description="One quotation: its longest text, speaker, first appearance and every occurrence.",
+               param=("quotation_id", QuotationId), find=by_id(LISTING, "quotation"), extend=_with_occurrences)
+add_list_route(router, "/speakers/{id_or_slug}/quotations", LISTING, name="list_speaker_quotations",
+               summary="List a speaker's quotations", tags=["speakers"], parent=Parent(SPEAKER_PARAM, _speaker_scope),
+               description="Same as `/quotations?speaker=…`, but an unknown speaker is a 404.")
 
 
 def document_count_of(session: Session, quotation_id: int | None) -> int:

@@ -5,24 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from sqlmodel import Session, select
-from starlette.responses import Response
+from fastapi import APIRouter, Path
+from sqlmodel import Session
 
-from app.api.common import (
-    ITEM_RESPONSES,
-    LIST_RESPONSES,
-    Listing,
-    item_response,
-    list_params,
-    list_response,
-    values_by_parent,
-)
-from app.db import SessionDep
+from app.api.common import Listing, add_item_route, add_list_route, values_by_parent
 from app.models import Speaker, SpeakerAlias
 from app.problems import not_found
 from app.queries import Facet, FilterSpec, Resource, Via, as_id
-from app.schemas import Page, SpeakerOut
+from app.schemas import SpeakerOut
 
 router = APIRouter(tags=["speakers"])
 
@@ -45,24 +35,10 @@ RESOURCE = Resource(
             Facet("kind", Speaker.kind)),
 )
 
-SpeakerParams = list_params("SpeakerParams", RESOURCE)
-
 SpeakerRef = Annotated[
     str, Path(description="Speaker id or slug.", examples=["ilham-aliyev"], max_length=200)
 ]
-
-
-def find_speaker(session: Session, ref: str) -> Speaker:
-    """A speaker by id (digits) or slug (case-insensitive); 404 otherwise."""
-    ref = ref.strip()
-    row_id = as_id(ref)
-    if row_id is not None:
-        speaker = session.get(Speaker, row_id)
-    else:
-        speaker = session.scalars(select(Speaker).where(Speaker.slug == ref.lower())).first()
-    if speaker is None:
-        raise not_found("speaker", ref)
-    return speaker
+SPEAKER_PARAM = ("id_or_slug", SpeakerRef)
 
 
 def aliases_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
@@ -70,36 +46,26 @@ def aliases_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return values_by_parent(session, SpeakerAlias.speaker_id, SpeakerAlias.alias, ids, order_by=SpeakerAlias.id)
 
 
-def serialize(session: Session, rows: Sequence[Speaker], _request: Request) -> list[dict[str, Any]]:
-    aliases = aliases_of(session, [s.id for s in rows if s.id is not None])
-    return [
-        {
-            "id": s.id,
-            "slug": s.slug,
-            "name": s.name,
-            "title": s.title,
-            "country": s.country,
-            "aliases": aliases.get(s.id or 0, []),
-            "statement_count": s.statement_count,
-            "quote_count": s.quote_count,
-        }
-        for s in rows
-    ]
+def _aliases(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    found = aliases_of(session, [row.id for row in rows])
+    return [{"aliases": found.get(row.id, [])} for row in rows]
 
 
-LISTING = Listing(RESOURCE, SpeakerOut, serialize)
+LISTING = Listing(RESOURCE, SpeakerOut, related=_aliases)
 
 
-@router.get("/speakers", response_model=Page[SpeakerOut], responses=LIST_RESPONSES, summary="List speakers")
-def list_speakers(
-    request: Request, session: SessionDep, params: Annotated[SpeakerParams, Query()]  # type: ignore[valid-type]
-) -> Response:
-    """Everyone named in the corpus, including people with no statements."""
-    return list_response(request, session, LISTING, params)
+def find_speaker(session: Session, ref: str) -> Any:
+    """A speaker's row by id (digits) or slug (case-insensitive); 404 otherwise."""
+    ref = ref.strip()
+    row_id = as_id(ref)
+    table = Speaker.__table__  # type: ignore[attr-defined]
+    speaker = LISTING.read(session, table.c.id == row_id if row_id is not None else table.c.slug == ref.lower())
+    if speaker is None:
+        raise not_found("speaker", ref)
+    return speaker
 
 
-@router.get("/speakers/{id_or_slug}", response_model=SpeakerOut, responses=ITEM_RESPONSES,
-            summary="Get a speaker by id or slug")
-def get_speaker(request: Request, session: SessionDep, id_or_slug: SpeakerRef) -> Response:
-    """One speaker with aliases and statement counts."""
-    return item_response(request, serialize(session, [find_speaker(session, id_or_slug)], request)[0])
+add_list_route(router, "/speakers", LISTING, name="list_speakers", summary="List speakers",
+               description="Everyone named in the corpus, including people with no statements.")
+add_item_route(router, "/speakers/{id_or_slug}", LISTING, name="get_speaker", summary="Get a speaker by id or slug",
+               description="One speaker with aliases and statement counts.", param=SPEAKER_PARAM, find=find_speaker)

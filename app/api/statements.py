@@ -7,31 +7,41 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 from starlette.responses import Response
 
 from app.api.common import (
-    ITEM_RESPONSES,
-    LIST_RESPONSES,
     Listing,
+    Parent,
+    add_item_route,
+    add_list_route,
+    by_id,
     get_or_404,
     item_response,
     item_url,
-    list_params,
-    list_response,
     problems,
 )
 from app.api.documents import DocumentId
 from app.api.quotations import speaker_refs
-from app.api.speakers import SpeakerRef, find_speaker
-from app.dates import IsoDateTime
+from app.api.speakers import SPEAKER_PARAM, find_speaker
 from app.db import SessionDep
 from app.models import Document, Speaker, Statement, StatementSpeaker
 from app.problems import not_found, validation_problem
 from app.provenance.match import MAX_CLAIM_CHARS, best_matches
 from app.provenance.text import words
-from app.queries import MAX_ID, Counters, DbId, Facet, FilterSpec, Linked, Resource, Via, speaker_ids
-from app.schemas import Page, QuoteMatchPage, StatementOut
+from app.queries import (
+    MAX_ID,
+    Counters,
+    DbId,
+    Facet,
+    FilterSpec,
+    Linked,
+    Resource,
+    Via,
+    published_between,
+    resolve_speaker,
+)
+from app.schemas import QuoteMatchPage, StatementOut
 
 router = APIRouter(tags=["statements"])
 
@@ -66,12 +76,7 @@ FILTERS = (
                description='Full-text search of the statement text: words (all must match, '
                            'stemmed), "a phrase", prefix*.',
                example="peace"),
-    FilterSpec("published_after", "since", (Statement.published_at,), IsoDateTime,
-               description="Document published at or after this date/time (ISO 8601).",
-               example="2023-02-01"),
-    FilterSpec("published_before", "before", (Statement.published_at,), IsoDateTime,
-               description="Document published strictly before this date/time (ISO 8601).",
-               example="2023-03-01"),
+    *published_between(Statement.published_at, "Document published"),
     FilterSpec("quotation_id", "exact", (Statement.quotation_id,), DbId,
                description="Only the occurrences of this quotation.", example=3),
 )
@@ -91,13 +96,10 @@ FACETS = (
 
 def _speaker_counts(session: Session, value: Any) -> tuple[int, int] | None:
     """A speaker's (statements, quotes) counters; None when the reference names several
-    speakers (a joint statement of two of them would be counted twice)."""
-    ids = list(session.scalars(speaker_ids(str(value))))
-    if len(ids) > 1:
-        return None
-    total, quotes = (func.coalesce(func.sum(c), 0) for c in (Speaker.statement_count, Speaker.quote_count))
-    counted = session.execute(select(total, quotes).where(Speaker.id.in_(ids))).one()  # type: ignore[attr-defined]
-    return int(counted[0] or 0), int(counted[1] or 0)
+    speakers (a joint statement of two of them would be counted twice). The lookup is the
+    filter's own (``resolve_speaker`` runs once per request)."""
+    match = resolve_speaker(session, value)
+    return None if len(match.ids) > 1 else (match.statements, match.quotes)
 
 
 def _document_counts(session: Session, value: Any) -> tuple[int, int]:
@@ -113,20 +115,20 @@ STATEMENTS = Resource(key="statements", model=Statement, filters=FILTERS, sorts=
 QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS, facets=FACETS,
                   base=(Statement.kind == "direct",), counters=Counters(COUNTERS, fixed_split="direct"))
 
-StatementParams = list_params("StatementParams", STATEMENTS)
 StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="Statement id.", examples=[4])]
 
 
-def speakers_of(session: Session, rows: Sequence[Statement]) -> dict[int, list[dict[str, Any]]]:
+def speakers_of(session: Session, rows: Sequence[Any]) -> dict[int, list[dict[str, Any]]]:
     """Each statement's speakers (``{id, slug, name}``, in order of mention) for a whole page
     in one query; a row without link rows falls back to its ``speaker_id``."""
     ids = [st.id for st in rows if st.id is not None]
     found: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        query = (select(StatementSpeaker.statement_id, Speaker.id, Speaker.slug, Speaker.name)
-                 .join(Speaker, Speaker.id == StatementSpeaker.speaker_id)  # type: ignore[arg-type]
-                 .where(StatementSpeaker.statement_id.in_(ids))  # type: ignore[attr-defined]
-                 .order_by(StatementSpeaker.statement_id, StatementSpeaker.position))
+        link, speaker = StatementSpeaker.__table__.c, Speaker.__table__.c  # type: ignore[attr-defined]
+        query = (select(link.statement_id, speaker.id, speaker.slug, speaker.name)
+                 .join_from(StatementSpeaker.__table__, Speaker.__table__, speaker.id == link.speaker_id)  # type: ignore[attr-defined]
+                 .where(link.statement_id == ids[0] if len(ids) == 1 else link.statement_id.in_(ids))
+                 .order_by(link.statement_id, link.position))
         for statement_id, sid, slug, name in session.execute(query):
             found.setdefault(statement_id, []).append({"id": sid, "slug": slug, "name": name})
     missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
@@ -138,68 +140,52 @@ def speakers_of(session: Session, rows: Sequence[Statement]) -> dict[int, list[d
     return found
 
 
-def serialize(session: Session, rows: Sequence[Statement], request: Request) -> list[dict[str, Any]]:
-    """Statements with their speakers, loaded for the whole page in one query."""
-    speakers = speakers_of(session, rows)
-    out = []
-    for st in rows:
-        refs = speakers.get(st.id or 0, [])
-        item: dict[str, Any] = {
-            "id": st.id,
-            "document_id": st.document_id,
-            "kind": st.kind,
-            "form": st.form,
-            "text": st.text,
-            "start_char": st.start_char,
-            "end_char": st.end_char,
-        }
-        if st.fragments:
-            item["fragments"] = st.fragments
-        item.update(
-            cue=st.cue,
-            cue_start=st.cue_start,
-            cue_end=st.cue_end,
-            speaker_mention=st.speaker_mention,
-            speaker_mention_start=st.speaker_mention_start,
-            speaker_mention_end=st.speaker_mention_end,
-            speaker=refs[0] if refs else None,
-            speakers=refs,
-            via=st.via,
-            confidence=st.confidence,
-            paragraph=st.paragraph,
-            published_at=st.published_at,
-            quotation_id=st.quotation_id,
-            url=item_url(request, "statements", st.id or 0),
-        )
-        out.append(item)
-    return out
+def _speakers(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """``speaker`` (the first) and ``speakers`` of each row."""
+    found = speakers_of(session, rows)
+    return [{"speaker": refs[0] if refs else None, "speakers": refs}
+            for refs in (found.get(row.id, []) for row in rows)]
 
 
-STATEMENT_LISTING = Listing(STATEMENTS, StatementOut, serialize)
-QUOTE_LISTING = Listing(QUOTES, StatementOut, serialize)
-Params = Annotated[StatementParams, Query()]  # type: ignore[valid-type]
+def listing(resource: Resource) -> Listing:
+    return Listing(resource, StatementOut, related=_speakers, reads=("speaker_id",), url="statements",
+                   omit_empty=frozenset({"fragments"}))
 
 
-@router.get("/statements", response_model=Page[StatementOut], responses=LIST_RESPONSES,
-            summary="List statements (quotes and reported speech)")
-def list_statements(request: Request, session: SessionDep, params: Params) -> Response:
-    """Direct quotes and reported speech, each pointing at its exact source characters."""
-    return list_response(request, session, STATEMENT_LISTING, params)
+STATEMENT_LISTING = listing(STATEMENTS)
+QUOTE_LISTING = listing(QUOTES)
+STATEMENT_ID = ("statement_id", StatementId)
 
 
-@router.get("/statements/{statement_id}", response_model=StatementOut, responses=ITEM_RESPONSES,
-            summary="Get a statement")
-def get_statement(request: Request, session: SessionDep, statement_id: StatementId) -> Response:
-    """One statement."""
-    st = get_or_404(session, Statement, statement_id, "statement")
-    return item_response(request, serialize(session, [st], request)[0])
+def _find_quote(session: Session, statement_id: int) -> Any:
+    """A direct quote; an indirect statement's id is a 404 that points to /statements."""
+    row = STATEMENT_LISTING.read(session, Statement.id == statement_id)
+    if row is None or row.kind != "direct":
+        hint = f"Statement {statement_id} is reported speech: see /statements/{statement_id}." if row else ""
+        raise not_found("quote", statement_id, hint)
+    return row
 
 
-@router.get("/quotes", response_model=Page[StatementOut], responses=LIST_RESPONSES,
-            summary="List direct quotes")
-def list_quotes(request: Request, session: SessionDep, params: Params) -> Response:
-    """Only statements in quotation marks (`kind=direct`); same filters as `/statements`."""
-    return list_response(request, session, QUOTE_LISTING, params)
+def _speaker_scope(session: Session, id_or_slug: str) -> tuple[list[Any], tuple[str, Any]]:
+    speaker = find_speaker(session, id_or_slug)
+    return [Linked(SPEAKER_LINK, [speaker.id], rows=speaker.statement_count)], ("speaker", speaker.id)
+
+
+def _document_scope(session: Session, document_id: int) -> tuple[list[Any], tuple[str, Any]]:
+    get_or_404(session, Document, document_id, "document")
+    return [Statement.document_id == document_id], ("document_id", document_id)
+
+
+BY_SPEAKER = Parent(SPEAKER_PARAM, _speaker_scope)
+
+add_list_route(router, "/statements", STATEMENT_LISTING, name="list_statements",
+               summary="List statements (quotes and reported speech)",
+               description="Direct quotes and reported speech, each pointing at its exact source characters.")
+add_item_route(router, "/statements/{statement_id}", STATEMENT_LISTING, name="get_statement",
+               summary="Get a statement", description="One statement.", param=STATEMENT_ID,
+               find=by_id(STATEMENT_LISTING, "statement"))
+add_list_route(router, "/quotes", QUOTE_LISTING, name="list_quotes", summary="List direct quotes",
+               description="Only statements in quotation marks (`kind=direct`); same filters as `/statements`.")
 
 
 @router.get("/quotes/match", response_model=QuoteMatchPage, responses=problems(422),
@@ -228,45 +214,15 @@ def match_quotes(
     return item_response(request, {"items": items, "total": len(items), "limit": limit, "next": None})
 
 
-@router.get("/quotes/{statement_id}", response_model=StatementOut, responses=ITEM_RESPONSES,
-            summary="Get a direct quote")
-def get_quote(request: Request, session: SessionDep, statement_id: StatementId) -> Response:
-    """One direct quote; an indirect statement's id is a 404 here."""
-    st = session.get(Statement, statement_id)
-    if st is None or st.kind != "direct":
-        hint = f"Statement {statement_id} is reported speech: see /statements/{statement_id}." if st else ""
-        raise not_found("quote", statement_id, hint)
-    return item_response(request, serialize(session, [st], request)[0])
-
-
-@router.get("/speakers/{id_or_slug}/statements", response_model=Page[StatementOut],
-            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's statements")
-def list_speaker_statements(
-    request: Request, session: SessionDep, id_or_slug: SpeakerRef, params: Params
-) -> Response:
-    """Same as `/statements?speaker=…`, but an unknown speaker is a 404."""
-    speaker = find_speaker(session, id_or_slug)
-    return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
-
-
-@router.get("/speakers/{id_or_slug}/quotes", response_model=Page[StatementOut],
-            responses=LIST_RESPONSES, tags=["speakers"], summary="List a speaker's direct quotes")
-def list_speaker_quotes(
-    request: Request, session: SessionDep, id_or_slug: SpeakerRef, params: Params
-) -> Response:
-    """Same as `/quotes?speaker=…`, but an unknown speaker is a 404."""
-    speaker = find_speaker(session, id_or_slug)
-    return list_response(request, session, QUOTE_LISTING, params,
-                         scope=[Linked(SPEAKER_LINK, [speaker.id or 0], rows=speaker.statement_count)], parent=("speaker", speaker.id))
-
-
-@router.get("/documents/{document_id}/statements", response_model=Page[StatementOut],
-            responses=LIST_RESPONSES, tags=["documents"], summary="List a document's statements")
-def list_document_statements(
-    request: Request, session: SessionDep, document_id: DocumentId, params: Params
-) -> Response:
-    """Statements of one document; an unknown document is a 404."""
-    get_or_404(session, Document, document_id, "document")
-    return list_response(request, session, STATEMENT_LISTING, params,
-                         scope=[Statement.document_id == document_id], parent=("document_id", document_id))
+add_item_route(router, "/quotes/{statement_id}", QUOTE_LISTING, name="get_quote", summary="Get a direct quote",
+               description="One direct quote; an indirect statement's id is a 404 here.",
+               param=STATEMENT_ID, find=_find_quote)
+add_list_route(router, "/speakers/{id_or_slug}/statements", STATEMENT_LISTING, name="list_speaker_statements",
+               summary="List a speaker's statements", parent=BY_SPEAKER, tags=["speakers"],
+               description="Same as `/statements?speaker=…`, but an unknown speaker is a 404.")
+add_list_route(router, "/speakers/{id_or_slug}/quotes", QUOTE_LISTING, name="list_speaker_quotes",
+               summary="List a speaker's direct quotes", parent=BY_SPEAKER, tags=["speakers"],
+               description="Same as `/quotes?speaker=…`, but an unknown speaker is a 404.")
+add_list_route(router, "/documents/{document_id}/statements", STATEMENT_LISTING, name="list_document_statements",
+               summary="List a document's statements", parent=Parent(("document_id", DocumentId), _document_scope),
+               tags=["documents"], description="Statements of one document; an unknown document is a 404.")

@@ -116,10 +116,12 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
     from app.api.statements import STATEMENTS as resource
 
     class FakeSession:
+        info: dict[str, Any] = {}
+
         def execute(self, _stmt: object) -> Any:
             class Rows:
-                def all(self) -> list[tuple[int, int]]:
-                    return [(7, 12)]  # (speaker id, statement_count)
+                def all(self) -> list[tuple[int, int, int]]:
+                    return [(7, 12, 3)]  # (speaker id, statement_count, quote_count)
 
             return Rows()
 
