@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 from app.cursors import CursorCodec, bad_cursor
 from app.dates import parse_instant
 from app.models import Speaker, SpeakerAlias, as_utc
-from app.search import TextMatch, fts_driven, matches
+from app.search import TextMatch, fts_counted, fts_driven, matches
 from app.speakers import norm
 from app.problems import invalid_parameter
 
@@ -603,10 +603,16 @@ def count_rows(
     after ``cap + 1`` rows); it is off unless the application sets one.
     """
     conditions = for_planner(conditions)
+    # a ``q`` list counts from its text index, unless a small speaker's link rows drive better
+    counted = None if any(isinstance(c, Linked) for c in conditions) else fts_counted(
+        session.get_bind().dialect.name, resource.model, conditions)
     if cap is None:
-        stmt = select(func.count()).select_from(resource.model).where(*conditions)
+        stmt = select(func.count()).select_from(
+            counted.subquery() if counted is not None else resource.model).where(
+            *(() if counted is not None else conditions))
         return int(session.scalar(stmt) or 0)
-    inner = select(resource.id_column).where(*conditions).limit(cap + 1).subquery()
+    rows = counted if counted is not None else select(resource.id_column).where(*conditions)
+    inner = rows.limit(cap + 1).subquery()
     n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
     return n if n <= cap else None
 
