@@ -459,6 +459,11 @@ def _latency(runs: Sequence[Result]) -> str:
     return f"{median([r.p50_ms for r in runs]):.1f} / {median([r.p99_ms for r in runs]):.1f}"
 
 
+def _cpu(runs: Sequence[Result]) -> str:
+    """Server CPU per request: steadier than req/s when other processes load the machine."""
+    return f"{median([r.cpu_ms_per_request for r in runs]):.1f}" if runs else "—"
+
+
 def markdown(results: Sequence[Result], title: str) -> str:
     """One row per scenario: Verbatim against Datasette on the same SQLite file, one process
     each, with the ratio of every interleaved pair; PostgreSQL (Verbatim only) beside."""
@@ -468,8 +473,9 @@ def markdown(results: Sequence[Result], title: str) -> str:
     scenarios = list(dict.fromkeys(r.scenario for r in results))
     lines = [f"#### {title}", "",
              "| scenario | Verbatim req/s | Datasette req/s | ratio (each pair) | Verbatim p50 / p99 ms "
-             "| Datasette p50 / p99 ms | PostgreSQL req/s | PostgreSQL p50 / p99 ms | errors |",
-             "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+             "| Datasette p50 / p99 ms | CPU ms/req Verbatim / Datasette | PostgreSQL req/s "
+             "| PostgreSQL p50 / p99 ms | errors |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
     for name in scenarios:
         ours, theirs = by.get((name, VERBATIM), []), by.get((name, DATASETTE), [])
         pg = by.get((name, POSTGRES), [])
@@ -478,10 +484,11 @@ def markdown(results: Sequence[Result], title: str) -> str:
         ratio = " / ".join(f"{p:.2f}×" for p in pairs) or "—"
         errors = sum(r.errors for r in ours + theirs + pg + bare)
         if bare:
-            lines.append(f"| {name} | {_cell(bare)} | — | — | {_latency(bare)} | — | — | — | {errors} |")
+            lines.append(f"| {name} | {_cell(bare)} | — | — | {_latency(bare)} | — | {_cpu(bare)} | — | — "
+                         f"| {errors} |")
             continue
         lines.append(f"| {name} | {_cell(ours)} | {_cell(theirs)} | {ratio} | {_latency(ours)} | "
-                     f"{_latency(theirs)} | {_cell(pg)} | {_latency(pg)} | {errors} |")
+                     f"{_latency(theirs)} | {_cpu(ours)} / {_cpu(theirs)} | {_cell(pg)} | {_latency(pg)} | {errors} |")
     other = [r.foreign_cpu for r in results]
     lines += ["", f"Other processes used {median(other):.2f} cores (median; max {max(other):.2f}) "
                   "while these ran; req/s are medians of the interleaved rounds."]
@@ -525,7 +532,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="measure a variant: DIR/module:create_app instead of `verbatim serve`")
     parser.add_argument("--label", default="", help="title of the table (default: the database)")
     parser.add_argument("--output", default=None, help="also write the markdown table to this file")
+    parser.add_argument("--render", default=None, metavar="JSON",
+                        help="print the markdown table of an earlier run's JSON file, and stop")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(Path(args.render).read_text())
+        print(markdown([Result(**r) for r in saved["results"]], args.label or saved["label"]))
+        return
     if not args.database_url or not args.database_url.startswith("sqlite"):
         parser.error("--database-url (or VERBATIM_DATABASE_URL) must name a SQLite file")
     if not shutil.which("wrk"):
