@@ -516,7 +516,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the same corpus on PostgreSQL: Verbatim figures beside (optional)")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn workers of each Verbatim server (the headline is 1, like Datasette)")
-    parser.add_argument("--targets", default="verbatim,datasette,bare")
+    parser.add_argument("--targets", default="verbatim,datasette,postgres,bare",
+                        help="which servers to run (postgres needs --postgres-url)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved A B A B rounds per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (the CPU is shared)")
@@ -585,7 +586,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             base, pid = start(DATASETTE, command, dict(os.environ), "/-/versions.json", "datasette-server.log")
             running.append(Target(DATASETTE, base, pid,
                                   chosen(datasette_scenarios(base, path.stem, fx, args.pages, has_fts(url)))))
-        if "verbatim" in targets and args.postgres_url:
+        if "postgres" in targets and args.postgres_url:
             pg_fx = inspect_database(args.postgres_url, args.q)
             base, pid = start(POSTGRES, verbatim_command("{port}", args.workers, args.factory),
                               uvicorn_env(args.postgres_url), "/statements?limit=1", "verbatim-pg-server.log")
