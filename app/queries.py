@@ -600,16 +600,16 @@ def count_rows(
     """Exact count of matching rows; with ``cap``, ``None`` once more than ``cap`` match.
 
     The cap bounds the cost of ``total`` on very large tables (the count stops scanning
-    after ``cap + 1`` rows); it is off unless the application sets one.
+    after ``cap + 1`` rows); it is off unless the application sets one. A ``q`` list on
+    SQLite is counted from its FTS5 table (:func:`app.search.fts_counted`).
     """
     conditions = for_planner(conditions)
     # a ``q`` list counts from its text index, unless a small speaker's link rows drive better
     counted = None if any(isinstance(c, Linked) for c in conditions) else fts_counted(
         session.get_bind().dialect.name, resource.model, conditions)
     if cap is None:
-        stmt = select(func.count()).select_from(
-            counted.subquery() if counted is not None else resource.model).where(
-            *(() if counted is not None else conditions))
+        source = counted.subquery() if counted is not None else resource.model
+        stmt = select(func.count()).select_from(source).where(*(() if counted is not None else conditions))
         return int(session.scalar(stmt) or 0)
     rows = counted if counted is not None else select(resource.id_column).where(*conditions)
     inner = rows.limit(cap + 1).subquery()
