@@ -460,7 +460,8 @@ def _latency(runs: Sequence[Result]) -> str:
 
 
 def _cpu(runs: Sequence[Result]) -> str:
-    """Server CPU per request: steadier than req/s when other processes load the machine."""
+    """Server CPU per request (on PostgreSQL with the benchmark database's backends):
+    steadier than req/s when other processes load the machine."""
     return f"{median([r.cpu_ms_per_request for r in runs]):.1f}" if runs else "—"
 
 
@@ -474,8 +475,8 @@ def markdown(results: Sequence[Result], title: str) -> str:
     lines = [f"#### {title}", "",
              "| scenario | Verbatim req/s | Datasette req/s | ratio (each pair) | Verbatim p50 / p99 ms "
              "| Datasette p50 / p99 ms | CPU ms/req Verbatim / Datasette | PostgreSQL req/s "
-             "| PostgreSQL p50 / p99 ms | errors |",
-             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "| PostgreSQL p50 / p99 ms | PostgreSQL CPU ms/req | errors |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in scenarios:
         ours, theirs = by.get((name, VERBATIM), []), by.get((name, DATASETTE), [])
         pg = by.get((name, POSTGRES), [])
@@ -485,10 +486,11 @@ def markdown(results: Sequence[Result], title: str) -> str:
         errors = sum(r.errors for r in ours + theirs + pg + bare)
         if bare:
             lines.append(f"| {name} | {_cell(bare)} | — | — | {_latency(bare)} | — | {_cpu(bare)} | — | — "
-                         f"| {errors} |")
+                         f"| — | {errors} |")
             continue
         lines.append(f"| {name} | {_cell(ours)} | {_cell(theirs)} | {ratio} | {_latency(ours)} | "
-                     f"{_latency(theirs)} | {_cpu(ours)} / {_cpu(theirs)} | {_cell(pg)} | {_latency(pg)} | {errors} |")
+                     f"{_latency(theirs)} | {_cpu(ours)} / {_cpu(theirs)} | {_cell(pg)} | {_latency(pg)} | {_cpu(pg)} "
+                     f"| {errors} |")
     other = [r.foreign_cpu for r in results]
     lines += ["", f"Other processes used {median(other):.2f} cores (median; max {max(other):.2f}) "
                   "while these ran; req/s are medians of the interleaved rounds."]
