@@ -285,19 +285,47 @@ def search(session: Any, query: SearchQuery, *, types: tuple[str, ...] = SEARCHA
     return [Hit(kind, int(row_id), snippets[kind].get(int(row_id), "")) for kind, row_id in rows], total
 
 
+def _sole_match(dialect: str, conditions: Any) -> TextMatch | None:
+    """The list's full-text condition when the FTS5 table can drive its read (SQLite, one ``q``)."""
+    found = [c for c in conditions if isinstance(c, TextMatch)]
+    return found[0] if dialect == "sqlite" and len(found) == 1 else None
+
+
+def _fts_source(match: TextMatch) -> tuple[Any, Any, ColumnElement[bool]]:
+    """The FTS5 table, its rowid (the indexed row's id) and the ``MATCH`` condition."""
+    fts = table(match.index.fts, literal_column("rowid"))
+    rowid = literal_column(f"{match.index.fts}.rowid")
+    expr = literal_column(match.index.fts).op("MATCH")(
+        bindparam("fts_q", fts5_expression(match.query), unique=True))
+    return fts, rowid, expr
+
+
 def fts_driven(dialect: str, model: Any, conditions: Any, *, descending: bool) -> Any | None:
     """On SQLite, a list in id order with a ``q`` filter as a join driven by the FTS5 table in
     rowid order (the rowid is the id): the page's LIMIT stops the FTS read early, where
     ``id IN (matches)`` reads every match first (a frequent word: 7.6 ms at 1M, now 0.02-0.3 ms;
     a rare one stays 0.02 ms). None when it does not apply."""
-    found = [c for c in conditions if isinstance(c, TextMatch)]
-    if dialect != "sqlite" or len(found) != 1:
+    match = _sole_match(dialect, conditions)
+    if match is None:
         return None
-    match = found[0]
-    fts = table(match.index.fts, literal_column("rowid"))
-    rowid = literal_column(f"{match.index.fts}.rowid")
+    fts, rowid, expr = _fts_source(match)
     rest = [c for c in conditions if c is not match]
-    expr = literal_column(match.index.fts).op("MATCH")(
-        bindparam("fts_q", fts5_expression(match.query), unique=True))
     return (select(model).select_from(fts).join(model, match.id_column == rowid)
             .where(expr, *rest).order_by(rowid.desc() if descending else rowid.asc()))
+
+
+def fts_counted(dialect: str, model: Any, conditions: Any) -> Any | None:
+    """On SQLite, the ids a ``q`` list counts, read from the FTS5 table. With no other
+    condition the index alone answers: the triggers keep exactly one FTS row per table row,
+    so its matches are the rows, and no table row is read (a word in 5,900 of 100k
+    statements: 3.6 ms, where probing the table for each match cost 53 ms). Other conditions
+    are tested on the rows the index yields, so a capped count stops with the cap. None when
+    it does not apply."""
+    match = _sole_match(dialect, conditions)
+    if match is None:
+        return None
+    fts, rowid, expr = _fts_source(match)
+    rest = [c for c in conditions if c is not match]
+    if not rest:
+        return select(rowid).select_from(fts).where(expr)
+    return select(match.id_column).select_from(fts).join(model, match.id_column == rowid).where(expr, *rest)

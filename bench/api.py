@@ -1,15 +1,19 @@
-"""Load-test the read API against Datasette and a bare FastAPI ceiling, on one database.
+"""Load-test the read API against Datasette on the same SQLite file, one process each.
 
-    python bench/generate.py --statements 100000          # VERBATIM_DATABASE_URL=sqlite:////tmp/vb/100k.db
-    python bench/api.py --database-url sqlite:////tmp/vb/100k.db --workers 1,2
+    python bench/generate.py --statements 100000 --database-url sqlite:////tmp/vb/100k.db
+    python bench/api.py --database-url sqlite:////tmp/vb/100k.db \
+        --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/vb_100k --output bench/out/api-100k.md
 
-Each server runs in its own process group on 127.0.0.1 and is driven by ``wrk`` (a separate
-process, fixed connections and duration, one warm-up run first) scenario by scenario, never
-two at a time. Datasette only runs against SQLite (it serves SQLite files); the bare endpoint
-serialises a fixed list of 50 statement dicts with the same orjson call the API uses, so the
-gap between it and Verbatim is what the database and the query layer cost.
+Every server (Verbatim on the SQLite file, Datasette on the same file, Verbatim on PostgreSQL
+when ``--postgres-url`` is given, a bare FastAPI ceiling) runs in its own process group on
+127.0.0.1 for the whole run. Scenario by scenario, the servers are driven in turn by ``wrk``
+(a separate process, fixed connections and duration, a warm-up first), interleaved A B A B
+for ``--rounds`` rounds, so the ratio of each pair compares runs under the same machine load;
+never two at a time. The bare endpoint serialises a fixed list of 50 statement dicts with the
+same orjson call the API uses, so the gap between it and Verbatim is what the database and the
+query layer cost.
 
-Results: a markdown table on stdout, and JSON under ``bench/out/``.
+Results: a markdown table on stdout (and in ``--output``), markdown and JSON under ``bench/out/``.
 """
 
 from __future__ import annotations
@@ -29,14 +33,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-DATASETTE = ROOT / "bench" / ".venv-datasette" / "bin" / "datasette"
+DATASETTE_BIN = ROOT / "bench" / ".venv-datasette" / "bin" / "datasette"
 OUT = ROOT / "bench" / "out"
 
 # wrk prints its own summary; this script makes it print one JSON line we can parse, and
@@ -357,28 +361,32 @@ def deep_page_path(base: str, first: str, pages: int, next_of: Any) -> str:
 def verbatim_scenarios(base: str, fx: Fixture, pages: int) -> list[Scenario]:
     deep = deep_page_path(base, "/statements?limit=10", pages, lambda page: page.get("next"))
     return [
-        Scenario("by speaker", f"/statements?speaker={fx.heavy_speaker_slug}"),
-        Scenario("kind, newest first", "/statements?kind=direct&sort=-published_at"),
-        Scenario(f"deep page ({pages})", deep),
-        Scenario(f"q={fx.q}", f"/statements?q={fx.q}"),
+        Scenario("by speaker", f"/statements?speaker={fx.heavy_speaker_slug}&limit=50"),
         Scenario("item by id", "/statements/{id}", fx.max_statement_id),
+        Scenario("kind, newest first", "/statements?kind=direct&sort=-published_at&limit=50"),
+        Scenario(f"q={fx.q}", f"/statements?q={fx.q}&limit=50"),
+        Scenario(f"deep page ({pages})", deep),
         Scenario("CSV, one speaker", f"/statements?speaker={fx.export_speaker_slug}&format=csv"),
     ]
 
 
 def datasette_scenarios(base: str, db: str, fx: Fixture, pages: int, fts: bool) -> list[Scenario]:
-    """Datasette's URLs for the same questions; ``q`` uses its FTS search when the index exists."""
+    """Datasette's URLs for the same questions; ``q`` uses its FTS search when the index exists.
+
+    The CSV export selects the speaker's statements through the same link table Verbatim
+    reads (a joint statement counts for each of its speakers), so both send the same rows."""
     table = f"/{db}/statement"
     search = f"_search={fx.q}" if fts else f"text__contains={fx.q}"
     deep = deep_page_path(base, f"{table}.json?_size=10", pages, lambda page: page.get("next_url"))
+    linked = urllib.parse.quote(
+        f"id in (select statement_id from statement_speaker where speaker_id = {fx.export_speaker_id})")
     return [
         Scenario("by speaker", f"{table}.json?speaker_id={fx.heavy_speaker_id}&_size=50"),
-        Scenario("kind, newest first", f"{table}.json?kind=direct&_sort_desc=published_at&_size=50"),
-        Scenario(f"deep page ({pages})", deep),
-        Scenario(f"q={fx.q}", f"{table}.json?{search}&_size=50"),
         Scenario("item by id", f"{table}/{{id}}.json", fx.max_statement_id),
-        Scenario("CSV, one speaker",
-                 f"{table}.csv?speaker_id={fx.export_speaker_id}&_stream=on&_size=max"),
+        Scenario("kind, newest first", f"{table}.json?kind=direct&_sort_desc=published_at&_size=50"),
+        Scenario(f"q={fx.q}", f"{table}.json?{search}&_size=50"),
+        Scenario(f"deep page ({pages})", deep),
+        Scenario("CSV, one speaker", f"{table}.csv?_where={linked}&_stream=on&_size=max"),
     ]
 
 
@@ -388,13 +396,13 @@ def uvicorn_env(url: str) -> dict[str, str]:
     return env
 
 
-def verbatim_command(port: int, workers: int, factory: str | None = None) -> list[str]:
+def verbatim_command(port: int | str, workers: int, factory: str | None = None) -> list[str]:
     """``verbatim serve`` as users run it, or uvicorn on another app factory (a variant)."""
     verbatim = VENV_BIN / "verbatim"
     if factory:
         module_path, _, name = factory.rpartition("/")
         return [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", name, "--app-dir", module_path or ".",
-                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log"]
     if verbatim.exists() and (ROOT / "app" / "cli.py").exists():
         return [str(verbatim), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     return [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
@@ -433,30 +441,92 @@ def bare_app() -> Any:
 # --- orchestration -------------------------------------------------------------------------
 
 
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _cell(runs: Sequence[Result]) -> str:
+    if not runs:
+        return "—"
+    return f"{median([r.requests_per_s for r in runs]):,.0f}"
+
+
+def _latency(runs: Sequence[Result]) -> str:
+    if not runs:
+        return "—"
+    return f"{median([r.p50_ms for r in runs]):.1f} / {median([r.p99_ms for r in runs]):.1f}"
+
+
+def _cpu(runs: Sequence[Result]) -> str:
+    """Server CPU per request (on PostgreSQL with the benchmark database's backends):
+    steadier than req/s when other processes load the machine."""
+    return f"{median([r.cpu_ms_per_request for r in runs]):.1f}" if runs else "—"
+
+
 def markdown(results: Sequence[Result], title: str) -> str:
+    """One row per scenario: Verbatim against Datasette on the same SQLite file, one process
+    each, with the ratio of every interleaved pair; PostgreSQL (Verbatim only) beside."""
+    by: dict[tuple[str, str], list[Result]] = {}
+    for r in results:
+        by.setdefault((r.scenario, r.target), []).append(r)
+    scenarios = list(dict.fromkeys(r.scenario for r in results))
     lines = [f"#### {title}", "",
-             "| scenario | server | workers | req/s | p50 ms | p99 ms | errors | server CPU ms/req "
-             "| bytes/resp | other CPU |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in sorted(results, key=lambda r: (r.scenario == "bare ceiling (50 items)", r.scenario)):
-        lines.append(f"| {r.scenario} | {r.target} | {r.workers} | {r.requests_per_s:,.0f} | "
-                     f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {r.cpu_ms_per_request:.2f} | "
-                     f"{r.bytes_per_response:,} | {r.foreign_cpu:.2f} |")
+             "| scenario | Verbatim req/s | Datasette req/s | ratio (each pair) | Verbatim p50 / p99 ms "
+             "| Datasette p50 / p99 ms | CPU ms/req Verbatim / Datasette | PostgreSQL req/s "
+             "| PostgreSQL p50 / p99 ms | PostgreSQL CPU ms/req | errors |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in scenarios:
+        ours, theirs = by.get((name, VERBATIM), []), by.get((name, DATASETTE), [])
+        pg = by.get((name, POSTGRES), [])
+        bare = by.get((name, BARE), [])
+        pairs = [a.requests_per_s / b.requests_per_s for a, b in zip(ours, theirs) if b.requests_per_s]
+        ratio = " / ".join(f"{p:.2f}×" for p in pairs) or "—"
+        errors = sum(r.errors for r in ours + theirs + pg + bare)
+        if bare:
+            lines.append(f"| {name} | {_cell(bare)} | — | — | {_latency(bare)} | — | {_cpu(bare)} | — | — "
+                         f"| — | {errors} |")
+            continue
+        lines.append(f"| {name} | {_cell(ours)} | {_cell(theirs)} | {ratio} | {_latency(ours)} | "
+                     f"{_latency(theirs)} | {_cpu(ours)} / {_cpu(theirs)} | {_cell(pg)} | {_latency(pg)} | {_cpu(pg)} "
+                     f"| {errors} |")
+    other = [r.foreign_cpu for r in results]
+    lines += ["", f"Other processes used {median(other):.2f} cores (median; max {max(other):.2f}) "
+                  "while these ran; req/s are medians of the interleaved rounds."]
     return "\n".join(lines)
+
+
+VERBATIM, DATASETTE, POSTGRES, BARE = "Verbatim", "Datasette", "Verbatim (PostgreSQL)", "bare FastAPI"
+
+
+@dataclass
+class Target:
+    """A running server and the URL of each scenario on it."""
+
+    name: str
+    base: str
+    pid: int
+    scenarios: dict[str, Scenario]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("VERBATIM_DATABASE_URL"),
-                        help="a database filled by bench/generate.py")
-    parser.add_argument("--workers", default="1", help="uvicorn worker counts to try, e.g. 1,2")
-    parser.add_argument("--targets", default="verbatim,datasette,bare")
+                        help="a SQLite database filled by bench/generate.py (Datasette serves the same file)")
+    parser.add_argument("--postgres-url", default=None,
+                        help="the same corpus on PostgreSQL: Verbatim figures beside (optional)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn workers of each Verbatim server (the headline is 1, like Datasette)")
+    parser.add_argument("--targets", default="verbatim,datasette,postgres,bare",
+                        help="which servers to run (postgres needs --postgres-url)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved A B A B rounds per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (the CPU is shared)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds measured per scenario")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per scenario")
+    parser.add_argument("--duration", type=int, default=8, help="seconds measured per run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
     parser.add_argument("--timeout", type=int, default=5, help="wrk per-request timeout, seconds")
-    parser.add_argument("--max-wait", type=float, default=120,
+    parser.add_argument("--max-wait", type=float, default=30,
                         help="seconds to wait for other processes to go quiet before each run")
     parser.add_argument("--pages", type=int, default=1000, help="page number of the deep-page scenario")
     parser.add_argument("--q", default="pipeline", help="the full-text filter term")
@@ -464,72 +534,92 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--factory", default=None,
                         help="measure a variant: DIR/module:create_app instead of `verbatim serve`")
     parser.add_argument("--label", default="", help="title of the table (default: the database)")
+    parser.add_argument("--output", default=None, help="also write the markdown table to this file")
+    parser.add_argument("--render", default=None, metavar="JSON",
+                        help="print the markdown table of an earlier run's JSON file, and stop")
     args = parser.parse_args(argv)
-    if not args.database_url:
-        parser.error("--database-url or VERBATIM_DATABASE_URL is required")
+    if args.render:
+        saved = json.loads(Path(args.render).read_text())
+        print(markdown([Result(**r) for r in saved["results"]], args.label or saved["label"]))
+        return
+    if not args.database_url or not args.database_url.startswith("sqlite"):
+        parser.error("--database-url (or VERBATIM_DATABASE_URL) must name a SQLite file")
     if not shutil.which("wrk"):
         parser.error("wrk is not installed (apt-get install wrk)")
     url: str = args.database_url
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
-    worker_counts = [int(w) for w in args.workers.split(",")]
     keep = [s.strip() for s in args.scenarios.split(",") if s.strip()]
 
-    def chosen(scenarios: list[Scenario]) -> list[Scenario]:
-        return [s for s in scenarios if not keep or any(s.name.startswith(k) for k in keep)]
+    def chosen(scenarios: list[Scenario]) -> dict[str, Scenario]:
+        return {s.name: s for s in scenarios if not keep or any(s.name.startswith(k) for k in keep)}
 
-    if url.startswith("postgresql"):
-        OUR_MARKERS.append(f" {urllib.parse.urlsplit(url).path.lstrip('/')} ")
+    if args.postgres_url:
+        OUR_MARKERS.append(f" {urllib.parse.urlsplit(args.postgres_url).path.lstrip('/')} ")
     fx = inspect_database(url, args.q)
-    label = args.label or re.sub(r"//[^@/]*@", "//", url)
-    print(f"{label}: {fx.statements:,} statements; heaviest speaker {fx.heavy_speaker_slug} "
-          f"({fx.heavy_speaker_count:,}); export speaker {fx.export_speaker_slug} "
-          f"({fx.export_speaker_count:,})", file=sys.stderr)
+    path = Path(url.split("sqlite:///", 1)[1])
+    label = args.label or f"{path.name}: {fx.statements:,} statements"
+    print(f"{label}: heaviest speaker {fx.heavy_speaker_slug} ({fx.heavy_speaker_count:,}); "
+          f"export speaker {fx.export_speaker_slug} ({fx.export_speaker_count:,})", file=sys.stderr)
     OUT.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     memory: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="verbatim-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="verbatim-bench-") as tmp, ExitStack() as servers:
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_SCRIPT)
-        for workers in worker_counts:
-            if "verbatim" in targets:
-                port = free_port()
-                base = f"http://127.0.0.1:{port}"
-                with server(verbatim_command(port, workers, args.factory), uvicorn_env(url),
-                            base + "/statements?limit=1", OUT / "verbatim-server.log") as proc:
-                    time.sleep(1.0)  # every worker up, not just the first
-                    scenarios = chosen(verbatim_scenarios(base, fx, args.pages))
-                    results += measure("Verbatim", base, scenarios, workers, args, script, proc.pid)
-                    memory[f"verbatim-{workers}"] = memory_report(proc.pid)
-            if "bare" in targets:
-                port = free_port()
-                base = f"http://127.0.0.1:{port}"
-                command = [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", "api:bare_app",
-                           "--app-dir", str(ROOT / "bench"), "--host", "127.0.0.1", "--port", str(port),
-                           "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
-                with server(command, uvicorn_env(url), base + "/statements", OUT / "bare-server.log") as proc:
-                    time.sleep(1.0)
-                    results += measure("bare FastAPI", base, [Scenario("bare ceiling (50 items)", "/statements")],
-                                       workers, args, script, proc.pid)
-        if "datasette" in targets and url.startswith("sqlite"):
-            path = Path(url.split("sqlite:///", 1)[1])
+        running: list[Target] = []
+
+        def start(name: str, command: list[str], env: dict[str, str], ready: str, log: str) -> tuple[str, int]:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
+            proc = servers.enter_context(server([c.replace("{port}", str(port)) for c in command], env,
+                                                base + ready, OUT / log))
+            time.sleep(1.0)  # every worker up, not just the first
+            return base, proc.pid
+
+        if "verbatim" in targets:
+            base, pid = start(VERBATIM, verbatim_command("{port}", args.workers, args.factory), uvicorn_env(url),
+                              "/statements?limit=1", "verbatim-server.log")
+            running.append(Target(VERBATIM, base, pid, chosen(verbatim_scenarios(base, fx, args.pages))))
+        if "datasette" in targets:
             # Facet suggestions cost ~2 s a page at 1M rows; an operator serving a big table
             # turns them off, so the peer is measured at its best.
-            command = [str(DATASETTE), "serve", str(path), "--host", "127.0.0.1", "--port", str(port),
+            command = [str(DATASETTE_BIN), "serve", str(path), "--host", "127.0.0.1", "--port", "{port}",
                        "--setting", "suggest_facets", "off"]
-            with server(command, dict(os.environ), base + "/-/versions.json", OUT / "datasette-server.log") as proc:
-                scenarios = chosen(datasette_scenarios(base, path.stem, fx, args.pages, has_fts(url)))
-                results += measure("Datasette", base, scenarios, 1, args, script, proc.pid)
-                memory["datasette"] = memory_report(proc.pid)
+            base, pid = start(DATASETTE, command, dict(os.environ), "/-/versions.json", "datasette-server.log")
+            running.append(Target(DATASETTE, base, pid,
+                                  chosen(datasette_scenarios(base, path.stem, fx, args.pages, has_fts(url)))))
+        if "postgres" in targets and args.postgres_url:
+            pg_fx = inspect_database(args.postgres_url, args.q)
+            base, pid = start(POSTGRES, verbatim_command("{port}", args.workers, args.factory),
+                              uvicorn_env(args.postgres_url), "/statements?limit=1", "verbatim-pg-server.log")
+            running.append(Target(POSTGRES, base, pid, chosen(verbatim_scenarios(base, pg_fx, args.pages))))
+        if "bare" in targets:
+            command = [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", "api:bare_app",
+                       "--app-dir", str(ROOT / "bench"), "--host", "127.0.0.1", "--port", "{port}",
+                       "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
+            base, pid = start(BARE, command, uvicorn_env(url), "/statements", "bare-server.log")
+            running.append(Target(BARE, base, pid,
+                                  {"bare ceiling (50 items)": Scenario("bare ceiling (50 items)", "/statements")}))
+        names = list(dict.fromkeys(name for target in running for name in target.scenarios))
+        for name in names:
+            for _ in range(args.rounds):  # A B A B: both servers see the same machine load
+                for target in running:
+                    if name in target.scenarios:
+                        results += measure(target.name, target.base, [target.scenarios[name]], args.workers,
+                                           args, script, target.pid)
+        for target in running:
+            memory[target.name] = memory_report(target.pid)
     table = markdown(results, label)
     print(table)
     for name, processes in memory.items():
         for p in processes:
             print(f"RSS {name} pid {p['pid']}: {p['rss_mb']} MB spacy_loaded={p['spacy_loaded']} "
-                  f"({p['cmd'][:70]})")
+                  f"({p['cmd'][:70]})", file=sys.stderr)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60]
+    (OUT / f"api-{slug}-{stamp}.md").write_text(table + "\n")
+    if args.output:
+        Path(args.output).write_text(table + "\n")
     (OUT / f"api-{slug}-{stamp}.json").write_text(json.dumps(
         {"label": label, "fixture": asdict(fx), "args": vars(args),
          "results": [asdict(r) for r in results], "memory": memory}, indent=2))
