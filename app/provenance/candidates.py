@@ -12,6 +12,7 @@ terms of either query language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,6 +89,77 @@ def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = 
     db.execute(update(QUOTE_KEY).where(condition).values(quotation_id=target))
 
 
+PROBED_WORDS = 12  # claim words whose frequency is probed, the longest first (long words tend to be rare)
+COMMON = 400  # a word in this many statements or more is common: its statements are not read
+RARE_WORDS = 5  # at most this many of the rarest words are read ...
+POSTINGS = 1500  # ... and at most about this many statements in all
+
+
+def _probe(dialect: str, param: str) -> str:
+    """SQL selecting the ids of at most ``COMMON`` statements holding every word of ``key``
+    (bound as ``param``), in index order: the index stops reading there, however common."""
+    if dialect == "sqlite":
+        return f"SELECT id FROM (SELECT rowid AS id FROM statement_fts WHERE statement_fts MATCH :{param} LIMIT :cap)"
+    return f"(SELECT id FROM statement WHERE text_fts @@ to_tsquery({TS_CONFIG}, :{param}) LIMIT :cap)"
+
+
+def _probe_text(dialect: str, key: tuple[str, ...]) -> str:
+    return fts5_probe([key]) if dialect == "sqlite" else tsquery_probe([key])
+
+
+def word_counts(session: Session, words: list[str]) -> dict[str, int]:
+    """How many statements hold each word, counted up to ``COMMON`` (one query; a common
+    word costs ``COMMON`` index entries, never its whole list)."""
+    dialect = _dialect(session)
+    params: dict[str, Any] = {"cap": COMMON}
+    parts = []
+    for i, word in enumerate(words):
+        params[f"w{i}"] = _probe_text(dialect, (word,))
+        parts.append(f"SELECT {i} AS i, (SELECT count(*) FROM ({_probe(dialect, f'w{i}')}) AS p) AS n")
+    rows = session.execute(text(" UNION ALL ".join(parts)), params) if parts else []
+    return {words[int(i)]: int(n) for i, n in rows}
+
+
+def rarest_words(session: Session, words: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The claim's rarest words that the index holds, rarest first, with their counts: at
+    most ``RARE_WORDS``, holding at most about ``POSTINGS`` statements together. Common
+    words (and words the index does not hold, such as a changed word) are left out."""
+    probed = sorted(words, key=lambda w: (-len(w), words.index(w)))[:PROBED_WORDS]
+    counts = word_counts(session, probed)
+    chosen: list[tuple[str, int]] = []
+    postings = 0
+    for word in sorted((w for w in probed if 0 < counts[w] < COMMON), key=lambda w: (counts[w], w)):
+        if len(chosen) == RARE_WORDS or (chosen and postings + counts[word] > POSTINGS):
+            break
+        chosen.append((word, counts[word]))
+        postings += counts[word]
+    return chosen
+
+
+def quotes_with_rare_words(session: Session, rare: list[tuple[str, int]], *, speaker_ids: list[int] | None,
+                           limit: int) -> list[int]:
+    """Ids of the ``limit`` direct quotes holding the most of the ``rare`` words, a rarer word
+    weighing more (log(``COMMON`` / count)); every statement holding one is read, and there
+    are few (``rarest_words``)."""
+    if not rare or (speaker_ids is not None and not speaker_ids):
+        return []
+    dialect = _dialect(session)
+    params: dict[str, Any] = {"cap": COMMON, "limit": limit}
+    probes = []
+    for i, (word, count) in enumerate(rare):
+        params[f"w{i}"] = _probe_text(dialect, (word,))
+        probes.append(f"SELECT id, {1 + math.log(COMMON / count):.4f} AS weight FROM ({_probe(dialect, f'w{i}')}) AS w{i}")
+    where = "s.kind = 'direct'"
+    if speaker_ids is not None:
+        where += " AND s.speaker_id IN :speakers"
+        params["speakers"] = speaker_ids
+    stmt = text(f"SELECT s.id FROM ({' UNION ALL '.join(probes)}) AS hit JOIN statement s ON s.id = hit.id "
+                f"WHERE {where} GROUP BY s.id ORDER BY sum(hit.weight) DESC, s.id LIMIT :limit")
+    if speaker_ids is not None:
+        stmt = stmt.bindparams(bindparam("speakers", expanding=True))
+    return [int(row_id) for (row_id,) in session.execute(stmt, params)]
+
+
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,
                   limit: int) -> list[int]:
     """Ids of the ``limit`` direct quotes that match the keys (any conjunction of words)
@@ -117,4 +189,5 @@ def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker
     return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
-__all__ = ["forget_keys", "move_keys", "ranked_quotes", "same_speaker_quotes", "write_keys"]
+__all__ = ["forget_keys", "move_keys", "quotes_with_rare_words", "ranked_quotes", "rarest_words", "same_speaker_quotes",
+           "write_keys"]
