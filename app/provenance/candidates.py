@@ -13,6 +13,7 @@ terms of either query language.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,23 +63,27 @@ def forget_keys(db: Connection, document_id: int) -> None:
 
 def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]], *,
                         best_only: bool, quotation_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
-    """The speaker's quotes sharing a key, as (id, quotation_id, keys shared): with
-    ``best_only`` one per quotation, the one sharing most keys (lowest id among equals); else
-    every one, of ``quotation_ids`` only when given. One index of ``quote_key`` answers it."""
+    """The speaker's quotes sharing a key, as (id, quotation_id, keys): with ``best_only``
+    one per quotation, the quote that is the latest under most of the shared keys (lowest
+    id among equals; keys counts those), else every one with the keys it shares, of
+    ``quotation_ids`` only when given. One index of ``quote_key`` answers both."""
     if not keys:
         return []
-    shared = func.count()
     where = [QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys])]
     if quotation_ids is not None:
         where.append(QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
-    grouped = (select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, shared.label("shared"),
-                      func.row_number().over(partition_by=QUOTE_KEY.c.quotation_id,
-                                             order_by=(shared.desc(), QUOTE_KEY.c.statement_id)).label("rank"))
-               .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id).subquery())
-    stmt = select(grouped.c.statement_id, grouped.c.quotation_id, grouped.c.shared)
-    if best_only:
-        stmt = stmt.where(grouped.c.rank == 1)
-    return [(int(sid), int(qid), int(count)) for sid, qid, count in db.execute(stmt)]
+    if best_only:  # grouped in the index's own order: no sort, and one row per key and quotation
+        latest = db.execute(select(QUOTE_KEY.c.quotation_id, func.max(QUOTE_KEY.c.statement_id))
+                            .where(*where).group_by(QUOTE_KEY.c.key, QUOTE_KEY.c.quotation_id))
+        votes = Counter((int(qid), int(sid)) for qid, sid in latest)
+        best: dict[int, tuple[int, int]] = {}
+        for (qid, sid), count in votes.items():
+            if qid not in best or (-count, sid) < (-best[qid][1], best[qid][0]):
+                best[qid] = (sid, count)
+        return [(sid, qid, count) for qid, (sid, count) in best.items()]
+    rows = db.execute(select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, func.count())
+                      .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id))
+    return [(int(sid), int(qid), int(count)) for sid, qid, count in rows]
 
 
 def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = None,
@@ -136,24 +141,29 @@ def rarest_words(session: Session, words: tuple[str, ...]) -> list[tuple[str, in
     return chosen
 
 
-def quotes_with_rare_words(session: Session, rare: list[tuple[str, int]], *, speaker_ids: list[int] | None,
-                           limit: int) -> list[int]:
-    """Ids of the ``limit`` direct quotes holding the most of the ``rare`` words, a rarer word
-    weighing more (log(``COMMON`` / count)); every statement holding one is read, and there
-    are few (``rarest_words``)."""
-    if not rare or (speaker_ids is not None and not speaker_ids):
+def rarity(count: int) -> float:
+    """The weight of a word held by ``count`` statements (fewer than ``COMMON``): rarer, heavier."""
+    return 1 + math.log(COMMON / count)
+
+
+def quotes_by_hits(session: Session, probes: list[tuple[tuple[str, ...], float]], *,
+                   speaker_ids: list[int] | None, limit: int) -> list[int]:
+    """Ids of the ``limit`` direct quotes with the most weight of ``probes`` (conjunctions of
+    words, each with its weight), most first. Each probe reads at most ``COMMON`` statements
+    of the index, so the whole read is bounded however common the words."""
+    if not probes or (speaker_ids is not None and not speaker_ids):
         return []
     dialect = _dialect(session)
     params: dict[str, Any] = {"cap": COMMON, "limit": limit}
-    probes = []
-    for i, (word, count) in enumerate(rare):
-        params[f"w{i}"] = _probe_text(dialect, (word,))
-        probes.append(f"SELECT id, {1 + math.log(COMMON / count):.4f} AS weight FROM ({_probe(dialect, f'w{i}')}) AS w{i}")
+    parts = []
+    for i, (key, weight) in enumerate(probes):
+        params[f"k{i}"] = _probe_text(dialect, key)
+        parts.append(f"SELECT id, {weight:.4f} AS weight FROM ({_probe(dialect, f'k{i}')}) AS k{i}")
     where = "s.kind = 'direct'"
     if speaker_ids is not None:
         where += " AND s.speaker_id IN :speakers"
         params["speakers"] = speaker_ids
-    stmt = text(f"SELECT s.id FROM ({' UNION ALL '.join(probes)}) AS hit JOIN statement s ON s.id = hit.id "
+    stmt = text(f"SELECT s.id FROM ({' UNION ALL '.join(parts)}) AS hit JOIN statement s ON s.id = hit.id "
                 f"WHERE {where} GROUP BY s.id ORDER BY sum(hit.weight) DESC, s.id LIMIT :limit")
     if speaker_ids is not None:
         stmt = stmt.bindparams(bindparam("speakers", expanding=True))
@@ -189,5 +199,5 @@ def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker
     return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
-__all__ = ["forget_keys", "move_keys", "quotes_with_rare_words", "ranked_quotes", "rarest_words", "same_speaker_quotes",
+__all__ = ["forget_keys", "move_keys", "quotes_by_hits", "ranked_quotes", "rarest_words", "rarity", "same_speaker_quotes",
            "write_keys"]

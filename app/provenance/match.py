@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.models import Document, Statement
-from app.provenance.candidates import quotes_with_rare_words, ranked_quotes, rarest_words
+from app.provenance.candidates import quotes_by_hits, ranked_quotes, rarest_words, rarity
 from app.provenance.text import QuoteText, similarity
 from app.queries import speaker_ids
 
@@ -45,7 +45,8 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
     speakers = sorted(session.scalars(speaker_ids(speaker))) if speaker and speaker.strip() else None
     wanted = max(CANDIDATES, limit)
     rare = rarest_words(session, claim.content)
-    ids = quotes_with_rare_words(session, rare, speaker_ids=speakers, limit=wanted)
+    ids = quotes_by_hits(session, [((word,), rarity(count)) for word, count in rare], speaker_ids=speakers,
+                         limit=wanted)
     if len(rare) < 2:  # nothing narrows it down, or the one rare word is the changed one: the index ranks
         ranked = (ranked_quotes(session, two_thirds(claim), speaker_ids=speakers, limit=wanted)
                   # more than one third changed: any shared pair of words, a wider and slower read
