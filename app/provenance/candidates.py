@@ -3,9 +3,11 @@
 Grouping reads ``quote_key``: each direct quote's keys (``QuoteText.keys``) under its
 speaker, written in the same transaction as the quote. A lookup returns exactly the
 speaker's quotes sharing a key with the new one, which is every quote ``related`` can
-accept; rapidfuzz then decides. Matching a claim (``ranked_quotes``) asks the statements'
-full-text index (``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector on
-PostgreSQL) for conjunctions of the claim's words, best ranked first. Words come from
+accept; rapidfuzz then decides. Matching a claim asks the statements' full-text index
+(``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector on PostgreSQL): how
+common each word is, counted only up to ``COMMON``; the statements of the rarest words
+(``quotes_by_hits``); and, when too few words are rare, conjunctions of the claim's words
+ranked by relevance (``ranked_quotes``). Words come from
 ``app.provenance.text.words`` (letters and digits only), so they are safe inside the quoted
 terms of either query language.
 """
@@ -101,8 +103,8 @@ POSTINGS = 1500  # ... and at most about this many statements in all
 
 
 def _probe(dialect: str, param: str) -> str:
-    """SQL selecting the ids of at most ``COMMON`` statements holding every word of ``key``
-    (bound as ``param``), in index order: the index stops reading there, however common."""
+    """SQL selecting the ids of at most ``COMMON`` statements matching the probe bound as
+    ``param``, in index order: the index stops reading there, however common the words."""
     if dialect == "sqlite":
         return f"SELECT id FROM (SELECT rowid AS id FROM statement_fts WHERE statement_fts MATCH :{param} LIMIT :cap)"
     return f"(SELECT id FROM statement WHERE text_fts @@ to_tsquery({TS_CONFIG}, :{param}) LIMIT :cap)"

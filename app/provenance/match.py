@@ -1,10 +1,15 @@
 """"Did X really say this?": the stored quotes most like a claimed quote.
 
-The full-text index proposes the quotes that hold two thirds of the claim's content words
-(``two_thirds``; failing that, any pair of them), best ranked first, at most ``CANDIDATES``
-(``candidates.ranked_quotes``); rapidfuzz scores each against the
-claim (``text.similarity``), so a claim with a few words changed, dropped or moved still
-finds its source. Quotes scoring below ``MIN_SIMILARITY`` are not evidence and are left out.
+Candidates come from the full-text index, never a scan, and their number is bounded: the
+claim's words are counted in the index only up to ``candidates.COMMON`` each, and the
+statements holding its rarest words are read, the quotes holding most (rarer words weigh
+more) first (``candidates.rarest_words``, ``candidates.quotes_by_hits``). When fewer than
+two rare words remain (a claim of common words, or its one rare word is the changed one),
+the index also ranks conjunctions holding two thirds of the claim's content words
+(``two_thirds``; failing that, any pair of them) by relevance (``candidates.ranked_quotes``).
+At most ``CANDIDATES`` are scored by rapidfuzz against the claim (``text.similarity``), so
+a claim with a few words changed, dropped or moved still finds its source. Quotes scoring
+below ``MIN_SIMILARITY`` are not evidence and are left out.
 """
 
 from __future__ import annotations
