@@ -72,7 +72,10 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
         score = similarity(claim, QuoteText(row.text), at_least=floor)
         if score and score >= floor:  # only a quote that can still be among the ``limit`` best
             scored.append((score, row))
-            heapq.heappush(best, score) if len(best) < limit else heapq.heappushpop(best, score)
+            if len(best) < limit:
+                heapq.heappush(best, score)
+            else:
+                heapq.heappushpop(best, score)
     # best first; among equals the earliest quote (where the words were first seen)
     scored.sort(key=lambda item: (-item[0], item[1].published_at is None,
                                   item[1].published_at.timestamp() if item[1].published_at else 0, item[1].id))
