@@ -3,15 +3,19 @@
 Grouping reads ``quote_key``: each direct quote's keys (``QuoteText.keys``) under its
 speaker, written in the same transaction as the quote. A lookup returns exactly the
 speaker's quotes sharing a key with the new one, which is every quote ``related`` can
-accept; rapidfuzz then decides. Matching a claim (``ranked_quotes``) asks the statements'
-full-text index (``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector on
-PostgreSQL) for conjunctions of the claim's words, best ranked first. Words come from
+accept; rapidfuzz then decides. Matching a claim asks the statements' full-text index
+(``app.search``: FTS5 on SQLite, the stored ``text_fts`` tsvector on PostgreSQL): how
+common each word is, counted only up to ``COMMON``; the statements of the rarest words
+(``quotes_by_hits``); and, when too few words are rare, conjunctions of the claim's words
+ranked by relevance (``ranked_quotes``). Words come from
 ``app.provenance.text.words`` (letters and digits only), so they are safe inside the quoted
 terms of either query language.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,23 +65,27 @@ def forget_keys(db: Connection, document_id: int) -> None:
 
 def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]], *,
                         best_only: bool, quotation_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
-    """The speaker's quotes sharing a key, as (id, quotation_id, keys shared): with
-    ``best_only`` one per quotation, the one sharing most keys (lowest id among equals); else
-    every one, of ``quotation_ids`` only when given. One index of ``quote_key`` answers it."""
+    """The speaker's quotes sharing a key, as (id, quotation_id, keys): with ``best_only``
+    one per quotation, the quote that is the latest under most of the shared keys (lowest
+    id among equals; keys counts those), else every one with the keys it shares, of
+    ``quotation_ids`` only when given. One index of ``quote_key`` answers both."""
     if not keys:
         return []
-    shared = func.count()
     where = [QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys])]
     if quotation_ids is not None:
         where.append(QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
-    grouped = (select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, shared.label("shared"),
-                      func.row_number().over(partition_by=QUOTE_KEY.c.quotation_id,
-                                             order_by=(shared.desc(), QUOTE_KEY.c.statement_id)).label("rank"))
-               .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id).subquery())
-    stmt = select(grouped.c.statement_id, grouped.c.quotation_id, grouped.c.shared)
-    if best_only:
-        stmt = stmt.where(grouped.c.rank == 1)
-    return [(int(sid), int(qid), int(count)) for sid, qid, count in db.execute(stmt)]
+    if best_only:  # grouped in the index's own order: no sort, and one row per key and quotation
+        latest = db.execute(select(QUOTE_KEY.c.quotation_id, func.max(QUOTE_KEY.c.statement_id))
+                            .where(*where).group_by(QUOTE_KEY.c.key, QUOTE_KEY.c.quotation_id))
+        votes = Counter((int(qid), int(sid)) for qid, sid in latest)
+        best: dict[int, tuple[int, int]] = {}
+        for (qid, sid), count in votes.items():
+            if qid not in best or (-count, sid) < (-best[qid][1], best[qid][0]):
+                best[qid] = (sid, count)
+        return [(sid, qid, count) for qid, (sid, count) in best.items()]
+    rows = db.execute(select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, func.count())
+                      .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id))
+    return [(int(sid), int(qid), int(count)) for sid, qid, count in rows]
 
 
 def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = None,
@@ -86,6 +94,82 @@ def move_keys(db: Connection, target: int, *, quotation_ids: list[int] | None = 
     condition = (QUOTE_KEY.c.quotation_id.in_(quotation_ids) if quotation_ids is not None
                  else QUOTE_KEY.c.statement_id.in_(statement_ids or []))
     db.execute(update(QUOTE_KEY).where(condition).values(quotation_id=target))
+
+
+PROBED_WORDS = 12  # claim words whose frequency is probed, the longest first (long words tend to be rare)
+COMMON = 400  # a word in this many statements or more is common: its statements are not read
+RARE_WORDS = 5  # at most this many of the rarest words are read ...
+POSTINGS = 1500  # ... and at most about this many statements in all
+
+
+def _probe(dialect: str, param: str) -> str:
+    """SQL selecting the ids of at most ``COMMON`` statements matching the probe bound as
+    ``param``, in index order: the index stops reading there, however common the words."""
+    if dialect == "sqlite":
+        return f"SELECT id FROM (SELECT rowid AS id FROM statement_fts WHERE statement_fts MATCH :{param} LIMIT :cap)"
+    return f"(SELECT id FROM statement WHERE text_fts @@ to_tsquery({TS_CONFIG}, :{param}) LIMIT :cap)"
+
+
+def _probe_text(dialect: str, key: tuple[str, ...]) -> str:
+    return fts5_probe([key]) if dialect == "sqlite" else tsquery_probe([key])
+
+
+def word_counts(session: Session, words: list[str]) -> dict[str, int]:
+    """How many statements hold each word, counted up to ``COMMON`` (one query; a common
+    word costs ``COMMON`` index entries, never its whole list)."""
+    dialect = _dialect(session)
+    params: dict[str, Any] = {"cap": COMMON}
+    parts = []
+    for i, word in enumerate(words):
+        params[f"w{i}"] = _probe_text(dialect, (word,))
+        parts.append(f"SELECT {i} AS i, (SELECT count(*) FROM ({_probe(dialect, f'w{i}')}) AS p) AS n")
+    rows = session.execute(text(" UNION ALL ".join(parts)), params) if parts else []
+    return {words[int(i)]: int(n) for i, n in rows}
+
+
+def rarest_words(session: Session, words: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The claim's rarest words that the index holds, rarest first, with their counts: at
+    most ``RARE_WORDS``, holding at most about ``POSTINGS`` statements together. Common
+    words (and words the index does not hold, such as a changed word) are left out."""
+    probed = sorted(words, key=lambda w: (-len(w), words.index(w)))[:PROBED_WORDS]
+    counts = word_counts(session, probed)
+    chosen: list[tuple[str, int]] = []
+    postings = 0
+    for word in sorted((w for w in probed if 0 < counts[w] < COMMON), key=lambda w: (counts[w], w)):
+        if len(chosen) == RARE_WORDS or (chosen and postings + counts[word] > POSTINGS):
+            break
+        chosen.append((word, counts[word]))
+        postings += counts[word]
+    return chosen
+
+
+def rarity(count: int) -> float:
+    """The weight of a word held by ``count`` statements (fewer than ``COMMON``): rarer, heavier."""
+    return 1 + math.log(COMMON / count)
+
+
+def quotes_by_hits(session: Session, probes: list[tuple[tuple[str, ...], float]], *,
+                   speaker_ids: list[int] | None, limit: int) -> list[int]:
+    """Ids of the ``limit`` direct quotes with the most weight of ``probes`` (conjunctions of
+    words, each with its weight), most first. Each probe reads at most ``COMMON`` statements
+    of the index, so the whole read is bounded however common the words."""
+    if not probes or (speaker_ids is not None and not speaker_ids):
+        return []
+    dialect = _dialect(session)
+    params: dict[str, Any] = {"cap": COMMON, "limit": limit}
+    parts = []
+    for i, (key, weight) in enumerate(probes):
+        params[f"k{i}"] = _probe_text(dialect, key)
+        parts.append(f"SELECT id, {weight:.4f} AS weight FROM ({_probe(dialect, f'k{i}')}) AS k{i}")
+    where = "s.kind = 'direct'"
+    if speaker_ids is not None:
+        where += " AND s.speaker_id IN :speakers"
+        params["speakers"] = speaker_ids
+    stmt = text(f"SELECT s.id FROM ({' UNION ALL '.join(parts)}) AS hit JOIN statement s ON s.id = hit.id "
+                f"WHERE {where} GROUP BY s.id ORDER BY sum(hit.weight) DESC, s.id LIMIT :limit")
+    if speaker_ids is not None:
+        stmt = stmt.bindparams(bindparam("speakers", expanding=True))
+    return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
 def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker_ids: list[int] | None,
@@ -117,4 +201,5 @@ def ranked_quotes(session: Session, keys: frozenset[tuple[str, ...]], *, speaker
     return [int(row_id) for (row_id,) in session.execute(stmt, params)]
 
 
-__all__ = ["forget_keys", "move_keys", "ranked_quotes", "same_speaker_quotes", "write_keys"]
+__all__ = ["forget_keys", "move_keys", "quotes_by_hits", "ranked_quotes", "rarest_words", "rarity", "same_speaker_quotes",
+           "write_keys"]

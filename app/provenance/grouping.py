@@ -179,8 +179,9 @@ def _new_quotation(db: Connection, **values: Any) -> int:
 
 
 def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: QuoteText) -> set[int]:
-    """The quotations holding a quote ``related`` to this one. Each quotation's candidate
-    sharing most keys is tried first, and usually matches; only the quotations where it did
+    """The quotations holding a quote ``related`` to this one. Each quotation's latest quote
+    under most of the shared keys is tried first (the index gives it without counting every
+    quote's keys), and usually matches; only the quotations where it did
     not have their other candidates read, in rounds, until one matches or none is left."""
     best = [(qid, sid) for sid, qid, _ in same_speaker_quotes(db, speaker_id, quote.keys, best_only=True)
             if sid != statement_id]  # detached quotes find this one later

@@ -1,21 +1,27 @@
 """"Did X really say this?": the stored quotes most like a claimed quote.
 
-The full-text index proposes the quotes that hold two thirds of the claim's content words
-(``two_thirds``; failing that, any pair of them), best ranked first, at most ``CANDIDATES``
-(``candidates.ranked_quotes``); rapidfuzz scores each against the
-claim (``text.similarity``), so a claim with a few words changed, dropped or moved still
-finds its source. Quotes scoring below ``MIN_SIMILARITY`` are not evidence and are left out.
+Candidates come from the full-text index, never a scan, and their number is bounded: the
+claim's words are counted in the index only up to ``candidates.COMMON`` each, and the
+statements holding its rarest words are read, the quotes holding most (rarer words weigh
+more) first (``candidates.rarest_words``, ``candidates.quotes_by_hits``). When fewer than
+two rare words remain (a claim of common words, or its one rare word is the changed one),
+the index also ranks conjunctions holding two thirds of the claim's content words
+(``two_thirds``; failing that, any pair of them) by relevance (``candidates.ranked_quotes``).
+At most ``CANDIDATES`` are scored by rapidfuzz against the claim (``text.similarity``), so
+a claim with a few words changed, dropped or moved still finds its source. Quotes scoring
+below ``MIN_SIMILARITY`` are not evidence and are left out.
 """
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from app.models import Document, Statement
-from app.provenance.candidates import ranked_quotes
+from app.provenance.candidates import quotes_by_hits, ranked_quotes, rarest_words, rarity
 from app.provenance.text import QuoteText, similarity
 from app.queries import speaker_ids
 
@@ -43,9 +49,14 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
     claim = QuoteText(claim_text)
     speakers = sorted(session.scalars(speaker_ids(speaker))) if speaker and speaker.strip() else None
     wanted = max(CANDIDATES, limit)
-    ids = ranked_quotes(session, two_thirds(claim), speaker_ids=speakers, limit=wanted)
-    if not ids:  # more than one third changed: any shared pair of words, a wider and slower read
-        ids = ranked_quotes(session, claim.keys, speaker_ids=speakers, limit=wanted)
+    rare = rarest_words(session, claim.content)
+    ids = quotes_by_hits(session, [((word,), rarity(count)) for word, count in rare], speaker_ids=speakers,
+                         limit=wanted)
+    if len(rare) < 2:  # nothing narrows it down, or the one rare word is the changed one: the index ranks
+        ranked = (ranked_quotes(session, two_thirds(claim), speaker_ids=speakers, limit=wanted)
+                  # more than one third changed: any shared pair of words, a wider and slower read
+                  or ranked_quotes(session, claim.keys, speaker_ids=speakers, limit=wanted))
+        ids = list(dict.fromkeys(ranked + ids))[:wanted]
     if not ids:
         return []
     rows = session.connection().execute(
@@ -53,11 +64,18 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
                Statement.published_at, Document.source_url)
         .join(Document, Document.id == Statement.document_id)  # type: ignore[arg-type]
         .where(Statement.id.in_(ids))).all()  # type: ignore[union-attr]
+    order = {statement_id: rank for rank, statement_id in enumerate(ids)}
     scored = []
-    for row in rows:
-        score = similarity(claim, QuoteText(row.text))
-        if score >= MIN_SIMILARITY:
+    best: list[float] = []  # the ``limit`` best scores so far, a min-heap
+    for row in sorted(rows, key=lambda r: order[r.id]):  # likeliest first, so the bar rises early
+        floor = max(MIN_SIMILARITY, best[0]) if len(best) == limit else MIN_SIMILARITY
+        score = similarity(claim, QuoteText(row.text), at_least=floor)
+        if score and score >= floor:  # only a quote that can still be among the ``limit`` best
             scored.append((score, row))
+            if len(best) < limit:
+                heapq.heappush(best, score)
+            else:
+                heapq.heappushpop(best, score)
     # best first; among equals the earliest quote (where the words were first seen)
     scored.sort(key=lambda item: (-item[0], item[1].published_at is None,
                                   item[1].published_at.timestamp() if item[1].published_at else 0, item[1].id))

@@ -45,10 +45,23 @@ while who whom why will with would you your yours yourself yourselves s t d ll m
 """.split())
 
 
+class _WithoutCombining(dict[int, int | None]):
+    """A ``str.translate`` table dropping combining marks, filled as characters are met (a
+    lookup per character in C instead of a Python call per character)."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_WITHOUT_COMBINING = _WithoutCombining()
+
+
 def words(text: str) -> tuple[str, ...]:
     """Case-folded, accent-free words of ``text`` (apostrophes and dashes split words)."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = text.casefold()
+    if not folded.isascii():  # ASCII has nothing to decompose
+        folded = unicodedata.normalize("NFKD", folded).translate(_WITHOUT_COMBINING)
     return tuple(_WORD.findall(folded))
 
 
@@ -119,8 +132,10 @@ def related(a: QuoteText, b: QuoteText) -> bool:
         fuzz.partial_ratio(short.joined, long_.joined, score_cutoff=NEAR_PART_RATIO))
 
 
-def similarity(claim: QuoteText, quote: QuoteText) -> float:
+def similarity(claim: QuoteText, quote: QuoteText, *, at_least: float = 0.0) -> float:
     """How well a stored quote supports a claimed one, in [0, 1] (rapidfuzz's WRatio: the
     best of whole, partial and word-order-free comparisons, a part or a reordering scoring
-    slightly below an exact match)."""
-    return round(fuzz.WRatio(claim.joined, quote.joined) / 100.0, 4)
+    slightly below an exact match). 0 when below ``at_least``: rapidfuzz then gives up early."""
+    cutoff = max(0.0, at_least * 100.0 - 0.005)  # what rounds to ``at_least`` still counts
+    score = round(fuzz.WRatio(claim.joined, quote.joined, score_cutoff=cutoff) / 100.0, 4)
+    return score if score >= at_least else 0.0
