@@ -20,7 +20,7 @@ from rich.table import Table
 
 from app.config import get_settings
 from app.inputs import FieldMap, is_url
-from app.textfile import BadFileError, decode_text, read_document
+from app.inputs.textfile import BadFileError, decode_text, read_document
 
 # the database layer is imported by the commands that use it: `verbatim extract` starts
 # seconds sooner without it

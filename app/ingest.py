@@ -38,7 +38,7 @@ from app.inputs import FetchPolicy, FieldMap, Incoming, InputError, count_docume
 from app.migrate import migrate
 from app.models import Mention
 from app.store import IngestResult, delete_document, ingest_text, is_current, parse_published_at
-from app.textfile import BadFileError, decode_text, read_document
+from app.inputs.textfile import BadFileError, decode_text, read_document
 
 __all__ = [
     "BadFileError",

@@ -1,4 +1,7 @@
-"""The extraction pipeline over one document (see ``app.extract.extract``).
+"""The extraction pipeline over one document (see ``app.extract.extract``), in three
+steps so that many documents can share spaCy's passes: ``prepare`` (layout, quotes, the
+units for spaCy), ``analyse`` (spaCy, over the units of all documents at once) and
+``finish`` (statements, speakers, declarations).
 
 Only sentence units that can hold speech (a quote mark, a speech verb, a cue phrase) go
 through the parser; the others get named entities only, which is what salience needs.
@@ -352,13 +355,6 @@ def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callab
         att = Attribution(None, None, t.label)
         kept.append(Candidate("direct", list(t.parts), att, paragraph_of(t.parts[0].start), form="transcript"))
     return sorted(kept, key=lambda c: c.parts[0].start)
-
-
-def run(text: str) -> Extraction:
-    """Extract everything from one document (the total wrapper is ``extract``)."""
-    document = prepare(text)
-    analyse([document])
-    return finish(document)
 
 
 def finish(document: Prepared) -> Extraction:
