@@ -49,7 +49,7 @@ def _run(kind: str, texts: list[str], processes: int, out: mp.Queue) -> None:
     nlp = load_nlp()
     start = time.perf_counter()
     if kind == "verbatim":
-        n = sum(1 for _ in extract_many(texts, n_process=processes, batch_size=8))
+        n = sum(1 for _ in extract_many(texts, n_process=processes))
     else:
         n = sum(1 for _ in nlp.pipe(texts, n_process=processes, batch_size=32))
     seconds = time.perf_counter() - start
