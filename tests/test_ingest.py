@@ -22,7 +22,8 @@ from app.extract.types import DocumentInfo, Extraction, Span, Statement
 from app.extract.types import Clause as XClause
 from app.extract.types import Declaration as XDeclaration
 from app.extract.types import Speaker as XSpeaker
-from app.ingest import BadFileError, decode_text, ingest_paths
+from app.ingest import ingest_paths
+from app.inputs.textfile import BadFileError, decode_text
 from app.migrate import migrate
 from app.models import (
     Clause,
