@@ -307,10 +307,10 @@ def _items(found: list[Found], reading: _Reading) -> Iterator[_Item]:
                                             policy=reading.policy):
                     if not isinstance(incoming, Incoming):
                         yield _Item(incoming.label, error=BadFileError(incoming.reason))
-                    elif reading.shard is not None and not reading.shard.owns_text(incoming.text):
+                    elif reading.shard is not None and not reading.shard.owns_text(incoming.article.text):
                         yield _Item(incoming.label)
                     else:
-                        yield _Item(incoming.label, text=incoming.text, meta=_meta(incoming))
+                        yield _Item(incoming.label, text=incoming.article.text, meta=incoming.article.metadata())
             except Exception as exc:  # the input as a whole cannot be read (or fetched)
                 yield _Item(label, error=exc)
 
@@ -327,11 +327,6 @@ def _text_item(path: Path, reading: _Reading) -> _Item:
     except Exception as exc:
         item.error = exc
     return item
-
-
-def _meta(incoming: Incoming) -> dict[str, Any]:
-    return {"title": incoming.title, "published_at": incoming.published_at,
-            "source": incoming.source, "source_url": incoming.source_url}
 
 
 def _worker_pool(workers: int, bounded: bool) -> ExtractionPool | None:
