@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -35,7 +35,7 @@ from app.db import make_engine
 from app.documents import parse_published_at
 from app.extraction_pool import ExtractionPool, ExtractionTimeout, extract_document
 from app.extract.types import Extraction
-from app.inputs import FetchPolicy, FieldMap, Incoming, InputError, count_documents, is_url, kind_of, read_inputs
+from app.inputs import Article, FetchPolicy, FieldMap, Incoming, InputError, count_documents, is_url, kind_of, read_inputs
 from app.migrate import migrate
 from app.inputs.textfile import BadFileError, read_document
 from app.store import IngestResult, ingest_text, is_current
@@ -233,17 +233,14 @@ def ingest_paths(
                 try:
                     if item.error is not None:
                         raise item.error
-                    if item.text is None:  # another shard's
+                    if item.article is None:  # another shard's
                         summary.other_shard = (summary.other_shard or 0) + 1
                         continue
                     result = ingest_text(
                         session,
-                        item.text,
-                        title=item.meta.get("title"),
-                        published_at=item.meta.get("published_at"),
-                        source=item.meta.get("source"),
-                        default_source=item.meta.get("default_source"),
-                        source_url=item.meta.get("source_url"),
+                        item.article.text,
+                        **item.article.metadata(),
+                        default_source=item.default_source,
                         reextract=reextract,
                         extraction=item.extraction.result() if item.extraction else None,
                         extractor=jobs.run if pool else None,
@@ -272,13 +269,14 @@ def ingest_paths(
 
 @dataclass
 class _Item:
-    """A document made ready for storing: an error, another shard's (no text), or a text
-    with its metadata and, in a parallel run, the pending extraction."""
+    """A document made ready for storing: an error, another shard's (no article), or an
+    article with, in a parallel run, its pending extraction. ``default_source`` is the
+    source when neither the input nor the text's dateline names one."""
 
     label: str
     error: Exception | None = None
-    text: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    article: Article | None = None
+    default_source: str | None = None
     extraction: Future[Extraction] | None = None
 
 
@@ -307,10 +305,10 @@ def _items(found: list[Found], reading: _Reading) -> Iterator[_Item]:
                                             policy=reading.policy):
                     if not isinstance(incoming, Incoming):
                         yield _Item(incoming.label, error=BadFileError(incoming.reason))
-                    elif reading.shard is not None and not reading.shard.owns_text(incoming.text):
+                    elif reading.shard is not None and not reading.shard.owns_text(incoming.article.text):
                         yield _Item(incoming.label)
                     else:
-                        yield _Item(incoming.label, text=incoming.text, meta=_meta(incoming))
+                        yield _Item(incoming.label, article=incoming.article)
             except Exception as exc:  # the input as a whole cannot be read (or fetched)
                 yield _Item(label, error=exc)
 
@@ -322,16 +320,16 @@ def _text_item(path: Path, reading: _Reading) -> _Item:
     try:
         if reading.shard is not None and not reading.shard.owns(path):
             return item
-        item.text = read_document(path, reading.max_bytes)
-        item.meta = {"default_source": path.name, **{k: v for k, v in read_meta(path).items() if v is not None}}
+        text = read_document(path, reading.max_bytes)
+        meta = read_meta(path)
+        item.article = Article(
+            text, title=meta.get("title"), published_at=parse_published_at(meta.get("published_at")),
+            source=meta.get("source"), source_url=meta.get("source_url"),
+        )
+        item.default_source = path.name
     except Exception as exc:
         item.error = exc
     return item
-
-
-def _meta(incoming: Incoming) -> dict[str, Any]:
-    return {"title": incoming.title, "published_at": incoming.published_at,
-            "source": incoming.source, "source_url": incoming.source_url}
 
 
 def _worker_pool(workers: int, bounded: bool) -> ExtractionPool | None:
@@ -379,10 +377,10 @@ def _read_ahead(
     is stored (only a few are held at once, so an export of any size streams)."""
     pending: deque[_Item] = deque()
     for item in items:
-        if jobs.pool is not None and item.text is not None and item.error is None:
+        if jobs.pool is not None and item.article is not None and item.error is None:
             try:
-                if reextract or not is_current(session, item.text):
-                    item.extraction = jobs.submit(item.text)
+                if reextract or not is_current(session, item.article.text):
+                    item.extraction = jobs.submit(item.article.text)
             except Exception as exc:  # reported when the item's turn comes, in order
                 item.error = exc
         pending.append(item)

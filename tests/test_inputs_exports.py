@@ -24,9 +24,9 @@ def test_jsonl_records_with_every_field(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [json.dumps(GOOD), "", json.dumps({"text": "Second text here."})])
     records = list(read_export(path))
     assert records == [
-        Record(1, GOOD["text"], "Ferry returns", datetime(2023, 5, 1, 8, tzinfo=timezone.utc),
-               "https://paper.example/ferry", "Daily Paper"),
-        Record(3, "Second text here."),
+        Record(GOOD["text"], "Ferry returns", datetime(2023, 5, 1, 8, tzinfo=timezone.utc),
+               source="Daily Paper", source_url="https://paper.example/ferry", line=1),
+        Record("Second text here.", line=3),
     ]
     assert count_records(path) == 2
 

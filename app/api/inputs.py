@@ -2,7 +2,7 @@
 
 A ``text/html`` body is read as a web page (main text and metadata, :mod:`app.inputs.html`);
 ``{"url": …}`` is fetched first, only when the server enables fetching and only within its
-limits (:mod:`app.inputs.fetch`). Both give a :class:`~app.inputs.html.Page`: the fields a
+limits (:mod:`app.inputs.fetch`). Both give an :class:`~app.inputs.article.Article`: the fields a
 JSON document has, plus the page's site name as ``source``.
 """
 
@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import malformed
-from app.inputs import FetchError, InputError, fetch_page, fetch_policy
-from app.inputs.html import Page, read_page
+from app.inputs import Article, FetchError, InputError, fetch_page, fetch_policy
+from app.inputs.html import read_page
 from app.problems import FETCH_DISABLED, NO_ARTICLE_TEXT, Problem
 
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -33,7 +33,7 @@ def is_html(content_type: str) -> bool:
     return content_type.partition(";")[0].strip().lower() in HTML_MEDIA_TYPES
 
 
-async def html_page(body: bytes, content_type: str) -> Page:
+async def html_page(body: bytes, content_type: str) -> Article:
     """The posted page; its declared charset is used, else the page's own ``<meta charset>``."""
     charset = content_type.partition("charset=")[2].split(";")[0].strip().strip('"').lower()
     html: str | bytes = body
@@ -47,7 +47,7 @@ async def html_page(body: bytes, content_type: str) -> Page:
     return await run_in_threadpool(_read, lambda: read_page(html))
 
 
-async def fetched_page(app: FastAPI, url: str) -> Page:
+async def fetched_page(app: FastAPI, url: str) -> Article:
     """The page at ``url``; 403 when this server does not fetch, a fetch problem otherwise."""
     if not app.state.settings.fetch_enabled:
         raise Problem.of(FETCH_DISABLED, "This server does not fetch URLs (VERBATIM_FETCH_ENABLED is off); "
@@ -56,7 +56,7 @@ async def fetched_page(app: FastAPI, url: str) -> Page:
     return await run_in_threadpool(_read, lambda: fetch_page(url, policy))
 
 
-def _read(read: Callable[[], Page]) -> Page:
+def _read(read: Callable[[], Article]) -> Article:
     """``read()``, its errors turned into problems with the reason as detail."""
     try:
         return read()

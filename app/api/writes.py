@@ -213,8 +213,7 @@ async def create_document(request: Request) -> Response:
     content_type = request.headers.get("content-type", "")
     if is_html(content_type):
         page = await html_page(body, content_type)
-        fields = {"text": page.text, "title": page.title, "published_at": page.published_at,
-                  "source": page.source, "default_source": "api", "source_url": page.source_url}
+        fields = {"text": page.text, **page.metadata(), "default_source": "api"}
     else:
         document = parse_document(body, content_type)
         fields = {"text": document.text, "title": document.title, "published_at": document.published_at,

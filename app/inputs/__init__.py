@@ -1,9 +1,10 @@
 """What ``verbatim ingest`` and ``POST /documents`` accept, beyond plain text.
 
 One dispatcher by kind: a file's kind comes from its name (``kind_of``), a URL is fetched
-and read as a web page. Each reader turns its input into :class:`Incoming` documents (text
-plus the metadata the input carries) or an :class:`InputError` saying why not; storing them
-is the ingestion library's job, one document at a time.
+and read as a web page. Each reader turns its input into :class:`Incoming` documents (an
+:class:`Article`, the text plus the metadata the input carries, and a label) or an
+:class:`InputError` saying why not; storing them is the ingestion library's job, one
+document at a time.
 
 - ``.txt``: the text itself (with its optional ``.meta.json`` sidecar, read by app.ingest)
 - ``.html``/``.htm``: the article's main text and metadata (:mod:`app.inputs.html`)
@@ -15,19 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from app.inputs.article import Article
 from app.inputs.errors import InputError
 from app.inputs.exports import CSV_SUFFIXES, BadRecord, JSONL_SUFFIXES, FieldMap, count_records, read_export
 from app.inputs.fetch import FetchError, FetchPolicy, fetch_html, is_url
-from app.inputs.html import Page, read_page
+from app.inputs.html import read_page
 
 if TYPE_CHECKING:
     from app.config import Settings
 
 __all__ = [
+    "Article",
     "FetchError",
     "FetchPolicy",
     "FieldMap",
@@ -61,11 +63,7 @@ class Incoming:
     """One document to store; ``label`` names it in reports ("export.csv:12", a URL)."""
 
     label: str
-    text: str
-    title: str | None = None
-    published_at: datetime | None = None
-    source: str | None = None
-    source_url: str | None = None
+    article: Article
 
 
 def kind_of(path: Path) -> InputKind | None:
@@ -93,7 +91,7 @@ def fetch_policy(settings: Settings | None = None) -> FetchPolicy:
     )
 
 
-def fetch_page(url: str, policy: FetchPolicy | None = None) -> Page:
+def fetch_page(url: str, policy: FetchPolicy | None = None) -> Article:
     """The page at ``url`` read as a web page; its ``source_url`` is its canonical URL or,
     failing that, the URL it was fetched from (after redirects)."""
     fetched = fetch_html(url, policy or fetch_policy())
@@ -117,22 +115,17 @@ def read_inputs(
     bad record. An input that cannot be read at all raises InputError. Plain text files
     are read by app.ingest (with their sidecars)."""
     if isinstance(source, str):
-        page = fetch_page(source, policy)
-        yield _from_page(source, page, default_source=None)
+        yield Incoming(source, fetch_page(source, policy))
         return
     kind = kind_of(source)
     if kind == "html":
-        page = read_page(_read_bytes(source, max_bytes))
-        yield _from_page(str(source), page, default_source=source.name)
+        yield Incoming(str(source), read_page(_read_bytes(source, max_bytes)).or_source(source.name))
     elif kind == "export":
         for record in read_export(source, fields):
             if isinstance(record, BadRecord):
                 yield Rejected(f"{source}:{record.line}", record.reason)
-                continue
-            yield Incoming(
-                f"{source}:{record.line}", record.text, record.title, record.published_at,
-                record.source or source.name, record.source_url,
-            )
+            else:
+                yield Incoming(f"{source}:{record.line}", record.or_source(source.name))
     else:
         raise InputError(f"unsupported file type {source.suffix or '(no extension)'!r}")
 
@@ -145,10 +138,6 @@ def count_documents(source: Path | str) -> int:
         except (OSError, UnicodeDecodeError, ValueError):
             return 1  # unreadable: reported once when it is read
     return 1
-
-
-def _from_page(label: str, page: Page, default_source: str | None) -> Incoming:
-    return Incoming(label, page.text, page.title, page.published_at, page.source or default_source, page.source_url)
 
 
 def _read_bytes(path: Path, max_bytes: int | None) -> bytes:

@@ -13,11 +13,12 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app.inputs.article import Article
 from app.inputs.errors import InputError
 from app.text import collapse_whitespace
 
@@ -47,15 +48,10 @@ class FieldMap:
 
 
 @dataclass(frozen=True, slots=True)
-class Record:
-    """One record of an export, checked: ``line`` is where it starts in the file."""
+class Record(Article):
+    """One record of an export, checked: its article, and ``line`` where it starts in the file."""
 
-    line: int
-    text: str
-    title: str | None = None
-    published_at: datetime | None = None
-    source_url: str | None = None
-    source: str | None = None
+    line: int = field(kw_only=True)
 
 
 def read_export(path: Path, fields: FieldMap = FieldMap()) -> Iterator[Record | BadRecord]:
@@ -161,4 +157,4 @@ def _record(line: int, item: dict[str, Any], fields: FieldMap) -> Record | BadRe
         return BadRecord(line, f"{fields.source_url!r} is not an http(s) URL")
     if values["source"] and len(values["source"]) > 500:
         return BadRecord(line, f"{fields.source!r} is longer than 500 characters")
-    return Record(line, text, values["title"], published, url, values["source"])
+    return Record(text, values["title"], published, values["source"], url, line=line)

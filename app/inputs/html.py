@@ -11,9 +11,9 @@ the file's time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
+from app.inputs.article import Article
 from app.inputs.errors import InputError
 from app.text import collapse_whitespace
 
@@ -24,18 +24,7 @@ DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True, "ex
 _TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|·|::|»)\s+(?P<site>[^|–—·»]+?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """What a web page gives a document: its text and the metadata of its markup."""
-
-    text: str
-    title: str | None
-    published_at: datetime | None
-    source: str | None
-    source_url: str | None
-
-
-def read_page(html: str | bytes, url: str | None = None) -> Page:
+def read_page(html: str | bytes, url: str | None = None) -> Article:
     """The main text and metadata of ``html``; InputError when it has no article text.
 
     ``url`` (where the page was fetched from) stands in for a missing canonical URL and
@@ -59,7 +48,7 @@ def read_page(html: str | bytes, url: str | None = None) -> Page:
     if not paragraphs:
         raise InputError("no article text found in the page")
     site = _clean(found.sitename) or _clean(found.hostname)
-    return Page(
+    return Article(
         text="\n\n".join(paragraphs),  # a blank line between blocks: one paragraph each
         title=strip_site_suffix(_clean(found.title), site),
         published_at=_moment(found.date),
