@@ -133,6 +133,25 @@ def _cell(value: Any, neutralise_formulas: bool = True) -> str:
     return neutralise_formula(text) if neutralise_formulas else text
 
 
+# the csv module writes these as _cell would (None as "", numbers with str()), so they skip it
+_WRITTEN_AS_IS = frozenset({int, float, type(None)})
+
+
+def _csv_row(row: dict[str, Any], columns: list[str], neutralise_formulas: bool) -> list[Any]:
+    """The cells of one export row; the common cells (text, numbers, None) without a call."""
+    cells: list[Any] = []
+    for name in columns:
+        value = row.get(name)
+        kind = type(value)
+        if kind is str:
+            cells.append("'" + value if neutralise_formulas and value.startswith(FORMULA_TRIGGERS) else value)
+        elif kind in _WRITTEN_AS_IS:
+            cells.append(value)
+        else:
+            cells.append(_cell(value, neutralise_formulas))
+    return cells
+
+
 FLATTENED = {"speaker": ["speaker_id", "speaker_name"], "speakers": ["speaker_ids", "speaker_names"]}
 
 
@@ -175,9 +194,7 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
     writer.writerow(columns)
     yield drain()
     for batch in batches:
-        for item in batch:
-            row = flatten(item)
-            writer.writerow([_cell(row.get(col), neutralise_formulas) for col in columns])
+        writer.writerows([_csv_row(row, columns, neutralise_formulas) for row in map(flatten, batch)])
         yield drain()
 
 

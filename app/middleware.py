@@ -70,13 +70,20 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        framed = False  # a request without Content-Length or Transfer-Encoding has no body
         for name, value in scope.get("headers", ()):
-            if name == b"content-length":
+            if name == b"transfer-encoding":
+                framed = True
+            elif name == b"content-length":
+                framed = True
                 if not value.isdigit():
                     break
                 if int(value) > self.limit:
                     await self._refuse(scope, send)
                     return
+        if not framed:
+            await self.app(scope, receive, send)
+            return
         received = 0
         started = False
 
@@ -315,7 +322,9 @@ class AccessLog:
             "bytes": size,
             "client": client[0] if client else None,
         }
-        access_log.info(orjson.dumps(record).decode())
+        # a record made directly: ``Logger.info`` would also walk the stack to find its caller
+        access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0,
+                                                orjson.dumps(record).decode(), None, None))
 
 
 def configure_access_log() -> None:

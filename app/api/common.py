@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -117,6 +117,16 @@ class Listing:
     def read(self, session: Session, condition: ColumnElement[bool]) -> Any:
         """The one row matching ``condition`` (an id, a slug), or None."""
         return session.execute(select(*self.read_columns).where(condition).limit(1)).first()
+
+    @cached_property
+    def _by_id(self) -> Any:
+        # built once: constructing a select costs more CPU than SQLite takes to answer it
+        id_column = table_columns(self.resource, ["id"])[0]
+        return select(*self.read_columns).where(id_column == bindparam("item_id")).limit(1)
+
+    def read_id(self, session: Session, item_id: int) -> Any:
+        """The row with id ``item_id``, or None."""
+        return session.execute(self._by_id, {"item_id": item_id}).first()
 
 
 def list_params(name: str, resource: Resource) -> type[BaseModel]:
@@ -491,10 +501,8 @@ def add_item_route(router: APIRouter, path: str, listing: Listing, *, name: str,
 
 def by_id(listing: Listing, what: str) -> Find:
     """Find a row of ``listing`` by id; a 404 naming ``what`` when there is none."""
-    id_column = table_columns(listing.resource, ["id"])[0]
-
     def find(session: Session, item_id: int) -> Any:
-        row = listing.read(session, id_column == item_id)
+        row = listing.read_id(session, item_id)
         if row is None:
             raise not_found(what, item_id)
         return row

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 from starlette.responses import Response
 
@@ -118,18 +119,27 @@ QUOTES = Resource(key="quotes", model=Statement, filters=FILTERS, sorts=SORTS, f
 StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="Statement id.", examples=[4])]
 
 
+def _speakers_query(many: bool) -> Any:
+    """Statements' speakers in order of mention; built once (``ids``: one id or a list)."""
+    link, speaker = StatementSpeaker.__table__.c, Speaker.__table__.c  # type: ignore[attr-defined]
+    ids = bindparam("ids", expanding=many)
+    return (select(link.statement_id, speaker.id, speaker.slug, speaker.name)
+            .join_from(StatementSpeaker.__table__, Speaker.__table__, speaker.id == link.speaker_id)  # type: ignore[attr-defined]
+            .where(link.statement_id.in_(ids) if many else link.statement_id == ids)
+            .order_by(link.statement_id, link.position))
+
+
+_SPEAKERS_OF_ONE, _SPEAKERS_OF_MANY = _speakers_query(False), _speakers_query(True)
+
+
 def speakers_of(session: Session, rows: Sequence[Any]) -> dict[int, list[dict[str, Any]]]:
     """Each statement's speakers (``{id, slug, name}``, in order of mention) for a whole page
     in one query; a row without link rows falls back to its ``speaker_id``."""
     ids = [st.id for st in rows if st.id is not None]
     found: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        link, speaker = StatementSpeaker.__table__.c, Speaker.__table__.c  # type: ignore[attr-defined]
-        query = (select(link.statement_id, speaker.id, speaker.slug, speaker.name)
-                 .join_from(StatementSpeaker.__table__, Speaker.__table__, speaker.id == link.speaker_id)  # type: ignore[attr-defined]
-                 .where(link.statement_id == ids[0] if len(ids) == 1 else link.statement_id.in_(ids))
-                 .order_by(link.statement_id, link.position))
-        for statement_id, sid, slug, name in session.execute(query):
+        query, value = (_SPEAKERS_OF_ONE, ids[0]) if len(ids) == 1 else (_SPEAKERS_OF_MANY, ids)
+        for statement_id, sid, slug, name in session.execute(query, {"ids": value}):
             found.setdefault(statement_id, []).append({"id": sid, "slug": slug, "name": name})
     missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
     if missing:
@@ -159,7 +169,7 @@ STATEMENT_ID = ("statement_id", StatementId)
 
 def _find_quote(session: Session, statement_id: int) -> Any:
     """A direct quote; an indirect statement's id is a 404 that points to /statements."""
-    row = STATEMENT_LISTING.read(session, Statement.id == statement_id)
+    row = STATEMENT_LISTING.read_id(session, statement_id)
     if row is None or row.kind != "direct":
         hint = f"Statement {statement_id} is reported speech: see /statements/{statement_id}." if row else ""
         raise not_found("quote", statement_id, hint)
