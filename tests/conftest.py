@@ -132,6 +132,18 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     return request.getfixturevalue("postgres").create()
 
 
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on ``database_url``, migrated to the newest schema; disposed after the test."""
+    from app.db import make_engine
+    from app.migrate import migrate
+
+    migrate(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def seeded_database_url(
     backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest

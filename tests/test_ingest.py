@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from app.extract.types import Declaration as XDeclaration
 from app.extract.types import Speaker as XSpeaker
 from app.ingest import ingest_paths
 from app.inputs.textfile import BadFileError, decode_text
-from app.migrate import migrate
 from app.models import (
     Clause,
     ClausePrinciple,
@@ -59,14 +57,6 @@ def counts(url: str) -> dict[str, int]:
             }
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 # -- a scripted extractor --------------------------------------------------------------

@@ -4,7 +4,6 @@ says, and values cut to their columns (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from app.db import make_engine
 from app.extract.types import DocumentInfo, Extraction, Span
 from app.extract.types import Speaker as XSpeaker
 from app.extract.types import Statement as XStatement
-from app.migrate import migrate
 from app.models import Document, Mention, Speaker, StatementSpeaker, as_utc
 from app.models import Statement as StatementRow
 from app.store import delete_document, ingest_text
@@ -44,14 +42,6 @@ BOTH = extraction_of(JOINT, [
     ("the bridge would reopen", ["anna-de-vries", "piotr-zielinski"], "indirect", "reported", None),
     ("the work was done", ["anna-de-vries"], "indirect", "reported", "Radio Praha"),
 ])
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def stored(engine: Engine) -> dict[str, Any]:

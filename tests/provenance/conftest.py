@@ -7,7 +7,7 @@ database are real (SQLite file and PostgreSQL).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -15,10 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 import app.documents as documents
-from app.db import make_engine
 from app.documents import normalise_text
 from app.extract.types import DocumentInfo, Extraction, Span, Speaker, Statement
-from app.migrate import migrate
 from app.models import Quotation, Statement as StatementRow
 from app.store import ingest_text
 
@@ -48,14 +46,6 @@ class Article:
             statements.append(Statement(kind="direct", text=content, start_char=start, end_char=start + len(content),
                                         cue="said", speaker=slug, confidence=0.9))
         return Extraction(document=DocumentInfo(word_count=len(text.split())), statements=statements, speakers=speakers)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
