@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -19,6 +20,9 @@ from app.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE = 40
+# JSON columns (a quote's ``fragments``) are read on every page: orjson parses them several
+# times faster than the standard library, which was a third of a page's row decoding
+READ_JSON = {"json_deserializer": orjson.loads}
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -40,10 +44,11 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=0,
+            **READ_JSON,
         )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **READ_JSON)
 
 
 @lru_cache

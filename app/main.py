@@ -16,14 +16,13 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import formats, problems
 from app.problems import VALIDATION_ERROR, Problem
 from app import api, web
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.middleware import AccessLog, BodyLimit, SecurityHeaders, Timeout, TrustedHosts, configure_access_log
+from app.middleware import AccessLogWriter, Guard, configure_access_log
 
 DESCRIPTION = """
 **Who said what**, extracted from news text: direct quotes and reported speech attributed to
@@ -50,27 +49,6 @@ TAGS = [
     {"name": "extraction", "description": "Run the extractor on any text; nothing is stored."},
     {"name": "health", "description": "Liveness and database checks."},
 ]
-
-
-class HeadAsGet:
-    """Answer ``HEAD`` like ``GET`` without the body (``curl -I``, link checkers, caches)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def headers_only(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body"):
-                    return
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _invalid(detail: str, errors: list[dict[str, str]]) -> Problem:
@@ -182,6 +160,8 @@ def _openapi_with_etag(app: FastAPI) -> None:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     app.state.engine.dispose()  # close pooled connections when the server stops
+    if app.state.access_log is not None:
+        app.state.access_log.flush()  # every answered request has its line
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -207,15 +187,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["Link", "ETag"],
         max_age=600,
     )
-    app.add_middleware(HeadAsGet)
-    # outermost last: the access log sees the final status (413 / 504 included)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
-    app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts)
-    app.add_middleware(SecurityHeaders)
+    app.state.access_log = None
     if settings.access_log:
         configure_access_log()
-        app.add_middleware(AccessLog, secrets=settings.api_keys)
+        app.state.access_log = AccessLogWriter(secrets=settings.api_keys)
+    # outermost: the access log sees the final status (400, 413 and 504 included)
+    app.add_middleware(Guard, hosts=settings.trusted_hosts, max_body_bytes=settings.max_body_bytes,
+                       timeout_seconds=settings.request_timeout_seconds, access_log=app.state.access_log)
     for router in api.ROUTERS + web.ROUTERS:
         app.include_router(router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -270,7 +270,7 @@ METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 def allowed_methods(request: Request) -> str:
     """The ``Allow`` value of a 405: every method some route answers at this path (Starlette
     names only the first matching route's, so ``PUT /documents`` would omit POST), with HEAD
-    wherever GET is allowed, since :class:`app.main.HeadAsGet` answers it.
+    wherever GET is allowed, since :class:`app.middleware.Guard` answers it.
 
     Each method is probed through the routes' public ``matches`` (routers included with
     ``include_router`` are routes too), so nested routers need no special case.

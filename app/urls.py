@@ -2,8 +2,8 @@
 
 They start with ``VERBATIM_PUBLIC_URL`` when it is set, so a forged ``Host`` header cannot
 put another site's address into a response a cache may keep. Without it they follow the
-request, whose ``Host`` the :class:`app.middleware.TrustedHosts` middleware has already
-checked against ``VERBATIM_ALLOWED_HOSTS``.
+request, whose ``Host`` the ``Guard`` middleware (:class:`app.middleware.HostPolicy`) has
+already checked against ``VERBATIM_ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations

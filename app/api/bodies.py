@@ -4,7 +4,7 @@ Both take JSON (an object with ``text``) or ``text/plain``, and a client gets th
 answer from either for the same bad body: 415 for another media type or charset, 400
 ``malformed-body`` for bytes that are not UTF-8 or not JSON, 422 ``validation-error`` for
 a body that parses but is not a valid object (missing, blank or mistyped ``text``...).
-The size limit (413) is the ``BodyLimit`` middleware's, before any of this runs.
+The size limit (413) is the ``Guard`` middleware's, before any of this runs.
 """
 
 from __future__ import annotations
