@@ -55,3 +55,27 @@ def test_openapi_json_is_cacheable_like_every_get(client: TestClient) -> None:
     again = client.get("/openapi.json", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert client.get("/docs").status_code == 200
+
+
+def test_list_query_parameters_are_documented_as_fastapi_documents_a_query_model() -> None:
+    """Lists read their query model themselves (ListQuery) and document it in ``openapi_extra``;
+    the parameters must be exactly those FastAPI writes for the same model declared as
+    ``Annotated[Model, Query()]``, so clients and /docs see no difference."""
+    from typing import Annotated, Any
+
+    from fastapi import FastAPI, Query
+
+    from app.api.common import ListQuery
+    from app.api.statements import STATEMENT_LISTING
+
+    model = STATEMENT_LISTING.params
+    reference = FastAPI()
+
+    def declared(params: Any) -> None:
+        """FastAPI's own handling, for comparison."""
+
+    # set as objects: this module's annotations are strings, and ``model`` is a local
+    declared.__annotations__ = {"params": Annotated[model, Query()], "return": None}
+    reference.add_api_route("/statements", declared, methods=["GET"])
+    expected = reference.openapi()["paths"]["/statements"]["get"]["parameters"]
+    assert ListQuery(model).openapi_parameters() == expected
