@@ -39,7 +39,7 @@ def load_nlp(name: str | None = None) -> Language:
     blis falls back to its generic reference kernel on a CPU it does not know (AMD
     family 1Ah, Zen 5, for one), where the models then take ~1.7x the time; OpenBLAS
     picks its kernel at run time. The output stayed byte-identical on the seed, the dev
-    sets and 500 news articles (bench/README.md, extraction)."""
+    sets and 484 news articles, 540 documents in all (bench/README.md, extraction)."""
     model = name or get_settings().spacy_model
     threadpool_limits(limits=BLAS_THREADS, user_api="blas")
     try:
