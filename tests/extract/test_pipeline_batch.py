@@ -11,12 +11,11 @@ import pytest
 import app.extract.pipeline as pipeline
 from app.extract import extract, extract_many
 from app.extract.analysis import MAX_UNIT_CHARS
-from app.extract.nlp import for_spacy, load_nlp
+from app.extract.nlp import UNUSED_COMPONENTS, for_spacy, load_nlp
 from app.extract.reported import find_cues, find_reported
 from app.extract.types import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-UNUSED = ["attribute_ruler", "lemmatizer"]  # cue lemmas come from our own verb-form table
 
 # one construction a text: quoted speech without a cue word, a cue word that is no verb
 # here, text cues, reported speech, a long quote cut into pieces, a run of symbols
@@ -104,7 +103,7 @@ def test_unit_annotations_are_the_whole_pipeline_s(texts: list[str]) -> None:
             unit = d.units[i]
             if unit.span.end - unit.span.start > MAX_UNIT_CHARS:
                 continue  # spaCy saw it in pieces
-            full = next(nlp.pipe([for_spacy(d.text[unit.span.start:unit.span.end])], disable=UNUSED))
+            full = next(nlp.pipe([for_spacy(d.text[unit.span.start:unit.span.end])]))
             doc = unit.doc
             assert doc is not None and doc.text == full.text
             assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == \
@@ -117,6 +116,23 @@ def test_unit_annotations_are_the_whole_pipeline_s(texts: list[str]) -> None:
                 assert find_cues(full, unit.span.start, []) == []
                 assert find_reported(full, unit.span.start, []) == []
     assert parsed and unparsed
+
+
+def test_models_multiply_with_numpy_on_one_thread() -> None:
+    """The loaded pipeline is the one the speed figures were measured with: numpy's BLAS
+    (not blis) in every layer that runs on the CPU path, one BLAS thread, and no
+    component that the rules never read."""
+    from threadpoolctl import threadpool_info
+
+    nlp = load_nlp()
+    assert not set(UNUSED_COMPONENTS) & set(nlp.pipe_names)
+    for name, component in nlp.pipeline:
+        # spaCy builds the parser's and recogniser's output layer on the default ops; its
+        # weights are only read through C pointers
+        upper = component.model.get_ref("upper") if component.model.has_ref("upper") else None
+        assert all(not layer.ops.use_blis for layer in component.model.walk() if layer is not upper), name
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas"
+               and pool["internal_api"] != "blis")
 
 
 def test_a_failing_document_leaves_the_others_theirs(texts: list[str], alone: list[dict],
