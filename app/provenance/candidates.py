@@ -19,12 +19,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, TextClause, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from app.models import QuoteKey, Statement
+from app.provenance.text import MAX_KEYS
 
 TS_CONFIG = "'english'::regconfig"
 STATEMENT = Statement.__table__  # type: ignore[attr-defined]
@@ -65,28 +67,54 @@ def forget_keys(db: Connection, document_id: int) -> None:
         select(STATEMENT.c.id).where(STATEMENT.c.document_id == document_id))))
 
 
-def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]], *,
-                        best_only: bool, quotation_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
-    """The speaker's quotes sharing a key, as (id, quotation_id, keys): with ``best_only``
-    one per quotation, the quote that is the latest under most of the shared keys (lowest
-    id among equals; keys counts those), else every one with the keys it shares, of
-    ``quotation_ids`` only when given. One index of ``quote_key`` answers both."""
+@lru_cache(maxsize=MAX_KEYS)
+def _latest_sql(count: int) -> TextClause:
+    """SQL of (quotation id, statement id, keys, text) for each quote that is its quotation's
+    latest under one or more (``keys``) of the keys ``:k0`` … of ``:speaker``. The recursion
+    skips from one quotation to the next in the (key, speaker, quotation, statement) index,
+    so a key costs one seek per quotation holding it, not one row per quote: a speaker's set
+    phrase can be in thousands of quotes of a few quotations, and grouping probes it for
+    every new quote."""
+    keys = ", ".join(f"(CAST(:k{i} AS TEXT))" for i in range(count))
+    same = "FROM quote_key q WHERE q.key = found.key AND q.speaker_id = :speaker AND q.quotation_id"
+    return text(
+        f"WITH RECURSIVE probe(key) AS (VALUES {keys}), "
+        "found(key, quotation_id) AS ("
+        "SELECT probe.key, (SELECT min(q.quotation_id) FROM quote_key q "
+        "WHERE q.key = probe.key AND q.speaker_id = :speaker) FROM probe "
+        f"UNION ALL SELECT found.key, (SELECT min(q.quotation_id) {same} > found.quotation_id) "
+        "FROM found WHERE found.quotation_id IS NOT NULL), "
+        f"latest(quotation_id, statement_id) AS (SELECT found.quotation_id, (SELECT max(q.statement_id) {same} "
+        "= found.quotation_id) FROM found WHERE found.quotation_id IS NOT NULL) "
+        "SELECT v.quotation_id, v.statement_id, v.keys, s.text FROM (SELECT quotation_id, statement_id, "
+        "count(*) AS keys FROM latest GROUP BY quotation_id, statement_id) AS v JOIN statement s ON s.id = v.statement_id")
+
+
+def best_quote_per_quotation(db: Connection, speaker_id: int,
+                             keys: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """For each of the speaker's quotations sharing a key, its quote that is the latest under
+    most of the shared keys (lowest id among equals), as (id, quotation_id, text). The texts
+    of every quote latest under some key come with the same query (usually one a quotation)."""
     if not keys:
         return []
-    where = [QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys])]
-    if quotation_ids is not None:
-        where.append(QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
-    if best_only:  # grouped in the index's own order: no sort, and one row per key and quotation
-        latest = db.execute(select(QUOTE_KEY.c.quotation_id, func.max(QUOTE_KEY.c.statement_id))
-                            .where(*where).group_by(QUOTE_KEY.c.key, QUOTE_KEY.c.quotation_id))
-        votes = Counter((int(qid), int(sid)) for qid, sid in latest)
-        best: dict[int, tuple[int, int]] = {}
-        for (qid, sid), count in votes.items():
-            if qid not in best or (-count, sid) < (-best[qid][1], best[qid][0]):
-                best[qid] = (sid, count)
-        return [(sid, qid, count) for qid, (sid, count) in best.items()]
+    params: dict[str, Any] = {"speaker": speaker_id} | {f"k{i}": key_text(k) for i, k in enumerate(sorted(keys))}
+    best: dict[int, tuple[int, int, str]] = {}  # quotation id -> (statement id, keys, text)
+    for qid, sid, count, quote in db.execute(_latest_sql(len(keys)), params):
+        if qid not in best or (-count, sid) < (-best[qid][1], best[qid][0]):
+            best[qid] = (int(sid), int(count), quote)
+    return [(sid, qid, quote) for qid, (sid, _, quote) in best.items()]
+
+
+def same_speaker_quotes(db: Connection, speaker_id: int, keys: frozenset[tuple[str, ...]],
+                        quotation_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """The speaker's quotes of ``quotation_ids`` sharing a key, as (id, quotation_id, how
+    many keys it shares)."""
+    if not keys:
+        return []
     rows = db.execute(select(QUOTE_KEY.c.statement_id, QUOTE_KEY.c.quotation_id, func.count())
-                      .where(*where).group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id))
+                      .where(QUOTE_KEY.c.speaker_id == speaker_id, QUOTE_KEY.c.key.in_([key_text(k) for k in keys]),
+                             QUOTE_KEY.c.quotation_id.in_(sorted(quotation_ids)))
+                      .group_by(QUOTE_KEY.c.quotation_id, QUOTE_KEY.c.statement_id))
     return [(int(sid), int(qid), int(count)) for sid, qid, count in rows]
 
 
@@ -277,4 +305,4 @@ def quotes_by_keys(db: Connection, keys: tuple[tuple[str, ...], ...], *, speaker
 
 
 __all__ = ["forget_keys", "move_keys", "quotes_by_hits", "quotes_by_keys", "ranked_quotes", "rarest_keys", "rarest_words",
-           "rarity", "same_speaker_quotes", "write_keys"]
+           "best_quote_per_quotation", "rarity", "same_speaker_quotes", "write_keys"]
