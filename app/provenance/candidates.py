@@ -86,8 +86,10 @@ def _latest_sql(count: int) -> TextClause:
         "FROM found WHERE found.quotation_id IS NOT NULL), "
         f"latest(quotation_id, statement_id) AS (SELECT found.quotation_id, (SELECT max(q.statement_id) {same} "
         "= found.quotation_id) FROM found WHERE found.quotation_id IS NOT NULL) "
-        "SELECT v.quotation_id, v.statement_id, v.keys, s.text FROM (SELECT quotation_id, statement_id, "
-        "count(*) AS keys FROM latest GROUP BY quotation_id, statement_id) AS v JOIN statement s ON s.id = v.statement_id")
+        # the text by a lookup per row: joined, PostgreSQL's planner does not know how few rows
+        # the CTE gives and may scan every statement
+        "SELECT v.quotation_id, v.statement_id, v.keys, (SELECT s.text FROM statement s WHERE s.id = v.statement_id) "
+        "FROM (SELECT quotation_id, statement_id, count(*) AS keys FROM latest GROUP BY quotation_id, statement_id) AS v")
 
 
 def best_quote_per_quotation(db: Connection, speaker_id: int,
