@@ -146,7 +146,7 @@ def _probe_text(dialect: str, key: tuple[str, ...]) -> str:
     return fts5_probe([key]) if dialect == "sqlite" else tsquery_probe([key])
 
 
-def _count_each(db: Connection, probes: list[str], stmt: Any, params: dict[str, Any]) -> list[int]:
+def _count_each(db: Connection, probes: list[str], stmt: Callable[[str], Any], params: dict[str, Any]) -> list[int]:
     """``count(*)`` of each subquery in ``probes`` (SQL selecting capped rows), in one query."""
     if not probes:
         return []
@@ -306,5 +306,5 @@ def quotes_by_keys(db: Connection, keys: tuple[tuple[str, ...], ...], *, speaker
     return [sid for sid, _ in sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
-__all__ = ["forget_keys", "move_keys", "quotes_by_hits", "quotes_by_keys", "ranked_quotes", "rarest_keys", "rarest_words",
-           "best_quote_per_quotation", "rarity", "same_speaker_quotes", "write_keys"]
+__all__ = ["best_quote_per_quotation", "forget_keys", "move_keys", "quotes_by_hits", "quotes_by_keys", "ranked_quotes",
+           "rarest_keys", "rarest_words", "rarity", "same_speaker_quotes", "write_keys"]
