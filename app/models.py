@@ -226,7 +226,8 @@ class QuoteKey(SQLModel, table=True):
 
     __tablename__ = "quote_key"
     __table_args__ = (
-        Index("ix_quote_key_lookup", "speaker_id", "key", "quotation_id", "statement_id"),
+        # key first: grouping seeks (key, speaker) per key, matching a claim seeks the key alone
+        Index("ix_quote_key_by_key", "key", "speaker_id", "quotation_id", "statement_id"),
         Index("ix_quote_key_quotation_id", "quotation_id"),
     )
 

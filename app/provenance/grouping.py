@@ -25,7 +25,7 @@ from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, se
 from sqlmodel import Session
 
 from app.models import Quotation, Statement
-from app.provenance.candidates import forget_keys, move_keys, same_speaker_quotes, write_keys
+from app.provenance.candidates import best_quote_per_quotation, forget_keys, move_keys, same_speaker_quotes, write_keys
 from app.provenance.text import QuoteText, related
 
 TEXT_BATCH = 100  # candidate texts read per query; a quotation found to match is not read further
@@ -66,32 +66,56 @@ def sync_document(session: Session, document_id: int, previous: set[int]) -> Non
         _attach(db, statement_id, speaker_id, QuoteText(text), published_at, touched, placed)
     placed.write(db)
     write_keys(db, ((sid, speaker, placed.resolve(placed.target[sid]), quote.keys) for sid, speaker, quote in placed.quotes))
-    for quotation_id, added in placed.grown.items():
-        if placed.resolve(quotation_id) == quotation_id and quotation_id not in touched and not _grow(
-                db, quotation_id, added, new_document=quotation_id not in placed.created):
-            touched.add(quotation_id)
+    grown = {qid: added for qid, added in placed.grown.items() if placed.resolve(qid) == qid and qid not in touched}
+    touched |= _grow(db, grown, created=placed.created, newest=bool(grown) and _newest(db, document_id, placed))
     refresh(session, touched)
 
 
-def _grow(db: Connection, quotation_id: int, added: list[tuple[str, datetime | None]], *, new_document: bool) -> bool:
-    """Update a quotation's summary for occurrences added from one document without reading
-    its other occurrences. False (nothing written) when the longest text is ambiguous: an
-    added quote as long as the current text but different, where the lower statement id
-    wins and is not known here; ``refresh`` then recomputes it."""
-    text, first_seen, occurrences, documents = db.execute(select(
-        QUOTATION.c.text, QUOTATION.c.first_seen, QUOTATION.c.occurrence_count, QUOTATION.c.document_count,
-    ).where(QUOTATION.c.id == quotation_id)).one()
-    for quote_text, published_at in added:  # statement ids ascending
+def _newest(db: Connection, document_id: int, placed: _Placed) -> bool:
+    """Whether the document's quotes have higher ids than every other statement (a new
+    document's always do; a re-extraction may keep older ids): then none of them wins a tie
+    for a quotation's longest text, which goes to the lowest id."""
+    first = min(placed.target)
+    return db.execute(select(STATEMENT.c.id).where(
+        STATEMENT.c.id > first, STATEMENT.c.document_id != document_id).limit(1)).first() is None
+
+
+def _grow(db: Connection, grown: dict[int, list[tuple[str, datetime | None]]], *, created: set[int],
+          newest: bool) -> set[int]:
+    """Update the summaries of quotations that gained occurrences from one document without
+    reading their other occurrences (one read, one batch of updates); returns those left to
+    ``refresh``: the longest text is ambiguous when an added quote is as long as the current
+    text but different and not known to be newer (the lower statement id wins)."""
+    if not grown:
+        return set()
+    rows = db.execute(select(QUOTATION.c.id, QUOTATION.c.text, QUOTATION.c.first_seen, QUOTATION.c.occurrence_count,
+                             QUOTATION.c.document_count).where(QUOTATION.c.id.in_(sorted(grown)))).all()
+    updates, ambiguous = [], set()
+    for quotation_id, text, first_seen, occurrences, documents in rows:
+        text = _longest(text, [quote_text for quote_text, _ in grown[quotation_id]], newest=newest)
+        if text is None:
+            ambiguous.add(quotation_id)
+            continue
+        dates = [d for _, d in grown[quotation_id] if d is not None] + ([first_seen] if first_seen is not None else [])
+        updates.append({"qid": quotation_id, "text": text, "first_seen": min(dates, default=None),
+                        "occurrences": occurrences + len(grown[quotation_id]),
+                        "documents": documents + int(quotation_id not in created)})
+    if updates:
+        db.execute(update(QUOTATION).where(QUOTATION.c.id == bindparam("qid")).values(
+            text=bindparam("text"), first_seen=bindparam("first_seen"), occurrence_count=bindparam("occurrences"),
+            document_count=bindparam("documents")), updates)
+    return ambiguous
+
+
+def _longest(text: str, added: list[str], *, newest: bool) -> str | None:
+    """The longest of a quotation's ``text`` and its ``added`` quotes (ids ascending), the
+    earliest among equals; None when an equal one may be earlier than ``text``'s quote."""
+    for quote_text in added:
         if len(quote_text) > len(text):
             text = quote_text
-        elif len(quote_text) == len(text) and quote_text != text:
-            return False
-        if published_at is not None and (first_seen is None or published_at < first_seen):
-            first_seen = published_at
-    db.execute(update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(
-        text=text, first_seen=first_seen, occurrence_count=occurrences + len(added),
-        document_count=documents + int(new_document)))
-    return True
+        elif len(quote_text) == len(text) and quote_text != text and not newest:
+            return None
+    return text
 
 
 class _Placed:
@@ -183,14 +207,14 @@ def _neighbours(db: Connection, statement_id: int, speaker_id: int, quote: Quote
     under most of the shared keys is tried first (the index gives it without counting every
     quote's keys), and usually matches; only the quotations where it did
     not have their other candidates read, in rounds, until one matches or none is left."""
-    best = [(qid, sid) for sid, qid, _ in same_speaker_quotes(db, speaker_id, quote.keys, best_only=True)
+    best = [(sid, qid, text) for sid, qid, text in best_quote_per_quotation(db, speaker_id, quote.keys)
             if sid != statement_id]  # detached quotes find this one later
-    neighbours = {qid for qid, ok in _related_texts(db, quote, best) if ok}
-    tried = {sid for _, sid in best}
-    rest = {qid for qid, _ in best} - neighbours
+    neighbours = {qid for _, qid, text in best if related(quote, QuoteText(text))}
+    tried = {sid for sid, _, _ in best}
+    rest = {qid for _, qid, _ in best} - neighbours
     queues: dict[int, list[int]] = {}
     if rest:
-        found = same_speaker_quotes(db, speaker_id, quote.keys, best_only=False, quotation_ids=rest)
+        found = same_speaker_quotes(db, speaker_id, quote.keys, rest)
         for sid, qid, _ in sorted(found, key=lambda c: (-c[2], c[0])):
             if sid not in tried and sid != statement_id:
                 queues.setdefault(qid, []).append(sid)

@@ -1,13 +1,19 @@
 """"Did X really say this?": the stored quotes most like a claimed quote.
 
-Candidates come from the full-text index, never a scan, and their number is bounded: the
-claim's words are counted in the index only up to ``candidates.COMMON`` each, and the
-statements holding its rarest words are read, the quotes holding most (rarer words weigh
-more) first (``candidates.rarest_words``, ``candidates.quotes_by_hits``). When fewer than
-two rare words remain (a claim of common words, or its one rare word is the changed one),
-the index also ranks conjunctions holding two thirds of the claim's content words
-(``two_thirds``; failing that, any pair of them) by relevance (``candidates.ranked_quotes``).
-At most ``CANDIDATES`` are scored by rapidfuzz against the claim (``text.similarity``), so
+Candidates are read from indexes, never a scan, and their number is bounded. First the
+claim's keys (pairs of consecutive content words, ``QuoteText.keys``) in ``quote_key``: a
+word pair is far more selective than either word, so counting each key up to
+``candidates.KEY_COMMON`` and reading the quotes of the rarest few finds a quote's source in
+a few hundred index entries (``candidates.quotes_by_keys``). ``quote_key`` holds only quotes
+with a speaker, and a claim can share only common pairs with its source (words changed or
+left out around its rare words): when no key candidate scores ``SETTLED``, the full-text
+index is asked as well. There the claim's words are counted only up to
+``candidates.COMMON`` and the statements of its rarest words are read, the quotes holding
+most (rarer words weigh more) first (``candidates.rarest_words``,
+``candidates.quotes_by_hits``); when fewer than two rare words remain, the index also ranks
+conjunctions holding two thirds of the claim's content words (``two_thirds``; failing
+that, any pair of them) by relevance (``candidates.ranked_quotes``). At most
+``CANDIDATES`` from each are scored by rapidfuzz against the claim (``text.similarity``), so
 a claim with a few words changed, dropped or moved still finds its source. Quotes scoring
 below ``MIN_SIMILARITY`` are not evidence and are left out.
 """
@@ -17,16 +23,20 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlmodel import Session
 
 from app.models import Document, Statement
-from app.provenance.candidates import quotes_by_hits, ranked_quotes, rarest_words, rarity
+from app.provenance.candidates import quotes_by_hits, quotes_by_keys, ranked_quotes, rarest_words, rarity
 from app.provenance.text import QuoteText, similarity
 from app.queries import speaker_ids
 
 CANDIDATES = 50
 MIN_SIMILARITY = 0.7
+# A key candidate scoring this much is the claim's source or holds the claim whole (rapidfuzz
+# scores an exact part 0.9): the full-text index is not asked. Below it (a speakerless source,
+# or every word pair the claim shares with its source common) the index adds its candidates.
+SETTLED = 0.9
 MAX_CLAIM_CHARS = 2000
 
 
@@ -47,8 +57,20 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
     """Up to ``limit`` quotes, best first: ``{id, text, speaker_id, quotation_id, document_id,
     published_at, source_url, similarity}``."""
     claim = QuoteText(claim_text)
+    db = session.connection()
     speakers = sorted(session.scalars(speaker_ids(speaker))) if speaker and speaker.strip() else None
     wanted = max(CANDIDATES, limit)
+    keyed = quotes_by_keys(db, claim.ordered_keys, speaker_ids=speakers, limit=wanted)
+    found = _scored(db, claim, keyed, limit)
+    if not found or found[0]["similarity"] < SETTLED:  # the full-text index may know better: ask it too
+        found = _scored(db, claim, list(dict.fromkeys(keyed + _by_words(session, claim, speakers, wanted))), limit)
+    return found
+
+
+def _by_words(session: Session, claim: QuoteText, speakers: list[int] | None, wanted: int) -> list[int]:
+    """Candidates from the full-text index (every direct quote, with a speaker or not): the
+    statements of the claim's rarest words, and ranked conjunctions when fewer than two
+    words are rare."""
     rare = rarest_words(session, claim.content)
     ids = quotes_by_hits(session, [((word,), rarity(count)) for word, count in rare], speaker_ids=speakers,
                          limit=wanted)
@@ -57,9 +79,15 @@ def best_matches(session: Session, claim_text: str, *, speaker: str | None, limi
                   # more than one third changed: any shared pair of words, a wider and slower read
                   or ranked_quotes(session, claim.keys, speaker_ids=speakers, limit=wanted))
         ids = list(dict.fromkeys(ranked + ids))[:wanted]
+    return ids
+
+
+def _scored(db: Connection, claim: QuoteText, ids: list[int], limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` best of the candidate quotes ``ids`` (likeliest first) scoring at least
+    ``MIN_SIMILARITY``, best first."""
     if not ids:
         return []
-    rows = session.connection().execute(
+    rows = db.execute(
         select(Statement.id, Statement.text, Statement.speaker_id, Statement.quotation_id, Statement.document_id,
                Statement.published_at, Document.source_url)
         .join(Document, Document.id == Statement.document_id)  # type: ignore[arg-type]

@@ -94,6 +94,12 @@ class QuoteText:
     def keys(self) -> frozenset[tuple[str, ...]]:
         """Unordered pairs of consecutive content words within a segment, sorted; a quote
         with one content word has that word alone; one with none has no key."""
+        return frozenset(self.ordered_keys)
+
+    @cached_property
+    def ordered_keys(self) -> tuple[tuple[str, ...], ...]:
+        """``keys`` in the order they first occur in the quote (a claim probes a sample of
+        them spread over its whole length)."""
         found: list[tuple[str, ...]] = []
         content_total = []
         for part in self.segments:
@@ -102,7 +108,7 @@ class QuoteText:
             found.extend(tuple(sorted(pair)) for pair in zip(content, content[1:]) if pair[0] != pair[1])
         if not found and content_total:
             found = [(content_total[0],)]
-        return frozenset(dict.fromkeys(found[:MAX_KEYS]))
+        return tuple(dict.fromkeys(found[:MAX_KEYS]))
 
 
 def _contains_in_order(longer: tuple[str, ...], segments: tuple[tuple[str, ...], ...]) -> bool:

@@ -25,7 +25,8 @@ PEOPLE = {"ines-varga": "Ines Varga", "omar-haddad": "Omar Haddad"}
 
 @dataclass(frozen=True)
 class Article:
-    """A text, its date and its quotes as (speaker slug, content found in the text)."""
+    """A text, its date and its quotes as (speaker slug, content found in the text); an
+    empty slug is a quote without a speaker."""
 
     text: str
     published_at: str | None
@@ -34,7 +35,7 @@ class Article:
 
     def extraction(self) -> Extraction:
         text = normalise_text(self.text)
-        slugs = sorted({slug for slug, _ in self.quotes})
+        slugs = sorted({slug for slug, _ in self.quotes if slug})
         speakers = []
         for slug in slugs:
             name = PEOPLE[slug]
@@ -44,7 +45,7 @@ class Article:
         for slug, content in self.quotes:
             start = text.index(content)
             statements.append(Statement(kind="direct", text=content, start_char=start, end_char=start + len(content),
-                                        cue="said", speaker=slug, confidence=0.9))
+                                        cue="said", speaker=slug or None, confidence=0.9))
         return Extraction(document=DocumentInfo(word_count=len(text.split())), statements=statements, speakers=speakers)
 
 

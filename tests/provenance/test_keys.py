@@ -3,13 +3,16 @@ through joins, merges, splits, re-extraction and deletion (SQLite and PostgreSQL
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.provenance.candidates import key_text
+from app.provenance import grouping
+from app.provenance.candidates import best_quote_per_quotation, key_text
 from app.provenance.text import QuoteText
 from app.store import delete_document, ingest_text
 from tests.provenance.conftest import Article
@@ -63,3 +66,50 @@ def test_keys_and_summaries_follow_every_change(engine: Engine, store_article: C
         with Session(engine) as session:
             assert delete_document(session, document_id)
         assert_consistent(engine)
+
+
+def test_the_best_quote_per_quotation_is_what_counting_every_row_gives(
+        engine: Engine, store_article: Callable[[Article], int]) -> None:
+    """The index skip (one seek per key and quotation) returns what a count over every
+    ``quote_key`` row of the speaker gives: per quotation, the quote latest under most keys."""
+    for article in SAYINGS:
+        store_article(article)
+    with Session(engine) as session:
+        db = session.connection()
+        rows = db.execute(text("SELECT statement_id, key, speaker_id, quotation_id FROM quote_key")).all()
+        texts = dict(db.execute(text("SELECT id, text FROM statement")).all())
+        for speaker_id in {row.speaker_id for row in rows}:
+            latest: dict[tuple[str, int], int] = {}
+            for row in rows:
+                if row.speaker_id == speaker_id:
+                    latest[(row.key, row.quotation_id)] = max(latest.get((row.key, row.quotation_id), 0), row.statement_id)
+            votes = Counter(latest.values())
+            expected = {qid: min((-votes[sid], sid) for (_, q), sid in latest.items() if q == qid)[1]
+                        for _, qid in latest}
+            keys = frozenset(tuple(key.split()) for key, _ in latest)
+            found = best_quote_per_quotation(db, speaker_id, keys)
+            assert {qid: sid for sid, qid, _ in found} == expected
+            assert all(quote == texts[sid] for sid, _, quote in found)
+
+
+TIE_A = "We will rebuild the old harbour bridge in 2025."
+TIE_B = "We will rebuild the old harbour bridge in 2026."  # as long: the lower statement id's text wins
+
+
+def test_an_as_long_variant_in_a_new_document_keeps_the_text_without_a_recount(
+        engine: Engine, store_article: Callable[[Article], int], monkeypatch: pytest.MonkeyPatch) -> None:
+    refreshed: list[set[int]] = []
+    recount = grouping.refresh
+    monkeypatch.setattr(grouping, "refresh", lambda session, ids: (refreshed.append(set(ids)), recount(session, ids))[1])
+    first = store_article(Article(f'Ines Varga said: "{TIE_A}"', "2024-02-01", (("ines-varga", TIE_A),)))
+    store_article(Article(f'Ines Varga said: "{TIE_B}"', "2024-01-01", (("ines-varga", TIE_B),)))
+    assert_consistent(engine)  # TIE_A's text, TIE_B's date
+    assert refreshed[-1] == set()  # summarised from the new quote alone
+    with Session(engine) as session:
+        assert session.connection().execute(text("SELECT text FROM quotation")).scalars().all() == [TIE_A]
+    with Session(engine) as session:  # re-extracted: its quote may now be the newer one
+        ingest_text(session, f'Ines Varga said: "{TIE_A}"', reextract=True)
+    assert_consistent(engine)
+    with Session(engine) as session:
+        assert delete_document(session, first)
+    assert_consistent(engine)
