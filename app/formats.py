@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -137,47 +137,67 @@ def _cell(value: Any, neutralise_formulas: bool = True) -> str:
 _WRITTEN_AS_IS = frozenset({int, float, type(None)})
 
 
-def _csv_row(row: dict[str, Any], columns: list[str], neutralise_formulas: bool) -> list[Any]:
-    """The cells of one export row; the common cells (text, numbers, None) without a call."""
-    cells: list[Any] = []
-    for name in columns:
-        value = row.get(name)
-        kind = type(value)
-        if kind is str:
-            cells.append("'" + value if neutralise_formulas and value.startswith(FORMULA_TRIGGERS) else value)
-        elif kind in _WRITTEN_AS_IS:
-            cells.append(value)
-        else:
-            cells.append(_cell(value, neutralise_formulas))
-    return cells
+def _speaker_id(ref: dict[str, Any] | None) -> Any:
+    return ref["id"] if ref else None
 
 
-FLATTENED = {"speaker": ["speaker_id", "speaker_name"], "speakers": ["speaker_ids", "speaker_names"]}
+def _speaker_name(ref: dict[str, Any] | None) -> Any:
+    return ref["name"] if ref else None
+
+
+def _speaker_ids(refs: list[dict[str, Any]] | None) -> Any:
+    return LIST_SEPARATOR.join(str(ref["id"]) for ref in refs or []) or None
+
+
+def _speaker_names(refs: list[dict[str, Any]] | None) -> Any:
+    return LIST_SEPARATOR.join(ref["name"] for ref in refs or []) or None
+
+
+# Export rows (CSV or NDJSON) flatten ``speaker`` into ``speaker_id`` / ``speaker_name`` and
+# ``speakers`` into ``speaker_ids`` / ``speaker_names``, each joined by ``"; "`` in order of
+# mention (``"3; 7"``, ``"Maria Ionescu; Jan Novak"``; empty when none).
+FLATTENED: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {
+    "speaker": [("speaker_id", _speaker_id), ("speaker_name", _speaker_name)],
+    "speakers": [("speaker_ids", _speaker_ids), ("speaker_names", _speaker_names)],
+}
+_FLAT_COLUMN = {column: (field, read) for field, columns in FLATTENED.items() for column, read in columns}
 
 
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
-    """One export row (CSV or NDJSON): ``speaker`` becomes ``speaker_id`` / ``speaker_name``
-    and ``speakers`` becomes ``speaker_ids`` / ``speaker_names``, each joined by ``"; "``
-    in order of mention (``"3; 7"``, ``"Maria Ionescu; Jan Novak"``; empty when none)."""
+    """One export row as NDJSON writes it: ``item`` with its speaker fields flattened."""
     out = {}
     for name, value in item.items():
-        if name == "speaker":
-            out["speaker_id"] = value["id"] if value else None
-            out["speaker_name"] = value["name"] if value else None
-        elif name == "speakers":
-            refs = value or []
-            out["speaker_ids"] = LIST_SEPARATOR.join(str(ref["id"]) for ref in refs) or None
-            out["speaker_names"] = LIST_SEPARATOR.join(ref["name"] for ref in refs) or None
-        else:
+        flat = FLATTENED.get(name)
+        if flat is None:
             out[name] = value
+        else:
+            for column, read in flat:
+                out[column] = read(value)
     return out
 
 
 def csv_columns(fields: Iterable[str]) -> list[str]:
-    cols: list[str] = []
-    for name in fields:
-        cols.extend(FLATTENED.get(name, [name]))
-    return cols
+    return [column for name in fields for column in ([c for c, _ in FLATTENED[name]] if name in FLATTENED else [name])]
+
+
+def _csv_rows(batch: list[dict[str, Any]], columns: list[str], neutralise_formulas: bool) -> list[list[Any]]:
+    """The cells of a batch of items: the common cells (text, numbers, None) without a call,
+    flattened speaker columns read straight from the item (no flattened copy of each row)."""
+    plan = [(column, _FLAT_COLUMN.get(column)) for column in columns]
+    rows = []
+    for item in batch:
+        cells: list[Any] = []
+        for name, flat in plan:
+            value = item.get(name) if flat is None else flat[1](item.get(flat[0]))
+            kind = type(value)
+            if kind is str:
+                cells.append("'" + value if neutralise_formulas and value.startswith(FORMULA_TRIGGERS) else value)
+            elif kind in _WRITTEN_AS_IS:
+                cells.append(value)
+            else:
+                cells.append(_cell(value, neutralise_formulas))
+        rows.append(cells)
+    return rows
 
 
 def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
@@ -194,7 +214,7 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
     writer.writerow(columns)
     yield drain()
     for batch in batches:
-        writer.writerows([_csv_row(row, columns, neutralise_formulas) for row in map(flatten, batch)])
+        writer.writerows(_csv_rows(batch, columns, neutralise_formulas))
         yield drain()
 
 

@@ -139,8 +139,12 @@ def speakers_of(session: Session, rows: Sequence[Any]) -> dict[int, list[dict[st
     found: dict[int, list[dict[str, Any]]] = {}
     if ids:
         query, value = (_SPEAKERS_OF_ONE, ids[0]) if len(ids) == 1 else (_SPEAKERS_OF_MANY, ids)
+        refs: dict[int, dict[str, Any]] = {}  # one dict a speaker: an export batch names few, often
         for statement_id, sid, slug, name in session.execute(query, {"ids": value}):
-            found.setdefault(statement_id, []).append({"id": sid, "slug": slug, "name": name})
+            ref = refs.get(sid)
+            if ref is None:
+                ref = refs[sid] = {"id": sid, "slug": slug, "name": name}
+            found.setdefault(statement_id, []).append(ref)
     missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
     if missing:
         refs = speaker_refs(session, missing)
