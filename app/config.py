@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # a connection must send a request's complete headers within this many seconds
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     keep_alive_seconds: float = Field(default=5.0, gt=0)  # idle keep-alive connections close
+    # list and item reads running at once (a process); more threads than this only fight over
+    # Python's GIL: at 40, half of a list page's CPU went to the kernel (bench/README.md)
+    read_threads: int = Field(default=4, ge=1, le=64)
 
     @field_validator("public_url", mode="after")
     @classmethod

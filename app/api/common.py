@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -451,15 +452,23 @@ class Parent:
     scope: Callable[[Session, Any], tuple[list[ColumnElement[bool]], tuple[str, Any] | None]]
 
 
-def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam]) -> Callable[..., Response]:
-    """A sync endpoint called ``name`` taking ``params`` that opens a session for ``handle``.
+def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam]) -> Callable[..., Any]:
+    """An endpoint called ``name`` taking ``params`` that runs ``handle`` with a session in a
+    worker thread, at most ``VERBATIM_READ_THREADS`` of them at once.
 
-    The session is opened here, not by a dependency: FastAPI enters and leaves a generator
-    dependency in the threadpool, two more thread hops per request beside the endpoint's own."""
+    The session is opened there, not by a dependency: FastAPI enters and leaves a generator
+    dependency in its threadpool, two more thread hops per request beside the endpoint's own.
+    The limit is the app's own (FastAPI's threadpool admits 40 threads): sixteen concurrent
+    page reads in sixteen threads spent as much CPU in the kernel, handing Python's GIL
+    around, as on the work itself; four at a time serve more pages with a shorter tail."""
 
-    def endpoint(request: Request, **values: Any) -> Response:
+    def run(request: Request, values: dict[str, Any]) -> Response:
         with Session(request.app.state.engine) as session:
             return handle(request, session, **values)
+
+    async def endpoint(request: Request, **values: Any) -> Response:
+        limiter = getattr(request.app.state, "read_limiter", None)  # None before the lifespan: the default
+        return await anyio.to_thread.run_sync(run, request, values, limiter=limiter)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     endpoint.__name__ = name
