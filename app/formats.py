@@ -177,7 +177,14 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def csv_columns(fields: Iterable[str]) -> list[str]:
-    return [column for name in fields for column in ([c for c, _ in FLATTENED[name]] if name in FLATTENED else [name])]
+    """The export columns of items with ``fields``, speaker fields flattened."""
+    columns: list[str] = []
+    for name in fields:
+        if name in FLATTENED:
+            columns.extend(column for column, _ in FLATTENED[name])
+        else:
+            columns.append(name)
+    return columns
 
 
 def _csv_rows(batch: list[dict[str, Any]], columns: list[str], neutralise_formulas: bool) -> list[list[Any]]:

@@ -162,7 +162,8 @@ class AccessLogWriter:
         self.secrets = [s for s in secrets if s]
         self._lines: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # starting and stopping the writer never overlap
+        self._flush_at_exit = False
 
     def record(self, scope: Scope, status: int, size: int, seconds: float) -> None:
         """Queue one request's line (called on the event loop; no formatting here)."""
@@ -176,7 +177,9 @@ class AccessLogWriter:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="verbatim-access-log", daemon=True)
                 self._thread.start()
-                atexit.register(self.flush)
+                if not self._flush_at_exit:
+                    atexit.register(self.flush)
+                    self._flush_at_exit = True
 
     def _run(self) -> None:
         while True:
@@ -189,12 +192,13 @@ class AccessLogWriter:
                 pass
 
     def flush(self) -> None:
-        """Write every queued line, then let the next :meth:`record` start a new writer."""
+        """Write every queued line and stop the writer; the next :meth:`record` starts a new
+        one, only once this one has ended (so it cannot take this one's stop signal)."""
         with self._lock:
             thread, self._thread = self._thread, None
-        if thread is not None:
-            self._lines.put(None)
-            thread.join(timeout=5)
+            if thread is not None:
+                self._lines.put(None)
+                thread.join(timeout=5)
 
     def _write(self, when: float, method: str | None, path: str, query_string: bytes, status: int,
                size: int, seconds: float, client: tuple[str, int] | None) -> None:
