@@ -53,9 +53,11 @@ class Settings(BaseSettings):
     # a connection must send a request's complete headers within this many seconds
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     keep_alive_seconds: float = Field(default=5.0, gt=0)  # idle keep-alive connections close
-    # list and item reads running at once (a process); more threads than this only fight over
-    # Python's GIL: at 40, half of a list page's CPU went to the kernel (bench/README.md)
-    read_threads: int = Field(default=4, ge=1, le=64)
+    # page and item reads running at once (a process), and facet and export reads (the bulk
+    # lane); more threads only fight over Python's GIL: at 40, half of a list page's CPU went
+    # to the kernel, and one reader serves more pages than four (bench/README.md)
+    read_threads: int = Field(default=1, ge=1, le=64)
+    bulk_read_threads: int = Field(default=2, ge=1, le=64)
 
     @field_validator("public_url", mode="after")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -18,7 +18,7 @@ import orjson
 from fastapi import Request
 from sqlalchemy import func, select
 from sqlmodel import Session
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from app.models import Clause, Declaration, Document, Mention, Speaker, Statement
 
@@ -208,7 +208,7 @@ def _csv_rows(batch: list[dict[str, Any]], columns: list[str], neutralise_formul
 
 
 def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
-               neutralise_formulas: bool = True) -> Iterator[bytes]:
+               neutralise_formulas: bool = True) -> Generator[bytes, None, None]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -225,25 +225,27 @@ def _csv_lines(columns: list[str], batches: Iterable[list[dict[str, Any]]],
         yield drain()
 
 
-def _ndjson_lines(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
+def _ndjson_lines(batches: Iterable[list[dict[str, Any]]]) -> Generator[bytes, None, None]:
     """One JSON object a line, ``speaker`` flattened as in CSV."""
     for batch in batches:
         yield b"".join(dumps(flatten(item)) + b"\n" for item in batch)
 
 
-def stream_response(
-    fmt: Format,
-    *,
-    batches: Iterable[list[dict[str, Any]]],
-    columns: list[str],
-    etag: str,
-    filename: str,
-    neutralise_formulas: bool = True,
-) -> StreamingResponse:
-    """Stream an export batch by batch; CSV downloads get a file name, and their text cells
-    are neutralised against formula injection unless the operator turned that off."""
+EXPORT_MEDIA_TYPES: dict[str, str] = {"csv": CSV_MEDIA_TYPE, "ndjson": NDJSON_MEDIA_TYPE}
+
+
+def export_chunks(fmt: Format, batches: Iterable[list[dict[str, Any]]], columns: list[str],
+                  neutralise_formulas: bool = True) -> Generator[bytes, None, None]:
+    """The body of an export, a chunk per batch of items; CSV text cells are neutralised
+    against formula injection unless the operator turned that off."""
+    if fmt == "csv":
+        return _csv_lines(columns, batches, neutralise_formulas)
+    return _ndjson_lines(batches)
+
+
+def export_headers(fmt: Format, etag: str, filename: str) -> dict[str, str]:
+    """An export's caching headers; a CSV download also gets a file name."""
     headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": "no-cache"}
     if fmt == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return StreamingResponse(_csv_lines(columns, batches, neutralise_formulas), media_type=CSV_MEDIA_TYPE, headers=headers)
-    return StreamingResponse(_ndjson_lines(batches), media_type=NDJSON_MEDIA_TYPE, headers=headers)
+    return headers

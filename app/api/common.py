@@ -17,7 +17,7 @@ import inspect
 import types
 import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -28,7 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sqlalchemy import ColumnElement, bindparam, select
 from sqlmodel import Session
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from app import formats
 from app.cursors import codec_for
@@ -328,6 +328,11 @@ def _facets(
     return out
 
 
+# An export whose body is at most this big is read whole by the request's own thread and
+# sent with a Content-Length; a larger one streams, each further batch read in the bulk lane.
+WHOLE_EXPORT_BYTES = 1 << 20
+
+
 def export_response(
     request: Request,
     session: Session,
@@ -337,31 +342,57 @@ def export_response(
     columns: list[str],
     filename: str,
 ) -> Response:
-    """Stream ``batches(session)`` as CSV or NDJSON, with a weak ETag: every list and search.
+    """CSV or NDJSON of ``batches(session)``, with a weak ETag: every list and search.
 
-    The request's connection goes back to the pool before streaming starts: FastAPI closes
-    the session only after the body is sent, and the stream reads through a second session;
-    with both held, a handful of concurrent exports exhausted the pool and deadlocked the
-    worker. ``batches`` gets that second session, whose connection is held only while a
-    batch is read, never while the client takes it: 80 slow readers cannot starve a pool of
-    40. Each batch is fetched whole, and keyset (or offset) paging carries the position.
+    The request's connection goes back to the pool before the export is read: ``batches``
+    gets a session of its own, whose connection is held only while a batch is read, never
+    while the client takes it (80 slow readers cannot starve a pool of 40; holding both
+    once deadlocked the worker). Each batch is fetched whole, and keyset (or offset) paging
+    carries the position. A small export is sent as one body: streaming it cost a thread
+    hop per batch and the chunked framing, more than reading it.
     """
     etag = formats.export_etag(session, request, fmt)
     if formats.not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
-    engine = request.app.state.engine
     session.close()
+    chunks = formats.export_chunks(fmt, _batches_between_reads(request.app.state.engine, batches), columns,
+                                   neutralise_formulas=request.app.state.settings.csv_neutralise_formulas)
+    head, size = [], 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size > WHOLE_EXPORT_BYTES:
+            break
+    else:
+        return Response(b"".join(head), media_type=formats.EXPORT_MEDIA_TYPES[fmt],
+                        headers=formats.export_headers(fmt, etag, filename))
+    return StreamingResponse(_stream_in_lane(getattr(request.app.state, "bulk_limiter", None), head, chunks),
+                             media_type=formats.EXPORT_MEDIA_TYPES[fmt],
+                             headers=formats.export_headers(fmt, etag, filename))
 
-    def stream() -> Iterator[list[dict[str, Any]]]:
-        with Session(engine) as export_session:
-            for batch in batches(export_session):
-                export_session.close()  # back to the pool while the client reads; reopened for the next
-                yield batch
 
-    return formats.stream_response(
-        fmt, batches=stream(), columns=columns, etag=etag, filename=filename,
-        neutralise_formulas=request.app.state.settings.csv_neutralise_formulas,
-    )
+def _batches_between_reads(
+    engine: Any, batches: Callable[[Session], Iterator[list[dict[str, Any]]]]
+) -> Iterator[list[dict[str, Any]]]:
+    """``batches`` on a session of its own that gives its connection back after each batch."""
+    with Session(engine) as export_session:
+        for batch in batches(export_session):
+            export_session.close()  # back to the pool while the client reads; reopened for the next
+            yield batch
+
+
+async def _stream_in_lane(limiter: anyio.CapacityLimiter | None, head: list[bytes],
+                          chunks: Generator[bytes, None, None]) -> AsyncIterator[bytes]:
+    """``head``, then the rest of ``chunks``, each read in a thread of the bulk lane."""
+    try:
+        for chunk in head:
+            yield chunk
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None, limiter=limiter)) is not None:
+            yield chunk
+    finally:
+        # a read in progress has finished (threads are not abandoned on cancellation), so the
+        # generator can be closed here; that closes the export's session
+        chunks.close()
 
 
 def item_response(request: Request, data: dict[str, Any]) -> Response:
@@ -452,22 +483,31 @@ class Parent:
     scope: Callable[[Session, Any], tuple[list[ColumnElement[bool]], tuple[str, Any] | None]]
 
 
-def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam]) -> Callable[..., Any]:
+def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam],
+              bulk: Callable[[Request], bool] | None = None) -> Callable[..., Any]:
     """An endpoint called ``name`` taking ``params`` that runs ``handle`` with a session in a
-    worker thread, at most ``VERBATIM_READ_THREADS`` of them at once.
+    thread of one of the app's two read lanes: bulk reads (``bulk(request)``: facets and
+    exports, whose cost grows with the rows they match) in ``VERBATIM_BULK_READ_THREADS``
+    threads, every other read (a page, an item: index seeks of at most a page of rows) in
+    ``VERBATIM_READ_THREADS``.
 
-    The session is opened there, not by a dependency: FastAPI enters and leaves a generator
-    dependency in its threadpool, two more thread hops per request beside the endpoint's own.
-    The limit is the app's own (FastAPI's threadpool admits 40 threads): sixteen concurrent
-    page reads in sixteen threads spent as much CPU in the kernel, handing Python's GIL
-    around, as on the work itself; four at a time serve more pages with a shorter tail."""
+    Few threads on purpose: SQLite's driver lets go of Python's GIL for every row it steps,
+    so each extra reader thread adds GIL hand-offs (futex calls, twice per row) rather than
+    work; a list page served 55% more pages a second with one reader than with four. Two
+    lanes keep a page or an item from waiting behind a facet or an export. The session is
+    opened here, not by a dependency: FastAPI enters and leaves a generator dependency in
+    its own threadpool, two more thread hops per request beside the endpoint's."""
 
     def run(request: Request, values: dict[str, Any]) -> Response:
         with Session(request.app.state.engine) as session:
             return handle(request, session, **values)
 
     async def endpoint(request: Request, **values: Any) -> Response:
-        limiter = getattr(request.app.state, "read_limiter", None)  # None before the lifespan: the default
+        state = request.app.state  # limiters are None before the lifespan: anyio's default
+        if bulk is not None and bulk(request):
+            limiter = getattr(state, "bulk_limiter", None)
+        else:
+            limiter = getattr(state, "read_limiter", None)
         return await anyio.to_thread.run_sync(run, request, values, limiter=limiter)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
@@ -477,6 +517,13 @@ def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathP
          *(inspect.Parameter(param, keyword, annotation=annotation) for param, annotation in params)],
         return_annotation=Response)
     return endpoint
+
+
+def is_bulk_read(request: Request) -> bool:
+    """Whether a list request facets or exports (decided before its query is validated: an
+    invalid value only sends a 422 through the bulk lane)."""
+    query = request.query_params
+    return "facet" in query or formats.negotiate(request, query.get("format")) != "json"
 
 
 def add_list_route(router: APIRouter, path: str, listing: Listing, *, name: str, summary: str,
@@ -495,7 +542,8 @@ def add_list_route(router: APIRouter, path: str, listing: Listing, *, name: str,
         scope, equivalent = parent.scope(session, *parent_value.values()) if parent else ([], None)
         return list_response(request, session, listing, params, scope=scope, parent=equivalent)
 
-    router.add_api_route(path, _endpoint(name, handle, [parent.param] if parent else []), methods=["GET"],
+    router.add_api_route(path, _endpoint(name, handle, [parent.param] if parent else [], bulk=is_bulk_read),
+                         methods=["GET"],
                          name=name, response_model=Page[listing.schema],  # type: ignore[name-defined]
                          responses=LIST_RESPONSES, summary=summary, description=description, tags=tags,
                          openapi_extra={"parameters": query.openapi_parameters()})

@@ -9,6 +9,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from app import queries
 from app.formats import flatten
 from app.schemas import StatementOut
 
@@ -81,8 +82,6 @@ def test_export_limit_and_cursor(client: TestClient) -> None:
 
 def test_export_streams_in_batches(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """A small batch size forces several keyset queries; the output is unchanged."""
-    from app import queries
-
     whole = client.get("/statements?format=ndjson&sort=-confidence").text
     original = queries.iter_rows
 
@@ -92,6 +91,27 @@ def test_export_streams_in_batches(client: TestClient, monkeypatch: pytest.Monke
 
     monkeypatch.setattr("app.api.common.iter_rows", tiny_batches)
     assert client.get("/statements?format=ndjson&sort=-confidence", headers={"If-None-Match": ""}).text == whole
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson"])
+def test_small_exports_are_one_body_and_large_ones_stream_the_same_bytes(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """An export that fits ``WHOLE_EXPORT_BYTES`` is sent with a Content-Length; a larger one
+    streams (chunked, its later batches read in the bulk lane) and carries the same rows."""
+    whole = client.get(f"/statements?format={fmt}")
+    assert int(whole.headers["content-length"]) == len(whole.content)
+    assert "transfer-encoding" not in whole.headers
+
+    def tiny_batches(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["batch_size"] = 2
+        return queries.iter_rows(*args, **kwargs)
+
+    monkeypatch.setattr("app.api.common.iter_rows", tiny_batches)
+    monkeypatch.setattr("app.api.common.WHOLE_EXPORT_BYTES", 100)
+    streamed = client.get(f"/statements?format={fmt}", headers={"If-None-Match": ""})
+    assert "content-length" not in streamed.headers  # (uvicorn frames it chunked)
+    assert streamed.content == whole.content
+    assert streamed.headers["etag"] == whole.headers["etag"]
 
 
 @pytest.mark.parametrize("url", ["/statements", "/statements?kind=direct", "/speakers/ilham-aliyev",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,7 @@ from starlette.responses import HTMLResponse, StreamingResponse
 import app.api.common as common
 from app.config import Settings
 from app.main import create_app
-from app.middleware import redact_query
+from app.middleware import AccessLogWriter, redact_query
 from robust_db import AUTH, KEY
 
 
@@ -133,7 +134,14 @@ class ListHandler(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+def _settle_access_logs() -> None:
+    """Let writers of apps built by earlier tests (served without their lifespan, so never
+    flushed) write their last batch before this test listens to the shared logger."""
+    time.sleep(3 * AccessLogWriter.BATCH_SECONDS)
+
+
 def test_access_log_is_json_without_keys(sqlite_url: str) -> None:
+    _settle_access_logs()
     handler = ListHandler()
     logger = logging.getLogger("verbatim.access")
     logger.addHandler(handler)
@@ -162,3 +170,32 @@ def test_redact_query() -> None:
     assert redact_query("q=a&api_key=s3&limit=5") == "q=a&api_key=%2A%2A%2A&limit=5"
     assert "s3cr3t" not in redact_query("q=s3cr3t", ["s3cr3t"])
     assert redact_query("") == ""
+
+
+def test_access_log_writer_writes_in_order_without_a_flush_and_everything_on_flush() -> None:
+    """Lines are written by the writer thread on its own (in batches), in the order they
+    were recorded; ``flush`` writes what is still queued and stops the writer, and the next
+    line starts a new one."""
+    _settle_access_logs()
+    handler = ListHandler()
+    logger = logging.getLogger("verbatim.access")
+    logger.addHandler(handler)
+    writer = AccessLogWriter()
+    scope = {"method": "GET", "path": "/x", "query_string": b"", "client": ("127.0.0.1", 1)}
+    try:
+        for status in range(200, 300):
+            writer.record(scope, status, 10, 0.001)
+        deadline = time.monotonic() + 5
+        while len(handler.lines) < 100 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [json.loads(line)["status"] for line in handler.lines] == list(range(200, 300))
+        for status in range(300, 350):
+            writer.record(scope, status, 10, 0.001)
+        writer.flush()
+        assert len(handler.lines) == 150 and writer._thread is None
+        writer.record(scope, 418, 10, 0.001)
+        writer.flush()
+        assert json.loads(handler.lines[-1])["status"] == 418
+    finally:
+        writer.flush()
+        logger.removeHandler(handler)
