@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 from contextlib import asynccontextmanager
 
-import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -25,6 +24,7 @@ from app import api, web
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.middleware import AccessLogWriter, Guard, configure_access_log
+from app.read_lanes import SLOW_READS_EXCUSED, ReadLane
 
 DESCRIPTION = """
 **Who said what**, extracted from news text: direct quotes and reported speech attributed to
@@ -169,9 +169,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # it, and the pauses it caused set the tail latency (item p99 77 ms -> 17 ms at 2,300 req/s).
     gc.collect()
     gc.freeze()
-    # the read lanes (app.api.common._endpoint), made here, inside the serving event loop they belong to
-    app.state.read_limiter = anyio.CapacityLimiter(app.state.settings.read_threads)
-    app.state.bulk_limiter = anyio.CapacityLimiter(app.state.settings.bulk_read_threads)
+    # the read lanes (app.read_lanes), made here, inside the serving event loop they belong to
+    settings = app.state.settings
+    app.state.read_lane = ReadLane(settings.read_threads, spare=SLOW_READS_EXCUSED)
+    app.state.bulk_lane = ReadLane(settings.bulk_read_threads)
     yield
     app.state.engine.dispose()  # close pooled connections when the server stops
     if app.state.access_log is not None:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -33,6 +32,7 @@ from starlette.responses import Response, StreamingResponse
 from app import formats
 from app.cursors import codec_for
 from app.problems import invalid_parameter, not_found, validation_problem
+from app.read_lanes import ReadLane, run_read
 from app.queries import (
     FACET_SIZE,
     Resource,
@@ -366,7 +366,7 @@ def export_response(
     else:
         return Response(b"".join(head), media_type=formats.EXPORT_MEDIA_TYPES[fmt],
                         headers=formats.export_headers(fmt, etag, filename))
-    return StreamingResponse(_stream_in_lane(getattr(request.app.state, "bulk_limiter", None), head, chunks),
+    return StreamingResponse(_stream_in_lane(getattr(request.app.state, "bulk_lane", None), head, chunks),
                              media_type=formats.EXPORT_MEDIA_TYPES[fmt],
                              headers=formats.export_headers(fmt, etag, filename))
 
@@ -381,13 +381,13 @@ def _batches_between_reads(
             yield batch
 
 
-async def _stream_in_lane(limiter: anyio.CapacityLimiter | None, head: list[bytes],
+async def _stream_in_lane(lane: ReadLane | None, head: list[bytes],
                           chunks: Generator[bytes, None, None]) -> AsyncIterator[bytes]:
     """``head``, then the rest of ``chunks``, each read in a thread of the bulk lane."""
     try:
         for chunk in head:
             yield chunk
-        while (chunk := await anyio.to_thread.run_sync(next, chunks, None, limiter=limiter)) is not None:
+        while (chunk := await run_read(lane, next, chunks, None)) is not None:
             yield chunk
     finally:
         # a read in progress has finished (threads are not abandoned on cancellation), so the
@@ -486,29 +486,21 @@ class Parent:
 def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam],
               bulk: Callable[[Request], bool] | None = None) -> Callable[..., Any]:
     """An endpoint called ``name`` taking ``params`` that runs ``handle`` with a session in a
-    thread of one of the app's two read lanes: bulk reads (``bulk(request)``: facets and
-    exports, whose cost grows with the rows they match) in ``VERBATIM_BULK_READ_THREADS``
-    threads, every other read (a page, an item: index seeks of at most a page of rows) in
-    ``VERBATIM_READ_THREADS``.
+    worker thread of one of the app's two read lanes (:mod:`app.read_lanes`): bulk reads
+    (``bulk(request)``: facets and exports, whose cost grows with the rows they match) in
+    ``VERBATIM_BULK_READ_THREADS`` threads, every other read (a page, an item) in
+    ``VERBATIM_READ_THREADS``, so a page never waits behind a facet or an export.
 
-    Few threads on purpose: SQLite's driver lets go of Python's GIL for every row it steps,
-    so each extra reader thread adds GIL hand-offs (futex calls, twice per row) rather than
-    work; a list page served 55% more pages a second with one reader than with four. Two
-    lanes keep a page or an item from waiting behind a facet or an export. The session is
-    opened here, not by a dependency: FastAPI enters and leaves a generator dependency in
-    its own threadpool, two more thread hops per request beside the endpoint's."""
+    The session is opened here, not by a dependency: FastAPI enters and leaves a generator
+    dependency in its own threadpool, two more thread hops per request beside the endpoint's."""
 
     def run(request: Request, values: dict[str, Any]) -> Response:
         with Session(request.app.state.engine) as session:
             return handle(request, session, **values)
 
     async def endpoint(request: Request, **values: Any) -> Response:
-        state = request.app.state  # limiters are None before the lifespan: anyio's default
-        if bulk is not None and bulk(request):
-            limiter = getattr(state, "bulk_limiter", None)
-        else:
-            limiter = getattr(state, "read_limiter", None)
-        return await anyio.to_thread.run_sync(run, request, values, limiter=limiter)
+        lane = "bulk_lane" if bulk is not None and bulk(request) else "read_lane"
+        return await run_read(getattr(request.app.state, lane, None), run, request, values)
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     endpoint.__name__ = name
