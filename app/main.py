@@ -65,7 +65,7 @@ async def _reject_nul(request: Request) -> None:
     detail = "Parameters may not contain NUL characters."
     errors = [{"in": "path", "name": name, "detail": detail}
               for name, value in request.path_params.items() if "\x00" in str(value)]
-    if not errors and "\x00" in request.url.path:
+    if not errors and "\x00" in request.scope["path"]:  # not request.url: it builds the whole URL
         errors.append({"in": "path", "name": "path", "detail": detail})
     errors += [{"in": "query", "name": name, "detail": detail}
                for name, value in request.query_params.multi_items() if "\x00" in value or "\x00" in name]
