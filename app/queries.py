@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import Boolean, Column, ColumnElement, and_, false, func, or_, select, tuple_
+from sqlalchemy import Boolean, Column, ColumnElement, Select, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
@@ -110,16 +110,39 @@ def _search(column: Any, value: str) -> ColumnElement[bool]:
     return matches(_table_column(column).table.name, column, value)
 
 
-def speaker_ids(value: str) -> Any:
-    """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
+_SPEAKER = Speaker.__table__.c  # type: ignore[attr-defined]
+_ALIAS = SpeakerAlias.__table__.c  # type: ignore[attr-defined]
+
+
+def _speaker_lookups(*columns: Any) -> tuple[Select[Any], Select[Any]]:
+    """``columns`` of the speakers a reference names, as two statements built once: by id
+    (``:speaker_ref_id``), and by slug, name or alias (``:speaker_key``, a comparison key, and
+    ``:speaker_slug``). The one definition of what a speaker reference matches."""
+    key, slug = bindparam("speaker_key"), bindparam("speaker_slug")
+    aliased = select(_ALIAS.speaker_id).where(_ALIAS.alias_norm == key)
+    return (select(*columns).where(_SPEAKER.id == bindparam("speaker_ref_id")),
+            select(*columns).where(or_(_SPEAKER.slug == slug, _SPEAKER.name_norm == key, _SPEAKER.id.in_(aliased))))
+
+
+def _speaker_lookup(lookups: tuple[Select[Any], Select[Any]], value: str) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement of ``lookups`` for ``value`` (an id, or a slug, name or alias in any
+    case) and its parameters."""
+    by_id, by_key = lookups
     row_id = as_id(value)
     if row_id is not None:
-        return select(Speaker.id).where(Speaker.id == row_id)
+        return by_id, {"speaker_ref_id": row_id}
     key = comparison_key(value)
-    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == key)
-    return select(Speaker.id).where(
-        or_(Speaker.slug == key.replace(" ", "-"), Speaker.name_norm == key, Speaker.id.in_(aliased))
-    )
+    return by_key, {"speaker_key": key, "speaker_slug": key.replace(" ", "-")}
+
+
+_SPEAKER_IDS = _speaker_lookups(_SPEAKER.id)
+_SPEAKER_COUNTERS = _speaker_lookups(_SPEAKER.id, _SPEAKER.statement_count, _SPEAKER.quote_count)
+
+
+def speaker_ids(value: str) -> Any:
+    """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
+    stmt, params = _speaker_lookup(_SPEAKER_IDS, value)
+    return stmt.params(params)
 
 
 @operator("speaker")
@@ -142,9 +165,8 @@ def resolve_speaker(session: Session, value: Any) -> SpeakerMatch:
     memo: dict[str, SpeakerMatch] = session.info.setdefault("speaker_matches", {})
     key = str(value)
     if key not in memo:
-        table = Speaker.__table__  # type: ignore[attr-defined]
-        found = sorted(session.execute(select(table.c.id, table.c.statement_count, table.c.quote_count)
-                                       .where(table.c.id.in_(speaker_ids(key)))).all())
+        stmt, params = _speaker_lookup(_SPEAKER_COUNTERS, key)  # built once: building it took longer than running it
+        found = sorted(session.connection().execute(stmt, params).all())
         memo[key] = SpeakerMatch([row[0] for row in found], sum(row[1] for row in found),
                                  sum(row[2] for row in found))
     return memo[key]
@@ -575,7 +597,7 @@ def fetch_page(
     if start is not None:
         stmt = stmt.where(after(resource, sort, start, keyed_by))
     stmt = stmt.limit(limit)
-    return list(session.execute(stmt))
+    return session.connection().execute(stmt).all()
 
 
 def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | None, limit: int) -> list[Any]:
@@ -601,10 +623,11 @@ def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | Non
     # and (unlike DESC NULLS LAST) is the plain (col, id) index read backwards on PostgreSQL
     direction = (lambda c: c.desc()) if sort.descending else (lambda c: c.asc())
     values = read.select.where(later).order_by(direction(column), direction(id_column)).limit(limit)
-    rows = list(session.execute(values))
+    connection = session.connection()
+    rows = connection.execute(values).all()
     if len(rows) < limit:
         nulls = read.select.where(column.is_(None))
-        rows += session.execute(nulls.order_by(direction(id_column)).limit(limit - len(rows)))
+        rows += connection.execute(nulls.order_by(direction(id_column)).limit(limit - len(rows))).all()
     return rows
 
 
@@ -654,12 +677,13 @@ def count_rows(
     conditions = for_planner(conditions)
     if text_match:
         return _count_text_match(session, resource, conditions, cap)
+    connection = session.connection()
     if cap is not None:
         beyond = select(resource.id_column).where(*conditions).offset(cap).limit(1)
-        if session.execute(beyond).first() is not None:
+        if connection.execute(beyond).first() is not None:
             return None
     stmt = select(func.count()).select_from(resource.model).where(*conditions)
-    return int(session.scalar(stmt) or 0)
+    return int(connection.scalar(stmt) or 0)
 
 
 def _count_text_match(
@@ -675,7 +699,7 @@ def _count_text_match(
     rows = counted if counted is not None else select(resource.id_column).where(*conditions)
     if cap is not None:
         rows = rows.limit(cap + 1)
-    n = int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
+    n = int(session.connection().scalar(select(func.count()).select_from(rows.subquery())) or 0)
     return n if cap is None or n <= cap else None
 
 
@@ -705,4 +729,4 @@ def facet_counts(
     if facet.join is not None:
         stmt = stmt.outerjoin(*facet.join)
     stmt = stmt.group_by(facet.value).order_by(count.desc(), facet.value.asc().nulls_last()).limit(size)
-    return [(value, lab, int(n)) for value, lab, n in session.execute(stmt)]
+    return [(value, lab, int(n)) for value, lab, n in session.connection().execute(stmt).all()]

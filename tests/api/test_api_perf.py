@@ -118,7 +118,10 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
     class FakeSession:
         info: dict[str, Any] = {}
 
-        def execute(self, _stmt: object) -> Any:
+        def connection(self) -> FakeSession:
+            return self
+
+        def execute(self, _stmt: object, _params: object = None) -> Any:
             class Rows:
                 def all(self) -> list[tuple[int, int, int]]:
                     return [(7, 12, 3)]  # (speaker id, statement_count, quote_count)
