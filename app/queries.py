@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import Field
 from sqlalchemy import Boolean, Column, ColumnElement, Select, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, SQLModel
 
 from app.cursors import CursorCodec, bad_cursor
@@ -211,9 +213,13 @@ class Linked(ColumnElement[bool]):
     """``parent_key IN (SELECT child_key FROM child WHERE column IN ids)`` for literal ids:
     a speaker's statements through the statement-speaker link table. Kept as its own element
     so that :func:`fetch_page` can recognise it and, for one id, read the link table's
-    ``(column, order column, child_key)`` index in order instead of the parent table."""
+    ``(column, order column, child_key)`` index in order instead of the parent table.
 
-    inherit_cache = False
+    Its cache key is its :attr:`expression`'s, where the ids are bound parameters: a statement
+    holding it is compiled once, not on every request (a speaker's list with another filter,
+    sort or facet; a name that several speakers share)."""
+
+    _traverse_internals = [("expression", InternalTraversal.dp_clauseelement)]
     type = Boolean()
     _is_implicitly_boolean = True  # a predicate: no ``= 1`` appended on SQLite
 
@@ -222,18 +228,21 @@ class Linked(ColumnElement[bool]):
         self.ids = list(ids)
         self.rows = rows  # link rows of these ids, when known (a speaker's statement_count)
 
-    def expression(self) -> ColumnElement[bool]:
+    def _test(self) -> ColumnElement[bool]:
         column = self.via.column
-        test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
-        return self.via.parent_key.in_(select(self.via.child_key).where(test))
+        return column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)  # type: ignore[no-any-return]
+
+    @cached_property
+    def expression(self) -> ColumnElement[bool]:
+        """What it compiles to; built when first compiled (a read of the link table's index
+        never compiles it), then the same object for the cache key and the compiler."""
+        return self.via.parent_key.in_(select(self.via.child_key).where(self._test()))  # type: ignore[no-any-return]
 
     def probe(self) -> ColumnElement[bool]:
         """The same test as a correlated ``EXISTS``: one primary-key probe per row, for a read
         driven by another index (full-text hits in id order). SQLite would otherwise build the
         whole ``IN`` list first: all 39,000 statements of a frequent speaker (120 ms at 300k)."""
-        column = self.via.column
-        test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
-        return select(self.via.child_key).where(self.via.child_key == self.via.parent_key, test).exists()
+        return select(self.via.child_key).where(self.via.child_key == self.via.parent_key, self._test()).exists()
 
 
 PROBE_ABOVE = 1000  # link rows: above this, a full-text filter beside a link filter drives the read
@@ -253,7 +262,7 @@ def for_planner(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement
 
 @compiles(Linked)
 def _compile_linked(element: Linked, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.expression(), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.expression, **kw)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -584,7 +593,7 @@ def fetch_page(
     if sort.nullable and sort.name != "id" and (start is None or start.value is not None):
         return _page_after_value(session, read, sort, start, limit)
     driven = None
-    if sort.name == "id":
+    if sort.name == "id" and any(isinstance(c, TextMatch) for c in conditions):  # a ``q`` list: its index may drive
         probed = [c.probe() if isinstance(c, Linked) else c for c in conditions]
         driven = fts_driven(session.get_bind().dialect.name, resource.model, probed,
                             descending=sort.descending)

@@ -134,6 +134,28 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
                                      "WHERE statement_speaker.speaker_id = 7)")
 
 
+def test_speaker_condition_is_compiled_once(client: TestClient) -> None:
+    """A statement holding a speaker's link condition is cached like any other: the ids are
+    bound parameters of one cache key, so a cached statement must run with each request's own
+    ids (a sort the link table's index cannot give reads through the condition)."""
+    from sqlalchemy import select
+
+    from app.api.statements import SPEAKER_LINK
+    from app.models import Statement
+    from app.queries import Linked
+
+    def keyed(ids: list[int]) -> Any:
+        return select(Statement.__table__.c.id).where(Linked(SPEAKER_LINK, ids))._generate_cache_key()
+
+    assert keyed([1]) is not None and keyed([1]) == keyed([2]) and keyed([1, 2]) == keyed([3, 4])
+    speakers = client.get("/speakers?sort=-statement_count&limit=4").json()["items"]
+    for speaker in speakers:
+        expected = sorted(s["id"] for s in client.get(f"/speakers/{speaker['id']}/statements?limit=1000").json()["items"])
+        for sort in ("-confidence", "start_char"):
+            page = client.get("/statements", params={"speaker": speaker["slug"], "sort": sort, "limit": 1000}).json()
+            assert sorted(s["id"] for s in page["items"]) == expected, (speaker["slug"], sort)
+
+
 def _generate(database_url: str, statements: int) -> None:
     """Fill ``database_url`` with bench/generate.py's synthetic corpus."""
     spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
