@@ -228,21 +228,26 @@ class Linked(ColumnElement[bool]):
         self.ids = list(ids)
         self.rows = rows  # link rows of these ids, when known (a speaker's statement_count)
 
-    def _test(self) -> ColumnElement[bool]:
-        column = self.via.column
+    def _test(self, column: Any) -> ColumnElement[bool]:
         return column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)  # type: ignore[no-any-return]
 
     @cached_property
     def expression(self) -> ColumnElement[bool]:
         """What it compiles to; built when first compiled (a read of the link table's index
-        never compiles it), then the same object for the cache key and the compiler."""
-        return self.via.parent_key.in_(select(self.via.child_key).where(self._test()))  # type: ignore[no-any-return]
+        never compiles it), then the same object for the cache key and the compiler. Of table
+        columns: compiling an ORM subquery changes its cache key, so every statement holding
+        this element would be compiled a second time."""
+        via = self.via
+        child_key = _table_column(via.child_key)
+        return _table_column(via.parent_key).in_(  # type: ignore[no-any-return]
+            select(child_key).where(self._test(_table_column(via.column))))
 
     def probe(self) -> ColumnElement[bool]:
         """The same test as a correlated ``EXISTS``: one primary-key probe per row, for a read
         driven by another index (full-text hits in id order). SQLite would otherwise build the
         whole ``IN`` list first: all 39,000 statements of a frequent speaker (120 ms at 300k)."""
-        return select(self.via.child_key).where(self.via.child_key == self.via.parent_key, self._test()).exists()
+        via = self.via
+        return select(via.child_key).where(via.child_key == via.parent_key, self._test(via.column)).exists()
 
 
 PROBE_ABOVE = 1000  # link rows: above this, a full-text filter beside a link filter drives the read

@@ -148,6 +148,10 @@ def test_speaker_condition_is_compiled_once(client: TestClient) -> None:
         return select(Statement.__table__.c.id).where(Linked(SPEAKER_LINK, ids))._generate_cache_key()
 
     assert keyed([1]) is not None and keyed([1]) == keyed([2]) and keyed([1, 2]) == keyed([3, 4])
+    linked = Linked(SPEAKER_LINK, [1])
+    before = select(Statement.id).where(linked)._generate_cache_key()
+    select(Statement.id).where(linked).compile()  # an ORM compile must not change the key: no second compile
+    assert select(Statement.id).where(linked)._generate_cache_key() == before
     speakers = client.get("/speakers?sort=-statement_count&limit=4").json()["items"]
     for speaker in speakers:
         expected = sorted(s["id"] for s in client.get(f"/speakers/{speaker['id']}/statements?limit=1000").json()["items"])
