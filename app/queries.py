@@ -5,6 +5,10 @@ sortable fields); every filter names an operator from the one :data:`OPERATORS` 
 "case-insensitive", "contains" or "date range" mean the same thing on every endpoint.
 Pagination is keyset (``WHERE (sort, id) > (last_sort, last_id)``) so page 10,000 costs
 what page 1 costs; the position travels in an opaque, integrity-checked cursor.
+
+Reads are Core selects of columns run on the session's connection, and every statement
+they build can be cached by SQLAlchemy (the custom elements :class:`Linked` and
+:class:`~app.search.TextMatch` included): a request builds its select and finds it compiled.
 """
 
 from __future__ import annotations
