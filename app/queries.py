@@ -5,6 +5,10 @@ sortable fields); every filter names an operator from the one :data:`OPERATORS` 
 "case-insensitive", "contains" or "date range" mean the same thing on every endpoint.
 Pagination is keyset (``WHERE (sort, id) > (last_sort, last_id)``) so page 10,000 costs
 what page 1 costs; the position travels in an opaque, integrity-checked cursor.
+
+Reads are Core selects of columns run on the session's connection, and every statement
+they build can be cached by SQLAlchemy (the custom elements :class:`Linked` and
+:class:`~app.search.TextMatch` included): a request builds its select and finds it compiled.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, cached_property
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import Boolean, Column, ColumnElement, and_, false, func, or_, select, tuple_
+from sqlalchemy import Boolean, Column, ColumnElement, Select, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, SQLModel
 
 from app.cursors import CursorCodec, bad_cursor
@@ -110,16 +116,39 @@ def _search(column: Any, value: str) -> ColumnElement[bool]:
     return matches(_table_column(column).table.name, column, value)
 
 
-def speaker_ids(value: str) -> Any:
-    """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
+_SPEAKER = Speaker.__table__.c  # type: ignore[attr-defined]
+_ALIAS = SpeakerAlias.__table__.c  # type: ignore[attr-defined]
+
+
+def _speaker_lookups(*columns: Any) -> tuple[Select[Any], Select[Any]]:
+    """``columns`` of the speakers a reference names, as two statements built once: by id
+    (``:speaker_ref_id``), and by slug, name or alias (``:speaker_key``, a comparison key, and
+    ``:speaker_slug``). The one definition of what a speaker reference matches."""
+    key, slug = bindparam("speaker_key"), bindparam("speaker_slug")
+    aliased = select(_ALIAS.speaker_id).where(_ALIAS.alias_norm == key)
+    return (select(*columns).where(_SPEAKER.id == bindparam("speaker_ref_id")),
+            select(*columns).where(or_(_SPEAKER.slug == slug, _SPEAKER.name_norm == key, _SPEAKER.id.in_(aliased))))
+
+
+def _speaker_lookup(lookups: tuple[Select[Any], Select[Any]], value: str) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement of ``lookups`` for ``value`` (an id, or a slug, name or alias in any
+    case) and its parameters."""
+    by_id, by_key = lookups
     row_id = as_id(value)
     if row_id is not None:
-        return select(Speaker.id).where(Speaker.id == row_id)
+        return by_id, {"speaker_ref_id": row_id}
     key = comparison_key(value)
-    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias_norm == key)
-    return select(Speaker.id).where(
-        or_(Speaker.slug == key.replace(" ", "-"), Speaker.name_norm == key, Speaker.id.in_(aliased))
-    )
+    return by_key, {"speaker_key": key, "speaker_slug": key.replace(" ", "-")}
+
+
+_SPEAKER_IDS = _speaker_lookups(_SPEAKER.id)
+_SPEAKER_COUNTERS = _speaker_lookups(_SPEAKER.id, _SPEAKER.statement_count, _SPEAKER.quote_count)
+
+
+def speaker_ids(value: str) -> Any:
+    """Ids of the speakers ``value`` names: an id, a slug, a name or an alias (any case)."""
+    stmt, params = _speaker_lookup(_SPEAKER_IDS, value)
+    return stmt.params(params)
 
 
 @operator("speaker")
@@ -142,9 +171,8 @@ def resolve_speaker(session: Session, value: Any) -> SpeakerMatch:
     memo: dict[str, SpeakerMatch] = session.info.setdefault("speaker_matches", {})
     key = str(value)
     if key not in memo:
-        table = Speaker.__table__  # type: ignore[attr-defined]
-        found = sorted(session.execute(select(table.c.id, table.c.statement_count, table.c.quote_count)
-                                       .where(table.c.id.in_(speaker_ids(key)))).all())
+        stmt, params = _speaker_lookup(_SPEAKER_COUNTERS, key)  # built once: building it took longer than running it
+        found = sorted(session.connection().execute(stmt, params).all())
         memo[key] = SpeakerMatch([row[0] for row in found], sum(row[1] for row in found),
                                  sum(row[2] for row in found))
     return memo[key]
@@ -189,9 +217,13 @@ class Linked(ColumnElement[bool]):
     """``parent_key IN (SELECT child_key FROM child WHERE column IN ids)`` for literal ids:
     a speaker's statements through the statement-speaker link table. Kept as its own element
     so that :func:`fetch_page` can recognise it and, for one id, read the link table's
-    ``(column, order column, child_key)`` index in order instead of the parent table."""
+    ``(column, order column, child_key)`` index in order instead of the parent table.
 
-    inherit_cache = False
+    Its cache key is its :attr:`expression`'s, where the ids are bound parameters: a statement
+    holding it is compiled once, not on every request (a speaker's list with another filter,
+    sort or facet; a name that several speakers share)."""
+
+    _traverse_internals = [("expression", InternalTraversal.dp_clauseelement)]
     type = Boolean()
     _is_implicitly_boolean = True  # a predicate: no ``= 1`` appended on SQLite
 
@@ -200,18 +232,26 @@ class Linked(ColumnElement[bool]):
         self.ids = list(ids)
         self.rows = rows  # link rows of these ids, when known (a speaker's statement_count)
 
+    def _test(self, column: Any) -> ColumnElement[bool]:
+        return column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)  # type: ignore[no-any-return]
+
+    @cached_property
     def expression(self) -> ColumnElement[bool]:
-        column = self.via.column
-        test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
-        return self.via.parent_key.in_(select(self.via.child_key).where(test))
+        """What it compiles to; built when first compiled (a read of the link table's index
+        never compiles it), then the same object for the cache key and the compiler. Of table
+        columns: compiling an ORM subquery changes its cache key, so every statement holding
+        this element would be compiled a second time."""
+        via = self.via
+        child_key = _table_column(via.child_key)
+        return _table_column(via.parent_key).in_(  # type: ignore[no-any-return]
+            select(child_key).where(self._test(_table_column(via.column))))
 
     def probe(self) -> ColumnElement[bool]:
         """The same test as a correlated ``EXISTS``: one primary-key probe per row, for a read
         driven by another index (full-text hits in id order). SQLite would otherwise build the
         whole ``IN`` list first: all 39,000 statements of a frequent speaker (120 ms at 300k)."""
-        column = self.via.column
-        test = column == self.ids[0] if len(self.ids) == 1 else column.in_(self.ids)
-        return select(self.via.child_key).where(self.via.child_key == self.via.parent_key, test).exists()
+        via = self.via
+        return select(via.child_key).where(via.child_key == via.parent_key, self._test(via.column)).exists()
 
 
 PROBE_ABOVE = 1000  # link rows: above this, a full-text filter beside a link filter drives the read
@@ -231,7 +271,7 @@ def for_planner(conditions: Sequence[ColumnElement[bool]]) -> list[ColumnElement
 
 @compiles(Linked)
 def _compile_linked(element: Linked, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.expression(), **kw)  # type: ignore[no-any-return]
+    return compiler.process(element.expression, **kw)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -529,7 +569,7 @@ def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sor
     a speaker's statements come in index order and the page's LIMIT stops the read, whether
     the speaker is quoted once or 100,000 times. ``columns`` are what each row carries
     (default: every column of the resource's table)."""
-    columns = list(columns or table_columns(resource))
+    columns = tuple(columns or table_columns(resource))
     for condition in conditions:
         if not (isinstance(condition, Linked) and len(condition.ids) == 1):
             continue
@@ -538,12 +578,21 @@ def plan_read(resource: Resource, conditions: Sequence[ColumnElement[bool]], sor
         if sort.name not in orders:
             continue
         rest = [c for c in conditions if c is not condition]
-        link = _table_column(via.child_key).table
-        stmt = (select(*columns).select_from(link)
-                .join(resource.model, resource.id_column == via.child_key)
-                .where(via.column == condition.ids[0], *rest))
+        stmt = _select_from(columns, via).where(via.column == condition.ids[0], *rest)
         return Read(stmt, (orders[sort.name], via.child_key))
-    return Read(select(*columns).where(*for_planner(conditions)), (sort.column, resource.id_column))
+    return Read(_select_from(columns).where(*for_planner(conditions)), (sort.column, resource.id_column))
+
+
+@cache
+def _select_from(columns: tuple[Any, ...], via: Via | None = None) -> Select[Any]:
+    """``SELECT columns`` from their table, or from ``via``'s link table joined to its parent;
+    built once a listing: coercing twenty columns and the join again on every request cost
+    6 % of a speaker's page."""
+    stmt = select(*columns)
+    if via is None:
+        return stmt
+    parent_key, child_key = _table_column(via.parent_key), _table_column(via.child_key)
+    return stmt.select_from(child_key.table).join(parent_key.table, parent_key == child_key)
 
 
 def fetch_page(
@@ -562,7 +611,7 @@ def fetch_page(
     if sort.nullable and sort.name != "id" and (start is None or start.value is not None):
         return _page_after_value(session, read, sort, start, limit)
     driven = None
-    if sort.name == "id":
+    if sort.name == "id" and any(isinstance(c, TextMatch) for c in conditions):  # a ``q`` list: its index may drive
         probed = [c.probe() if isinstance(c, Linked) else c for c in conditions]
         driven = fts_driven(session.get_bind().dialect.name, resource.model, probed,
                             descending=sort.descending)
@@ -575,7 +624,7 @@ def fetch_page(
     if start is not None:
         stmt = stmt.where(after(resource, sort, start, keyed_by))
     stmt = stmt.limit(limit)
-    return list(session.execute(stmt))
+    return session.connection().execute(stmt).all()
 
 
 def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | None, limit: int) -> list[Any]:
@@ -601,10 +650,11 @@ def _page_after_value(session: Session, read: Read, sort: Sort, start: Key | Non
     # and (unlike DESC NULLS LAST) is the plain (col, id) index read backwards on PostgreSQL
     direction = (lambda c: c.desc()) if sort.descending else (lambda c: c.asc())
     values = read.select.where(later).order_by(direction(column), direction(id_column)).limit(limit)
-    rows = list(session.execute(values))
+    connection = session.connection()
+    rows = connection.execute(values).all()
     if len(rows) < limit:
         nulls = read.select.where(column.is_(None))
-        rows += session.execute(nulls.order_by(direction(id_column)).limit(limit - len(rows)))
+        rows += connection.execute(nulls.order_by(direction(id_column)).limit(limit - len(rows))).all()
     return rows
 
 
@@ -654,12 +704,13 @@ def count_rows(
     conditions = for_planner(conditions)
     if text_match:
         return _count_text_match(session, resource, conditions, cap)
+    connection = session.connection()
     if cap is not None:
         beyond = select(resource.id_column).where(*conditions).offset(cap).limit(1)
-        if session.execute(beyond).first() is not None:
+        if connection.execute(beyond).first() is not None:
             return None
     stmt = select(func.count()).select_from(resource.model).where(*conditions)
-    return int(session.scalar(stmt) or 0)
+    return int(connection.scalar(stmt) or 0)
 
 
 def _count_text_match(
@@ -675,7 +726,7 @@ def _count_text_match(
     rows = counted if counted is not None else select(resource.id_column).where(*conditions)
     if cap is not None:
         rows = rows.limit(cap + 1)
-    n = int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
+    n = int(session.connection().scalar(select(func.count()).select_from(rows.subquery())) or 0)
     return n if cap is None or n <= cap else None
 
 
@@ -705,4 +756,4 @@ def facet_counts(
     if facet.join is not None:
         stmt = stmt.outerjoin(*facet.join)
     stmt = stmt.group_by(facet.value).order_by(count.desc(), facet.value.asc().nulls_last()).limit(size)
-    return [(value, lab, int(n)) for value, lab, n in session.execute(stmt)]
+    return [(value, lab, int(n)) for value, lab, n in session.connection().execute(stmt).all()]

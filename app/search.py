@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, literal_column, select, table, text
+from sqlalchemy import Boolean, String, TypeDecorator, bindparam, literal_column, select, table, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.problems import invalid_parameter
 
@@ -147,10 +149,30 @@ def tsquery_expression(query: SearchQuery) -> str:
 # --- the filter: one SQL element, compiled per dialect --------------------------------------
 
 
-class TextMatch(ColumnElement[bool]):
-    """``row matches query`` for a table in :data:`INDEXES`, rendered for the dialect."""
+class SearchText(TypeDecorator[str]):
+    """A :class:`SearchQuery` bound as its backend's text when the statement runs (an FTS5
+    ``MATCH`` expression on SQLite, ``to_tsquery`` text on PostgreSQL): the words are a value,
+    not part of the statement, so one compiled statement serves every search."""
 
-    inherit_cache = False
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: SearchQuery | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return fts5_expression(value) if dialect.name == "sqlite" else tsquery_expression(value)
+
+
+class TextMatch(ColumnElement[bool]):
+    """``row matches query`` for a table in :data:`INDEXES`, rendered for the dialect.
+
+    Cached like any statement: its key is the table, the id column and the query's bound
+    parameter, so a list with ``q`` is not compiled again for every request (it was, on every
+    PostgreSQL ``q`` page and every SQLite count or facet of one)."""
+
+    _traverse_internals = [("table_name", InternalTraversal.dp_string),
+                           ("id_column", InternalTraversal.dp_clauseelement),
+                           ("terms", InternalTraversal.dp_clauseelement)]
     type = Boolean()
     # A predicate, not a value: without this SQLAlchemy appends ``= 1`` on SQLite (no native
     # boolean), and ``id IN (…) = 1`` is a per-row expression that scans the whole table.
@@ -158,16 +180,16 @@ class TextMatch(ColumnElement[bool]):
 
     def __init__(self, index: TextIndex, id_column: Any, query: SearchQuery) -> None:
         self.index = index
+        self.table_name = index.table
         self.id_column = id_column
         self.query = query
+        self.terms = bindparam("q", query, type_=SearchText(), unique=True)
 
 
 @compiles(TextMatch, "sqlite")
 def _match_sqlite(element: TextMatch, compiler: Any, **kw: Any) -> str:
     fts = element.index.fts
-    hits = select(literal_column("rowid")).select_from(table(fts)).where(
-        literal_column(fts).op("MATCH")(bindparam("fts_q", fts5_expression(element.query), unique=True))
-    )
+    hits = select(literal_column("rowid")).select_from(table(fts)).where(literal_column(fts).op("MATCH")(element.terms))
     return compiler.process(element.id_column.in_(hits), **kw)  # type: ignore[no-any-return]
 
 
@@ -179,7 +201,7 @@ def _match_postgresql(element: TextMatch, compiler: Any, **kw: Any) -> str:
     squares the estimate: rare words are read from the GIN index and sorted (0.03 ms at 1M),
     frequent ones (estimated from statistics) still walk id order and stop at the page size.
     Both conditions use the same bound value."""
-    query = compiler.process(bindparam("ts_q", tsquery_expression(element.query), unique=True), **kw)
+    query = compiler.process(element.terms, **kw)
     match = f"{element.index.vector()} @@ to_tsquery({TS_CONFIG}, {query})"
     return f"({match} AND {match})"
 

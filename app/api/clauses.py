@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlmodel import Session
 
-from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, get_or_404, values_by_parent
+from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, children, get_or_404, values_by_parent
 from app.api.declarations import DeclarationId
 from app.models import Clause, ClausePrinciple, Declaration
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
@@ -45,10 +45,13 @@ RESOURCE = Resource(
 ClauseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Clause id.", examples=[1])]
 
 
+_PRINCIPLES = children(ClausePrinciple.clause_id, ClausePrinciple.principle)
+
+
 def principles_of(session: Session, clauses: Sequence[Any]) -> dict[int, list[str]]:
     """Principles for a page in one query, in the order the clause text names them."""
     ids = [c.id for c in clauses if c.id is not None]
-    found = values_by_parent(session, ClausePrinciple.clause_id, ClausePrinciple.principle, ids)
+    found = values_by_parent(session, _PRINCIPLES, ids)
     texts = {c.id: comparison_key(c.text) for c in clauses}
 
     def position(clause_id: int, principle: str) -> tuple[int, str]:

@@ -6,8 +6,11 @@ schema and the fields kept in other tables) and registers its routes with
 headers and ETags are decided here once.
 
 The read path is lean on purpose (a page is 50 rows, an item one): rows are read as Core
-tuples of exactly the columns the schema shows (no ORM object per row), turned into dicts
-in one pass and encoded by orjson; nothing validates outgoing rows (the response models
+tuples of exactly the columns the schema shows (no ORM object per row), on the session's
+connection (the ORM's execution path adds nothing to a select of columns but CPU), with the
+statements whose shape is fixed built once and given bind parameters (building a select
+costs more CPU than SQLite takes to answer it); turned into dicts in one pass, fields read
+by position, and encoded by orjson; nothing validates outgoing rows (the response models
 document the shapes in OpenAPI and the tests validate every item against them).
 """
 
@@ -19,7 +22,8 @@ import typing
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -70,6 +74,7 @@ class Listing:
     reads: tuple[str, ...] = ()
     url: str | None = None
     omit_empty: frozenset[str] = field(default_factory=frozenset)
+    _lookups: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)  # read_by's selects
 
     @cached_property
     def _read_names(self) -> list[str]:
@@ -118,19 +123,17 @@ class Listing:
             out.append(item)
         return out
 
-    def read(self, session: Session, condition: ColumnElement[bool]) -> Any:
-        """The one row matching ``condition`` (an id, a slug), or None."""
-        return session.execute(select(*self.read_columns).where(condition).limit(1)).first()
-
-    @cached_property
-    def _by_id(self) -> Any:
-        # built once: constructing a select costs more CPU than SQLite takes to answer it
-        id_column = table_columns(self.resource, ["id"])[0]
-        return select(*self.read_columns).where(id_column == bindparam("item_id")).limit(1)
+    def read_by(self, session: Session, name: str, value: Any) -> Any:
+        """The first row whose column ``name`` equals ``value`` (an id, a slug), or None."""
+        stmt = self._lookups.get(name)
+        if stmt is None:  # built once a column: building a select costs more CPU than SQLite takes to answer it
+            column = table_columns(self.resource, [name])[0]
+            stmt = self._lookups[name] = select(*self.read_columns).where(column == bindparam("value")).limit(1)
+        return session.connection().execute(stmt, {"value": value}).first()
 
     def read_id(self, session: Session, item_id: int) -> Any:
         """The row with id ``item_id``, or None."""
-        return session.execute(self._by_id, {"item_id": item_id}).first()
+        return self.read_by(session, "id", item_id)
 
 
 def list_params(name: str, resource: Resource) -> type[BaseModel]:
@@ -404,9 +407,15 @@ def item_of(request: Request, session: Session, listing: Listing, row: Any) -> d
     return listing.items(session, [row], base_url(request))[0]
 
 
+@cache
+def _id_of(model: type[Any]) -> Any:
+    table = model.__table__
+    return select(table.c.id).where(table.c.id == bindparam("item_id"))
+
+
 def get_or_404(session: Session, model: type[Any], item_id: int, what: str) -> Any:
     """The ``(id,)`` of a row that must exist (a nested list's parent); 404 otherwise."""
-    row = session.execute(select(model.id).where(model.id == item_id)).first()
+    row = session.connection().execute(_id_of(model), {"item_id": item_id}).first()
     if row is None:
         raise not_found(what, item_id)
     return row
@@ -449,22 +458,31 @@ ITEM_RESPONSES = {
 }
 
 
-def values_by_parent(
-    session: Session, parent: Any, value: Any, ids: Sequence[int], *, order_by: Any = None
-) -> dict[int, list[Any]]:
-    """A child table's values grouped by parent id, for a whole page in one query (no N+1).
+def children(parent: Any, value: Any, *, order_by: Any = None) -> Any:
+    """The ``(parent, value)`` rows of a child table for the parent ids ``:ids``, in ``order_by``
+    order: built once, at import (e.g. ``SpeakerAlias.speaker_id`` and ``SpeakerAlias.alias``)."""
+    query = select(parent, value).where(parent.in_(bindparam("ids", expanding=True)))
+    return query if order_by is None else query.order_by(order_by)
 
-    ``parent`` and ``value`` are columns of the child table (e.g. ``SpeakerAlias.speaker_id``
-    and ``SpeakerAlias.alias``); parents with no rows are simply absent from the result.
+
+def values_by_parent(session: Session, query: Any, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """A child table's values grouped by parent id, for a whole page in one query (no N+1):
+    ``query`` is one of :func:`children`; parents with no rows are simply absent from the result.
     """
     found: dict[int, list[Any]] = defaultdict(list)
     if ids:
-        query = select(parent, value).where(parent.in_(list(ids)))
-        if order_by is not None:
-            query = query.order_by(order_by)
-        for parent_id, item in session.execute(query):
+        for parent_id, item in session.connection().execute(query, {"ids": list(ids)}).all():
             found[parent_id].append(item)
     return found
+
+
+def values_of(rows: Sequence[Any], *names: str) -> list[Any]:
+    """The fields ``names`` of each Core row (a value per row for one name, else a tuple), read by
+    position: a row's attribute lookup by name costs ten times its index (0.28 against 0.02 µs)."""
+    if not rows:
+        return []
+    keys = rows[0]._fields
+    return list(map(itemgetter(*(keys.index(name) for name in names)), rows))
 
 
 # --- routes ------------------------------------------------------------------------------

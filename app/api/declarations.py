@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from sqlmodel import Session
 
-from app.api.common import Listing, add_item_route, add_list_route, by_id, values_by_parent
+from app.api.common import Listing, add_item_route, add_list_route, by_id, children, values_by_parent
 from app.extract.instruments import KINDS
 from app.models import Declaration, DeclarationParty
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via
@@ -46,11 +46,12 @@ RESOURCE = Resource(
 DeclarationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Declaration id.", examples=[1])]
 
 
+_PARTIES = children(DeclarationParty.declaration_id, DeclarationParty.party, order_by=DeclarationParty.party_norm)
+
+
 def parties_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """Parties for a whole page, alphabetically."""
-    return values_by_parent(
-        session, DeclarationParty.declaration_id, DeclarationParty.party, ids, order_by=DeclarationParty.party_norm
-    )
+    return values_by_parent(session, _PARTIES, ids)
 
 
 def _parties(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:

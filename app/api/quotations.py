@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, item_url
+from app.api.common import Listing, Parent, add_item_route, add_list_route, by_id, item_url, values_of
 from app.api.speakers import SPEAKER_PARAM, find_speaker
 from app.models import Document, Quotation, Speaker, Statement
 from app.queries import MAX_ID, DbId, Facet, FilterSpec, Resource, Via, published_between
@@ -47,30 +47,38 @@ RESOURCE = Resource(
 QuotationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Quotation id.", examples=[3])]
 
 
+_SPEAKER = Speaker.__table__.c  # type: ignore[attr-defined]
+_SPEAKER_REFS = (select(_SPEAKER.id, _SPEAKER.slug, _SPEAKER.name)
+                 .where(_SPEAKER.id.in_(bindparam("ids", expanding=True))))
+
+
 def speaker_refs(session: Session, ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
     """``{id: {id, slug, name}}`` for a page of rows, in one query."""
-    wanted = {i for i in ids if i is not None}
+    wanted = list({i for i in ids if i is not None})
     if not wanted:
         return {}
-    speaker = Speaker.__table__.c  # type: ignore[attr-defined]
-    rows = session.execute(select(speaker.id, speaker.slug, speaker.name).where(speaker.id.in_(wanted)))
+    rows = session.connection().execute(_SPEAKER_REFS, {"ids": wanted}).all()
     return {sid: {"id": sid, "slug": slug, "name": name} for sid, slug, name in rows}
 
 
 def _speaker(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    found = speaker_refs(session, (row.speaker_id for row in rows))
-    return [{"speaker": found.get(row.speaker_id) if row.speaker_id is not None else None} for row in rows]
+    speaker_ids = values_of(rows, "speaker_id")
+    found = speaker_refs(session, speaker_ids)
+    return [{"speaker": found.get(sid) if sid is not None else None} for sid in speaker_ids]
+
+
+_STATEMENT, _DOCUMENT = Statement.__table__.c, Document.__table__.c  # type: ignore[attr-defined]
+_OCCURRENCES = (select(_STATEMENT.id, _STATEMENT.document_id, _STATEMENT.text, _STATEMENT.published_at,
+                       _DOCUMENT.source, _DOCUMENT.source_url, _DOCUMENT.title)
+                .join_from(Statement.__table__, Document.__table__, _DOCUMENT.id == _STATEMENT.document_id)  # type: ignore[attr-defined]
+                .where(_STATEMENT.quotation_id == bindparam("quotation_id"))
+                .order_by(_STATEMENT.published_at.is_(None), _STATEMENT.published_at, _STATEMENT.id)
+                .limit(bindparam("limit")))
 
 
 def occurrences(session: Session, quotation_id: int, request: Request, *, limit: int = MAX_OCCURRENCES) -> list[dict[str, Any]]:
     """A quotation's quotes with their documents, earliest first, undated last."""
-    rows = session.execute(
-        select(Statement.id, Statement.document_id, Statement.text, Statement.published_at,
-               Document.source, Document.source_url, Document.title)
-        .join(Document, Document.id == Statement.document_id)  # type: ignore[arg-type]
-        .where(Statement.quotation_id == quotation_id)
-        .order_by(Statement.published_at.is_(None), Statement.published_at, Statement.id)  # type: ignore[union-attr]
-        .limit(limit))
+    rows = session.connection().execute(_OCCURRENCES, {"quotation_id": quotation_id, "limit": limit}).all()
     return [{"quote_id": sid, "document_id": doc_id, "text": text, "published_at": published,
              "source": source, "source_url": source_url, "document_title": title,
              "url": item_url(request, "quotes", sid)}
@@ -101,9 +109,12 @@ add_list_route(router, "/speakers/{id_or_slug}/quotations", LISTING, name="list_
                description="Same as `/quotations?speaker=…`, but an unknown speaker is a 404.")
 
 
+_QUOTATION = Quotation.__table__.c  # type: ignore[attr-defined]
+_DOCUMENT_COUNT = select(func.coalesce(_QUOTATION.document_count, 0)).where(_QUOTATION.id == bindparam("id"))
+
+
 def document_count_of(session: Session, quotation_id: int | None) -> int:
     """How many articles quote a quotation (0 for none): the embed card's "quoted in N"."""
     if quotation_id is None:
         return 0
-    return int(session.scalar(select(func.coalesce(Quotation.document_count, 0))
-                              .where(Quotation.id == quotation_id)) or 0)
+    return int(session.connection().scalar(_DOCUMENT_COUNT, {"id": quotation_id}) or 0)

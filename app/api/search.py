@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 from starlette.responses import Response
 
@@ -83,22 +84,24 @@ def _offset(codec: CursorCodec, scope: str, token: str) -> int:
     return int(values[2])
 
 
+_STATEMENT, _SPEAKER, _CLAUSE = Statement.__table__.c, Speaker.__table__.c, Clause.__table__.c  # type: ignore[attr-defined]
+_STATEMENT_FACTS = (select(_STATEMENT.id, _STATEMENT.document_id, _SPEAKER.id, _SPEAKER.slug, _SPEAKER.name)
+                    .outerjoin_from(Statement.__table__, Speaker.__table__, _SPEAKER.id == _STATEMENT.speaker_id)  # type: ignore[attr-defined]
+                    .where(_STATEMENT.id.in_(bindparam("ids", expanding=True))))
+_CLAUSE_FACTS = select(_CLAUSE.id, _CLAUSE.document_id).where(_CLAUSE.id.in_(bindparam("ids", expanding=True)))
+
+
 def _hits_json(request: Request, session: SessionDep, hits: list[Hit]) -> list[dict[str, Any]]:
     """Hits with their document and (statements) speaker, two queries for the page."""
     statement_ids = [h.id for h in hits if h.type == "statement"]
     clause_ids = [h.id for h in hits if h.type == "clause"]
     facts: dict[tuple[str, int], tuple[int, dict[str, Any] | None]] = {}
+    connection = session.connection()
     if statement_ids:
-        rows = session.execute(
-            select(Statement.id, Statement.document_id, Speaker.id, Speaker.slug, Speaker.name)
-            .outerjoin(Speaker, Speaker.id == Statement.speaker_id)  # type: ignore[arg-type]
-            .where(Statement.id.in_(statement_ids))  # type: ignore[union-attr]
-        )
-        for sid, doc, spk, slug, name in rows:
+        for sid, doc, spk, slug, name in connection.execute(_STATEMENT_FACTS, {"ids": statement_ids}).all():
             facts["statement", sid] = (doc, {"id": spk, "slug": slug, "name": name} if spk else None)
     if clause_ids:
-        rows = session.execute(select(Clause.id, Clause.document_id).where(Clause.id.in_(clause_ids)))  # type: ignore[union-attr]
-        for cid, doc in rows:
+        for cid, doc in connection.execute(_CLAUSE_FACTS, {"ids": clause_ids}).all():
             facts["clause", cid] = (doc, None)
     out = []
     for hit in hits:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlmodel import Session
 
-from app.api.common import Listing, add_item_route, add_list_route, values_by_parent
+from app.api.common import Listing, add_item_route, add_list_route, children, values_by_parent, values_of
 from app.models import Speaker, SpeakerAlias
 from app.problems import not_found
 from app.queries import Facet, FilterSpec, Resource, Via, as_id
@@ -41,14 +41,18 @@ SpeakerRef = Annotated[
 SPEAKER_PARAM = ("id_or_slug", SpeakerRef)
 
 
+_ALIASES = children(SpeakerAlias.speaker_id, SpeakerAlias.alias, order_by=SpeakerAlias.id)
+
+
 def aliases_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """Aliases for a whole page, in the order they were first seen."""
-    return values_by_parent(session, SpeakerAlias.speaker_id, SpeakerAlias.alias, ids, order_by=SpeakerAlias.id)
+    return values_by_parent(session, _ALIASES, ids)
 
 
 def _aliases(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    found = aliases_of(session, [row.id for row in rows])
-    return [{"aliases": found.get(row.id, [])} for row in rows]
+    ids = values_of(rows, "id")
+    found = aliases_of(session, ids)
+    return [{"aliases": found.get(row_id, [])} for row_id in ids]
 
 
 LISTING = Listing(RESOURCE, SpeakerOut, related=_aliases)
@@ -58,8 +62,7 @@ def find_speaker(session: Session, ref: str) -> Any:
     """A speaker's row by id (digits) or slug (case-insensitive); 404 otherwise."""
     ref = ref.strip()
     row_id = as_id(ref)
-    table = Speaker.__table__  # type: ignore[attr-defined]
-    speaker = LISTING.read(session, table.c.id == row_id if row_id is not None else table.c.slug == ref.lower())
+    speaker = LISTING.read_id(session, row_id) if row_id is not None else LISTING.read_by(session, "slug", ref.lower())
     if speaker is None:
         raise not_found("speaker", ref)
     return speaker

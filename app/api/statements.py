@@ -21,6 +21,7 @@ from app.api.common import (
     item_response,
     item_url,
     problems,
+    values_of,
 )
 from app.api.documents import DocumentId
 from app.api.quotations import speaker_refs
@@ -103,9 +104,12 @@ def _speaker_counts(session: Session, value: Any) -> tuple[int, int] | None:
     return None if len(match.ids) > 1 else (match.statements, match.quotes)
 
 
+_DOCUMENT = Document.__table__.c  # type: ignore[attr-defined]
+_DOCUMENT_COUNTS = select(_DOCUMENT.statement_count, _DOCUMENT.quote_count).where(_DOCUMENT.id == bindparam("id"))
+
+
 def _document_counts(session: Session, value: Any) -> tuple[int, int]:
-    counted = session.execute(select(Document.statement_count, Document.quote_count)
-                              .where(Document.id == value)).first()
+    counted = session.connection().execute(_DOCUMENT_COUNTS, {"id": value}).first()
     return (int(counted[0] or 0), int(counted[1] or 0)) if counted else (0, 0)
 
 
@@ -132,33 +136,36 @@ def _speakers_query(many: bool) -> Any:
 _SPEAKERS_OF_ONE, _SPEAKERS_OF_MANY = _speakers_query(False), _speakers_query(True)
 
 
-def speakers_of(session: Session, rows: Sequence[Any]) -> dict[int, list[dict[str, Any]]]:
+def speakers_of(session: Session, statements: Sequence[tuple[int | None, int | None]]) -> dict[int, list[dict[str, Any]]]:
     """Each statement's speakers (``{id, slug, name}``, in order of mention) for a whole page
-    in one query; a row without link rows falls back to its ``speaker_id``."""
-    ids = [st.id for st in rows if st.id is not None]
+    in one query; ``statements`` are ``(id, speaker_id)`` pairs, and a statement without link
+    rows falls back to its ``speaker_id``."""
+    ids = [statement_id for statement_id, _ in statements if statement_id is not None]
     found: dict[int, list[dict[str, Any]]] = {}
     if ids:
         query, value = (_SPEAKERS_OF_ONE, ids[0]) if len(ids) == 1 else (_SPEAKERS_OF_MANY, ids)
         refs: dict[int, dict[str, Any]] = {}  # one dict a speaker: an export batch names few, often
-        for statement_id, sid, slug, name in session.execute(query, {"ids": value}):
+        for statement_id, sid, slug, name in session.connection().execute(query, {"ids": value}).all():
             ref = refs.get(sid)
             if ref is None:
                 ref = refs[sid] = {"id": sid, "slug": slug, "name": name}
             found.setdefault(statement_id, []).append(ref)
-    missing = {st.speaker_id for st in rows if st.speaker_id is not None and st.id not in found}
+    missing = {speaker_id for statement_id, speaker_id in statements
+               if speaker_id is not None and statement_id not in found}
     if missing:
         refs = speaker_refs(session, missing)
-        for st in rows:
-            if st.id not in found and st.speaker_id in refs:
-                found[st.id or 0] = [refs[st.speaker_id]]
+        for statement_id, speaker_id in statements:
+            if statement_id not in found and speaker_id in refs:
+                found[statement_id or 0] = [refs[speaker_id]]
     return found
 
 
 def _speakers(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     """``speaker`` (the first) and ``speakers`` of each row."""
-    found = speakers_of(session, rows)
+    statements = values_of(rows, "id", "speaker_id")
+    found = speakers_of(session, statements)
     return [{"speaker": refs[0] if refs else None, "speakers": refs}
-            for refs in (found.get(row.id, []) for row in rows)]
+            for refs in (found.get(statement_id, []) for statement_id, _ in statements)]
 
 
 def listing(resource: Resource) -> Listing:

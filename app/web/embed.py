@@ -45,7 +45,7 @@ def statement_card_context(session: Session, st: Statement, base: str) -> dict[s
 
 def who_said(session: Session, st: Statement) -> str | None:
     """The speakers' names as a card or an oEmbed title shows them: "A", "A and B", "A, B and C"."""
-    names = [ref["name"] for ref in speakers_of(session, [st]).get(st.id or 0, [])]
+    names = [ref["name"] for ref in speakers_of(session, [(st.id, st.speaker_id)]).get(st.id or 0, [])]
     if len(names) <= 1:
         return names[0] if names else None
     return f"{', '.join(names[:-1])} and {names[-1]}"

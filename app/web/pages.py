@@ -70,7 +70,7 @@ def _in_context(session: Session, rows: list[Statement]) -> list[dict[str, Any]]
     every speaker (a joint statement names its co-speakers)."""
     ids = {st.document_id for st in rows}
     documents = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))} if ids else {}  # type: ignore[union-attr]
-    speakers = speakers_of(session, rows)
+    speakers = speakers_of(session, [(st.id, st.speaker_id) for st in rows])
     return [{"statement": st, "document": documents[st.document_id], "speakers": speakers.get(st.id or 0, []),
              "pieces": in_paragraph(documents[st.document_id].text, st)} for st in rows]
 

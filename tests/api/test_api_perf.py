@@ -118,7 +118,10 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
     class FakeSession:
         info: dict[str, Any] = {}
 
-        def execute(self, _stmt: object) -> Any:
+        def connection(self) -> FakeSession:
+            return self
+
+        def execute(self, _stmt: object, _params: object = None) -> Any:
             class Rows:
                 def all(self) -> list[tuple[int, int, int]]:
                     return [(7, 12, 3)]  # (speaker id, statement_count, quote_count)
@@ -129,6 +132,32 @@ def test_speaker_filter_is_a_literal_id_list() -> None:
     sql = str(condition.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     assert " ".join(sql.split()) == ("statement.id IN (SELECT statement_speaker.statement_id FROM statement_speaker "
                                      "WHERE statement_speaker.speaker_id = 7)")
+
+
+def test_speaker_condition_is_compiled_once(client: TestClient) -> None:
+    """A statement holding a speaker's link condition is cached like any other: the ids are
+    bound parameters of one cache key, so a cached statement must run with each request's own
+    ids (a sort the link table's index cannot give reads through the condition)."""
+    from sqlalchemy import select
+
+    from app.api.statements import SPEAKER_LINK
+    from app.models import Statement
+    from app.queries import Linked
+
+    def keyed(ids: list[int]) -> Any:
+        return select(Statement.__table__.c.id).where(Linked(SPEAKER_LINK, ids))._generate_cache_key()
+
+    assert keyed([1]) is not None and keyed([1]) == keyed([2]) and keyed([1, 2]) == keyed([3, 4])
+    linked = Linked(SPEAKER_LINK, [1])
+    before = select(Statement.id).where(linked)._generate_cache_key()
+    select(Statement.id).where(linked).compile()  # an ORM compile must not change the key: no second compile
+    assert select(Statement.id).where(linked)._generate_cache_key() == before
+    speakers = client.get("/speakers?sort=-statement_count&limit=4").json()["items"]
+    for speaker in speakers:
+        expected = sorted(s["id"] for s in client.get(f"/speakers/{speaker['id']}/statements?limit=1000").json()["items"])
+        for sort in ("-confidence", "start_char"):
+            page = client.get("/statements", params={"speaker": speaker["slug"], "sort": sort, "limit": 1000}).json()
+            assert sorted(s["id"] for s in page["items"]) == expected, (speaker["slug"], sort)
 
 
 def _generate(database_url: str, statements: int) -> None:

@@ -134,6 +134,20 @@ def test_q_filter_of_lists_uses_the_index(client: TestClient, url: str, count: i
     assert client.get(url).json()["total"] == count
 
 
+def test_q_filter_is_compiled_once_and_runs_with_its_own_words(client: TestClient) -> None:
+    """The words are a bound value of one cached statement (a list with ``q`` is not compiled
+    per request); each request still matches its own words: a list's total and facet counts
+    agree with ``/search``, whose SQL is written apart."""
+    def keyed(raw: str) -> Any:
+        return select(Statement.id).where(matches("statement", Statement.id, raw))._generate_cache_key()
+
+    assert keyed("peace") is not None and keyed("peace") == keyed('"territorial integrity" sovereign*')
+    for raw in ("territorial integrity", "peace", "sovereign*", "kremlin", "companies"):
+        expected = client.get("/search", params={"q": raw, "type": "statement"}).json()["total"]
+        page = client.get("/statements", params={"q": raw, "facet": "kind", "sort": "-confidence"}).json()
+        assert page["total"] == expected == sum(f["count"] for f in page["facets"]["kind"]), raw
+
+
 def test_q_filter_garbage_is_a_400(client: TestClient) -> None:
     response = client.get("/statements", params={"q": "*"})
     assert response.status_code == 400 and response.json()["errors"][0]["name"] == "q"
