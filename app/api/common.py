@@ -409,6 +409,7 @@ def item_of(request: Request, session: Session, listing: Listing, row: Any) -> d
 
 @cache
 def _id_of(model: type[Any]) -> Any:
+    """``SELECT id WHERE id = :item_id`` on ``model``'s table, built once a model."""
     table = model.__table__
     return select(table.c.id).where(table.c.id == bindparam("item_id"))
 
