@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # lane); more threads only fight over Python's GIL: at 40, half of a list page's CPU went
     # to the kernel, and one reader serves more pages than four (bench/README.md)
     read_threads: int = Field(default=1, ge=1, le=64)
-    bulk_read_threads: int = Field(default=2, ge=1, le=64)
+    bulk_read_threads: int = Field(default=1, ge=1, le=64)
 
     @field_validator("public_url", mode="after")
     @classmethod

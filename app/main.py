@@ -24,7 +24,7 @@ from app import api, web
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.middleware import AccessLogWriter, Guard, configure_access_log
-from app.read_lanes import SLOW_READS_EXCUSED, ReadLane
+from app.read_lanes import BULK_READS_EXCUSED, PAGE_READS_EXCUSED, ReadLane
 
 DESCRIPTION = """
 **Who said what**, extracted from news text: direct quotes and reported speech attributed to
@@ -171,8 +171,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     # the read lanes (app.read_lanes), made here, inside the serving event loop they belong to
     settings = app.state.settings
-    app.state.read_lane = ReadLane(settings.read_threads, spare=SLOW_READS_EXCUSED)
-    app.state.bulk_lane = ReadLane(settings.bulk_read_threads)
+    app.state.read_lane = ReadLane(settings.read_threads, spare=PAGE_READS_EXCUSED)
+    app.state.bulk_lane = ReadLane(settings.bulk_read_threads, spare=BULK_READS_EXCUSED)
     yield
     app.state.engine.dispose()  # close pooled connections when the server stops
     if app.state.access_log is not None:

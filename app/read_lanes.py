@@ -22,9 +22,11 @@ import anyio.to_thread
 
 T = TypeVar("T")
 
-# slow page and item reads that may run beside the lane's own threads (so at most four page
-# reads at once with the default one thread)
-SLOW_READS_EXCUSED = 3
+# slow reads that may run beside a lane's own threads: at most four page and item reads at
+# once with the default one thread, and two bulk reads (a facet over a whole table next to
+# an export)
+PAGE_READS_EXCUSED = 3
+BULK_READS_EXCUSED = 1
 
 
 class ReadLane:
