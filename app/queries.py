@@ -20,7 +20,7 @@ from functools import cache, cached_property
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import Boolean, Column, ColumnElement, Select, and_, bindparam, false, func, or_, select, tuple_
+from sqlalchemy import Boolean, Column, ColumnElement, Select, and_, bindparam, false, func, or_, select, tuple_, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -125,9 +125,13 @@ def _speaker_lookups(*columns: Any) -> tuple[Select[Any], Select[Any]]:
     (``:speaker_ref_id``), and by slug, name or alias (``:speaker_key``, a comparison key, and
     ``:speaker_slug``). The one definition of what a speaker reference matches."""
     key, slug = bindparam("speaker_key"), bindparam("speaker_slug")
-    aliased = select(_ALIAS.speaker_id).where(_ALIAS.alias_norm == key)
+    # a union of three index lookups: PostgreSQL answered the ``slug OR name_norm OR id IN
+    # (aliases)`` form by scanning the speaker table (4.9 against 0.5 ms at 1M statements)
+    named = union(select(_SPEAKER.id).where(_SPEAKER.slug == slug),
+                  select(_SPEAKER.id).where(_SPEAKER.name_norm == key),
+                  select(_ALIAS.speaker_id).where(_ALIAS.alias_norm == key))
     return (select(*columns).where(_SPEAKER.id == bindparam("speaker_ref_id")),
-            select(*columns).where(or_(_SPEAKER.slug == slug, _SPEAKER.name_norm == key, _SPEAKER.id.in_(aliased))))
+            select(*columns).where(_SPEAKER.id.in_(named)))
 
 
 def _speaker_lookup(lookups: tuple[Select[Any], Select[Any]], value: str) -> tuple[Select[Any], dict[str, Any]]:
