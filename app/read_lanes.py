@@ -29,6 +29,16 @@ PAGE_READS_EXCUSED = 3
 BULK_READS_EXCUSED = 1
 
 
+class _Read:
+    """A read the lane admitted: when it started (monotonic seconds), whether it was excused."""
+
+    __slots__ = ("started", "excused")
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.excused = False
+
+
 class ReadLane:
     """Worker-thread admission for one kind of read (pages and items, or bulk reads).
 
@@ -43,7 +53,7 @@ class ReadLane:
         self.limiter = anyio.CapacityLimiter(threads)
         self.spare = spare
         self.excused = 0  # slow reads running now that no longer count against the lane
-        self._running: list[list[Any]] = []  # [started (monotonic), excused] of each running read
+        self._running: list[_Read] = []
         self._timer: asyncio.TimerHandle | None = None
         self._waiting = 0  # reads waiting for the lane
 
@@ -58,7 +68,7 @@ class ReadLane:
                 await self.limiter.acquire()
             finally:
                 self._waiting -= 1
-        read = [time.monotonic(), False]
+        read = _Read()
         self._running.append(read)
         if self._waiting:
             self._watch()  # reads still wait: this one may turn slow too
@@ -67,7 +77,7 @@ class ReadLane:
             return await anyio.to_thread.run_sync(func, *args)
         finally:
             self._running.remove(read)
-            if read[1]:
+            if read.excused:
                 self.excused -= 1
                 self.limiter.total_tokens -= 1
             self.limiter.release()
@@ -76,7 +86,7 @@ class ReadLane:
         """Arm the lane's timer for when its oldest running read (not yet excused) turns slow."""
         if self._timer is not None or self.excused >= self.spare:
             return
-        started = [read[0] for read in self._running if not read[1]]
+        started = [read.started for read in self._running if not read.excused]
         if started:
             delay = max(0.0, min(started) + self.SLOW_SECONDS - time.monotonic())
             self._timer = asyncio.get_running_loop().call_later(delay, self._excuse_slow_reads)
@@ -85,8 +95,8 @@ class ReadLane:
         self._timer = None
         now = time.monotonic()
         for read in self._running:
-            if self.excused < self.spare and not read[1] and now - read[0] >= self.SLOW_SECONDS:
-                read[1] = True
+            if self.excused < self.spare and not read.excused and now - read.started >= self.SLOW_SECONDS:
+                read.excused = True
                 self.excused += 1
                 self.limiter.total_tokens += 1  # admits the next read in line
         if self._waiting:

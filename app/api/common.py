@@ -360,6 +360,7 @@ def export_response(
     session.close()
     chunks = formats.export_chunks(fmt, _batches_between_reads(request.app.state.engine, batches), columns,
                                    neutralise_formulas=request.app.state.settings.csv_neutralise_formulas)
+    media_type, headers = formats.EXPORT_MEDIA_TYPES[fmt], formats.export_headers(fmt, etag, filename)
     head, size = [], 0
     for chunk in chunks:
         head.append(chunk)
@@ -367,11 +368,9 @@ def export_response(
         if size > WHOLE_EXPORT_BYTES:
             break
     else:
-        return Response(b"".join(head), media_type=formats.EXPORT_MEDIA_TYPES[fmt],
-                        headers=formats.export_headers(fmt, etag, filename))
+        return Response(b"".join(head), media_type=media_type, headers=headers)
     return StreamingResponse(_stream_in_lane(getattr(request.app.state, "bulk_lane", None), head, chunks),
-                             media_type=formats.EXPORT_MEDIA_TYPES[fmt],
-                             headers=formats.export_headers(fmt, etag, filename))
+                             media_type=media_type, headers=headers)
 
 
 def _batches_between_reads(
