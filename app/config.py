@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # page and item reads running at once (a process), and facet and export reads (the bulk
     # lane); more threads only fight over Python's GIL: at 40, half of a list page's CPU went
     # to the kernel, and one reader serves more pages than four (bench/README.md)
+    # FastAPI's OpenTelemetry bridge (spans and metrics once a provider is configured); off,
+    # no request pays for asking the providers whether one is
+    telemetry: bool = False
     read_threads: int = Field(default=1, ge=1, le=64)
     bulk_read_threads: int = Field(default=1, ge=1, le=64)
 

@@ -62,6 +62,9 @@ class BodyTooLarge(Exception):
 _HOST_HEADER = re.compile(r"(?:(?P<name>[a-z0-9_.-]+)|\[(?P<ipv6>[0-9a-f:.]+)\])(?::\d{1,5})?")
 
 
+VERDICTS_KEPT = 64
+
+
 class HostPolicy:
     """Which ``Host`` headers this server answers for.
 
@@ -78,6 +81,7 @@ class HostPolicy:
         self.exact = {p.strip("[]") for p in patterns if not p.startswith("*.")}
         self.suffixes = tuple(p[1:] for p in patterns if p.startswith("*."))
         self.exempt = frozenset(exempt)
+        self._verdicts: dict[bytes, bool] = {}
 
     def allows(self, host_header: str) -> bool:
         """Whether ``host_header`` is well formed (a name or IP, an optional port: no user
@@ -89,11 +93,18 @@ class HostPolicy:
         return bool(host) and (host in self.exact or host.endswith(self.suffixes))
 
     def admits(self, scope: Scope) -> bool:
-        """Whether the request in ``scope`` may be served."""
+        """Whether the request in ``scope`` may be served; the verdict on each ``Host`` value
+        is kept (a few dozen at most: the cache is emptied when full), as nearly every
+        request repeats one of a handful."""
         if self.any or scope.get("path") in self.exempt:
             return True
-        host = next((v.decode("latin-1") for n, v in scope.get("headers", ()) if n == b"host"), "")
-        return self.allows(host)
+        host = next((value for name, value in scope.get("headers", ()) if name == b"host"), b"")
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            if len(self._verdicts) >= VERDICTS_KEPT:
+                self._verdicts.clear()
+            verdict = self._verdicts[host] = self.allows(host.decode("latin-1"))
+        return verdict
 
 
 _HTML_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -388,7 +399,7 @@ class Guard:
 
         exchange.settle = settle
         # one task and a timer per request (an Event waiter task and asyncio.wait cost as much again)
-        task = asyncio.ensure_future(self._limited(scope, receive, exchange))
+        task = loop.create_task(self._limited(scope, receive, exchange))
         task.add_done_callback(settle)
         timer = loop.call_later(self.seconds, settle)
         try:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.middleware import HostPolicy
+from app.middleware import VERDICTS_KEPT, HostPolicy
 from robust_db import AUTH
 
 PUBLIC = "https://quotes.example.org/verbatim"
@@ -102,6 +102,22 @@ def test_without_a_public_url_only_allowed_hosts_are_served(seeded_client: TestC
 def test_host_patterns(patterns: list[str], host: str, allowed: bool) -> None:
     policy = HostPolicy(patterns)
     assert policy.any or policy.allows(host) == allowed
+
+
+def _host_scope(host: bytes) -> dict[str, Any]:
+    return {"type": "http", "path": "/statements", "headers": [(b"host", host)]}
+
+
+def test_host_verdicts_are_remembered_within_a_bound() -> None:
+    """Each Host value is judged once; a flood of distinct values cannot grow the memory."""
+    policy = HostPolicy(["example.org"])
+    for n in range(VERDICTS_KEPT * 3):
+        assert not policy.admits(_host_scope(f"evil{n}.org".encode()))
+        assert len(policy._verdicts) <= VERDICTS_KEPT
+    for _ in range(2):  # judged, then remembered: the same answer both times
+        assert policy.admits(_host_scope(b"example.org:8000"))
+        assert not policy.admits(_host_scope(b"example.org@evil.org"))
+        assert not policy.admits(_host_scope(b""))
 
 
 def test_default_hosts_are_the_public_url_and_loopback() -> None:
