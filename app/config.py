@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # FastAPI's OpenTelemetry bridge (spans and metrics once a provider is configured); off,
     # no request pays for asking the providers whether one is
     telemetry: bool = False
+    # item lookups (by id or slug) on the event loop's own SQLite connection, never waiting for
+    # a lock (app.point_reads); off: in the read lane like every read
+    loop_point_reads: bool = True
     read_threads: int = Field(default=1, ge=1, le=64)
     bulk_read_threads: int = Field(default=1, ge=1, le=64)
 

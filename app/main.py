@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from app import formats, problems
@@ -22,6 +24,7 @@ from app.api.checks import check_parameters
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.middleware import AccessLogWriter, Guard, configure_access_log
+from app.point_reads import PointReads
 from app.read_lanes import BULK_READS_EXCUSED, PAGE_READS_EXCUSED, ReadLane
 
 DESCRIPTION = """
@@ -106,10 +109,23 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = app.state.settings
     app.state.read_lane = ReadLane(settings.read_threads, spare=PAGE_READS_EXCUSED)
     app.state.bulk_lane = ReadLane(settings.bulk_read_threads, spare=BULK_READS_EXCUSED)
+    app.state.point_reads = await _open_point_reads(app) if settings.loop_point_reads else None
     yield
+    if app.state.point_reads is not None:
+        app.state.point_reads.close()
     app.state.engine.dispose()  # close pooled connections when the server stops
     if app.state.access_log is not None:
         app.state.access_log.flush()  # every answered request has its line
+
+
+async def _open_point_reads(app: FastAPI) -> PointReads | None:
+    """The loop's SQLite connection for item reads (app.point_reads), opened in a worker
+    thread; None on PostgreSQL, or when the database cannot be opened now (items then read
+    in the lane, whose errors answer the request)."""
+    try:
+        return await anyio.to_thread.run_sync(PointReads.open, app.state.engine)
+    except SQLAlchemyError:
+        return None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -137,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.state.access_log = None
+    app.state.point_reads = None  # opened by the lifespan
     if settings.access_log:
         configure_access_log()
         app.state.access_log = AccessLogWriter(secrets=settings.api_keys)

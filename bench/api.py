@@ -362,7 +362,7 @@ def verbatim_scenarios(base: str, fx: Fixture, pages: int) -> list[Scenario]:
     deep = deep_page_path(base, "/statements?limit=10", pages, lambda page: page.get("next"))
     return [
         Scenario("by speaker", f"/statements?speaker={fx.heavy_speaker_slug}&limit=50"),
-        Scenario("item by id", "/statements/{id}", fx.max_statement_id),
+        Scenario(ITEM, "/statements/{id}", fx.max_statement_id),
         Scenario("kind, newest first", "/statements?kind=direct&sort=-published_at&limit=50"),
         Scenario(f"q={fx.q}", f"/statements?q={fx.q}&limit=50"),
         Scenario(f"deep page ({pages})", deep),
@@ -382,7 +382,7 @@ def datasette_scenarios(base: str, db: str, fx: Fixture, pages: int, fts: bool) 
         f"id in (select statement_id from statement_speaker where speaker_id = {fx.export_speaker_id})")
     return [
         Scenario("by speaker", f"{table}.json?speaker_id={fx.heavy_speaker_id}&_size=50"),
-        Scenario("item by id", f"{table}/{{id}}.json", fx.max_statement_id),
+        Scenario(ITEM, f"{table}/{{id}}.json", fx.max_statement_id),
         Scenario("kind, newest first", f"{table}.json?kind=direct&_sort_desc=published_at&_size=50"),
         Scenario(f"q={fx.q}", f"{table}.json?{search}&_size=50"),
         Scenario(f"deep page ({pages})", deep),
@@ -491,6 +491,11 @@ def markdown(results: Sequence[Result], title: str) -> str:
         lines.append(f"| {name} | {_cell(ours)} | {_cell(theirs)} | {ratio} | {_latency(ours)} | "
                      f"{_latency(theirs)} | {_cpu(ours)} / {_cpu(theirs)} | {_cell(pg)} | {_latency(pg)} | {_cpu(pg)} "
                      f"| {errors} |")
+    items, ceilings = by.get((ITEM, VERBATIM), []), by.get((CEILING, BARE), [])
+    shares = [a.requests_per_s / b.requests_per_s for a, b in zip(items, ceilings) if b.requests_per_s]
+    if shares:
+        lines += ["", "Item by id against the bare ceiling, each interleaved round: "
+                      + " / ".join(f"{share:.1%}" for share in shares) + "."]
     other = [r.foreign_cpu for r in results]
     lines += ["", f"Other processes used {median(other):.2f} cores (median; max {max(other):.2f}) "
                   "while these ran; req/s are medians of the interleaved rounds."]
@@ -498,6 +503,7 @@ def markdown(results: Sequence[Result], title: str) -> str:
 
 
 VERBATIM, DATASETTE, POSTGRES, BARE = "Verbatim", "Datasette", "Verbatim (PostgreSQL)", "bare FastAPI"
+ITEM, CEILING = "item by id", "bare ceiling (50 items)"
 
 
 @dataclass
@@ -593,15 +599,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             base, pid = start(POSTGRES, verbatim_command("{port}", args.workers, args.factory),
                               uvicorn_env(args.postgres_url), "/statements?limit=1", "verbatim-pg-server.log")
             running.append(Target(POSTGRES, base, pid, chosen(verbatim_scenarios(base, pg_fx, args.pages))))
+        names_kept = {name for target in running for name in target.scenarios}
         if "bare" in targets:
             command = [str(VENV_BIN / "python"), "-m", "uvicorn", "--factory", "api:bare_app",
                        "--app-dir", str(ROOT / "bench"), "--host", "127.0.0.1", "--port", "{port}",
                        "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
             base, pid = start(BARE, command, uvicorn_env(url), "/statements", "bare-server.log")
-            running.append(Target(BARE, base, pid,
-                                  {"bare ceiling (50 items)": Scenario("bare ceiling (50 items)", "/statements")}))
-        names = list(dict.fromkeys(name for target in running for name in target.scenarios))
-        for name in names:
+            # measured in the item's rounds (A B C A B C), so the item's share of the ceiling
+            # compares runs under the same machine load
+            ceiling = Scenario(CEILING, "/statements")
+            running.append(Target(BARE, base, pid, {ITEM if ITEM in names_kept else CEILING: ceiling}))
+        for name in list(dict.fromkeys(name for target in running for name in target.scenarios)):
             for _ in range(args.rounds):  # A B A B: both servers see the same machine load
                 for target in running:
                     if name in target.scenarios:

@@ -38,6 +38,7 @@ from app import formats
 from app.api.checks import check_parameters
 from app.cursors import codec_for
 from app.problems import invalid_parameter, not_found, validation_problem
+from app.point_reads import PointReadBusy, PointReads
 from app.read_lanes import ReadLane, run_read
 from app.queries import (
     FACET_SIZE,
@@ -504,12 +505,15 @@ class Parent:
 
 
 def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathParam],
-              bulk: Callable[[Request], bool] | None = None) -> Callable[..., Any]:
+              bulk: Callable[[Request], bool] | None = None, point: bool = False) -> Callable[..., Any]:
     """An endpoint called ``name`` taking ``params`` that runs ``handle`` with a session in a
     worker thread of one of the app's two read lanes (:mod:`app.read_lanes`): bulk reads
     (``bulk(request)``: facets and exports, whose cost grows with the rows they match) in
     ``VERBATIM_BULK_READ_THREADS`` threads, every other read (a page, an item) in
     ``VERBATIM_READ_THREADS``, so a page never waits behind a facet or an export.
+
+    A ``point`` read (an item by its id or slug) runs on the event loop's own SQLite
+    connection instead (:mod:`app.point_reads`), unless that would wait for a lock.
 
     The session is opened here, not by a dependency: FastAPI enters and leaves a generator
     dependency in its own threadpool, two more thread hops per request beside the endpoint's."""
@@ -519,6 +523,12 @@ def _endpoint(name: str, handle: Callable[..., Response], params: Sequence[PathP
             return handle(request, session, **values)
 
     async def endpoint(request: Request, **values: Any) -> Response:
+        point_reads: PointReads | None = getattr(request.app.state, "point_reads", None) if point else None
+        if point_reads is not None and point_reads.usable:
+            try:
+                return point_reads.run(lambda session: handle(request, session, **values))
+            except PointReadBusy:
+                pass  # a lock: the lane's connection waits for it
         lane = "bulk_lane" if bulk is not None and bulk(request) else "read_lane"
         return await run_read(getattr(request.app.state, lane, None), run, request, values)
 
@@ -647,7 +657,8 @@ def add_item_route(router: APIRouter, path: str, listing: Listing, *, name: str,
                    description: str, param: PathParam, find: Find,
                    extend: Callable[[Request, Session, Any], dict[str, Any]] | None = None,
                    response_model: type[BaseModel] | None = None) -> None:
-    """``GET path``: the item ``find`` reads (a 404 problem when absent), plus ``extend``'s fields."""
+    """``GET path``: the item ``find`` reads (a 404 problem when absent), plus ``extend``'s fields:
+    a point read (``find`` and ``extend`` must read a bounded number of rows by key)."""
 
     def handle(request: Request, session: Session, **value: Any) -> Response:
         row = find(session, *value.values())
@@ -656,7 +667,8 @@ def add_item_route(router: APIRouter, path: str, listing: Listing, *, name: str,
             data.update(extend(request, session, row))
         return item_response(request, data)
 
-    router.add_api_route(path, _endpoint(name, handle, [param]), methods=["GET"], name=name, route_class_override=ReadRoute,
+    router.add_api_route(path, _endpoint(name, handle, [param], point=True), methods=["GET"], name=name,
+                         route_class_override=ReadRoute,
                          response_model=response_model or listing.schema, responses=ITEM_RESPONSES,
                          summary=summary, description=description)
 

@@ -47,7 +47,8 @@ def test_sqlite_made_unreadable_mid_run(tmp_path: Path) -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/statements").status_code == 200
         shutil.move(str(folder), str(tmp_path / "moved"))
-        app.state.engine.dispose()  # pooled connections would keep the unlinked file open
+        app.state.engine.dispose()  # pooled connections would keep the unlinked file open,
+        app.state.point_reads.close()  # and so would the loop's own (app.point_reads)
         for path in READS:
             assert_unavailable(client.get(path.format(base="http://testserver")), path)
         for method, path in WRITES:
