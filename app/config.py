@@ -53,15 +53,15 @@ class Settings(BaseSettings):
     # a connection must send a request's complete headers within this many seconds
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     keep_alive_seconds: float = Field(default=5.0, gt=0)  # idle keep-alive connections close
-    # page and item reads running at once (a process), and facet and export reads (the bulk
-    # lane); more threads only fight over Python's GIL: at 40, half of a list page's CPU went
-    # to the kernel, and one reader serves more pages than four (bench/README.md)
     # FastAPI's OpenTelemetry bridge (spans and metrics once a provider is configured); off,
     # no request pays for asking the providers whether one is
     telemetry: bool = False
     # item lookups (by id or slug) on the event loop's own SQLite connection, never waiting for
     # a lock (app.point_reads); off: in the read lane like every read
     loop_point_reads: bool = True
+    # page and item reads running at once (a process), and facet and export reads (the bulk
+    # lane); more threads only fight over Python's GIL: at 40, half of a list page's CPU went
+    # to the kernel, and one reader serves more pages than four (bench/README.md)
     read_threads: int = Field(default=1, ge=1, le=64)
     bulk_read_threads: int = Field(default=1, ge=1, le=64)
 

@@ -62,6 +62,8 @@ class BodyTooLarge(Exception):
 _HOST_HEADER = re.compile(r"(?:(?P<name>[a-z0-9_.-]+)|\[(?P<ipv6>[0-9a-f:.]+)\])(?::\d{1,5})?")
 
 
+# Host values whose verdict a HostPolicy remembers; emptied when full, so a flood of
+# made-up hosts costs a regular expression each and cannot grow the memory
 VERDICTS_KEPT = 64
 
 

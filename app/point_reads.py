@@ -47,9 +47,13 @@ class PointReads:
             return None
         connection = engine.connect()
         connection.detach()  # closed, not pooled, when done: its settings never reach another reader
-        connection.exec_driver_sql("PRAGMA busy_timeout=0")
-        connection.exec_driver_sql("PRAGMA query_only=1")
-        connection.commit()
+        try:
+            connection.exec_driver_sql("PRAGMA busy_timeout=0")
+            connection.exec_driver_sql("PRAGMA query_only=1")
+            connection.commit()
+        except BaseException:
+            connection.close()
+            raise
         return cls(connection)
 
     @property

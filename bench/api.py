@@ -11,7 +11,8 @@ when ``--postgres-url`` is given, a bare FastAPI ceiling) runs in its own proces
 for ``--rounds`` rounds, so the ratio of each pair compares runs under the same machine load;
 never two at a time. The bare endpoint serialises a fixed list of 50 statement dicts with the
 same orjson call the API uses, so the gap between it and Verbatim is what the database and the
-query layer cost.
+query layer cost; it runs in the item's rounds, and the table ends with the item's share of it
+per round.
 
 Results: a markdown table on stdout (and in ``--output``), markdown and JSON under ``bench/out/``.
 """
