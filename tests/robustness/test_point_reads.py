@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ def sqlite_copy(backend: str, seeded_database_url: str, tmp_path: Path) -> Path:
     return path
 
 
+@contextmanager
 def _client(url: str, **settings: Any) -> Iterator[tuple[TestClient, _CountingLane]]:
+    """A client of an app on ``url`` whose page and item lane counts its reads."""
     app = create_app(Settings(database_url=url, access_log=False, **settings))
     with TestClient(app, base_url="http://localhost") as client:
         lane = app.state.read_lane = _CountingLane(app.state.read_lane)
@@ -50,7 +53,8 @@ def _client(url: str, **settings: Any) -> Iterator[tuple[TestClient, _CountingLa
 
 @pytest.fixture
 def served(sqlite_copy: Path) -> Iterator[tuple[TestClient, _CountingLane]]:
-    yield from _client(f"sqlite:///{sqlite_copy}")
+    with _client(f"sqlite:///{sqlite_copy}") as served_app:
+        yield served_app
 
 
 def test_items_are_read_on_the_loop_and_lists_in_the_lane(served: tuple[TestClient, _CountingLane]) -> None:
@@ -117,7 +121,7 @@ def test_postgresql_and_the_setting_off_read_items_in_the_lane(backend: str, see
     if backend == "sqlite":  # the setting off
         shutil.copy(url.removeprefix("sqlite:///"), tmp_path / "off.db")
         url = f"sqlite:///{tmp_path / 'off.db'}"
-    for client, lane in _client(url, loop_point_reads=backend != "sqlite"):
+    with _client(url, loop_point_reads=backend != "sqlite") as (client, lane):
         assert client.app.state.point_reads is None  # type: ignore[attr-defined]
         first = client.get("/statements?limit=1").json()["items"][0]
         assert client.get(f"/statements/{first['id']}").json() == first
